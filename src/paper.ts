@@ -53,6 +53,7 @@ export interface ParseResult {
 const QUOTES = /[\u2018\u2019\u201A\u201B\u2032`´]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Straightens typographic quotes and dashes so that the same title typed two ways compares equal. */
 export function straightenPunctuation(text: string): string {
@@ -64,9 +65,9 @@ export function straightenPunctuation(text: string): string {
  * punctuation and spacing are ignored ("BERT: Pre-training…" = "bert pre training…").
  */
 export function normaliseTitle(title: string): string {
-  return straightenPunctuation(title)
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+  // Unicode normalisation is the slow part and plain ASCII titles do not need it.
+  const ascii = NON_ASCII.test(title) ? straightenPunctuation(title).normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : title;
+  return ascii
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")
     .trim();

@@ -1,0 +1,77 @@
+import { parseArxivAtom } from "./parsers/arxivAtom.js";
+import { parseDailyPapersPage } from "./parsers/dailyPapersPage.js";
+import { parseHfDailyApi } from "./parsers/hfDailyApi.js";
+import { parseJsonLines, parseJsonRecords } from "./parsers/jsonRecords.js";
+import { parsePapersList } from "./parsers/papersList.js";
+import type { Parser, SourceFormat } from "./parsers/types.js";
+
+export const PARSERS: Record<SourceFormat, Parser> = {
+  "daily-page": parseDailyPapersPage,
+  "papers-list": parsePapersList,
+  "hf-daily-api": parseHfDailyApi,
+  "arxiv-atom": parseArxivAtom,
+  json: parseJsonRecords,
+  jsonl: parseJsonLines,
+};
+
+/**
+ * How much of the text is looked at. Files can be 20 MB on one line, so the
+ * decision is made from the start alone; that is also why a truncated JSON
+ * file is still recognised as JSON, leaving its parser to say where it breaks.
+ */
+const HEAD_CHARS = 16 * 1024;
+
+/** Which parser fits a text, judging by its content only; undefined when none does. */
+export function detectFormat(text: string): SourceFormat | undefined {
+  const start = firstNonBlank(text);
+  if (start === undefined) return undefined;
+  const head = text.slice(start, start + HEAD_CHARS);
+  if (head.startsWith("<")) return isAtomFeed(head) ? "arxiv-atom" : undefined;
+  if (head.startsWith("{") && isJsonLines(text, start)) return "jsonl";
+  if (head.startsWith("[")) return HF_PAPER_KEY.test(head) ? "hf-daily-api" : "json";
+  if (head.startsWith("{")) return "json";
+  return detectTextPage(head);
+}
+
+/** Offset of the first character that is neither a BOM nor whitespace. */
+function firstNonBlank(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== "\uFEFF" && c !== " " && c !== "\t" && c !== "\r" && c !== "\n") return i;
+  }
+  return undefined;
+}
+
+function isAtomFeed(head: string): boolean {
+  return /<(?:\w+:)?feed[\s>]/.test(head) && head.includes("http://www.w3.org/2005/Atom");
+}
+
+/**
+ * Hugging Face items hold the paper as an object under "paper", a key our own
+ * records never use. The look-behind skips `\"paper\"` quoted inside a string.
+ */
+const HF_PAPER_KEY = /(?<!\\)"paper"\s*:\s*\{/;
+
+/**
+ * JSON Lines when the first line is a whole object and the next non-blank line
+ * starts another. A pretty-printed document's first line is a lone "{" (or does
+ * not end in "}"), and a one-line object file is a JSON document.
+ * indexOf finds the end of even a 20 MB first line at memchr speed.
+ */
+function isJsonLines(text: string, start: number): boolean {
+  const end = text.indexOf("\n", start);
+  if (end === -1) return false;
+  const firstLineEnd = text.slice(Math.max(start, end - 16), end).trimEnd();
+  if (!firstLineEnd.endsWith("}")) return false;
+  const next = text.slice(end + 1, end + 1 + HEAD_CHARS).trimStart();
+  return next.startsWith("{");
+}
+
+/** The two plain-text page formats, recognised by their headers. */
+function detectTextPage(head: string): SourceFormat | undefined {
+  const lines = head.split("\n", 40).map((line) => line.trim());
+  const firstLine = lines.find((line) => line !== "");
+  if (firstLine === "Papers List" && /^- \S/m.test(head)) return "papers-list";
+  if (lines.includes("Daily Papers") && /^[ \t]*•[ \t]*\d+[ \t]+authors?[ \t]*$/m.test(head)) return "daily-page";
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import pRetry, { AbortError } from "p-retry";
+import type { SkippedRecord } from "../src/paper.js";
+import { errorMessage } from "../src/errors.js";
+
+/** One thing to parse: a file's or a URL's text, with the name errors will use. */
+export interface InputText {
+  /** Short name shown in errors and recorded in the paper's sources (file name or URL). */
+  source: string;
+  text: string;
+}
+
+export interface ReadInputsResult {
+  inputs: InputText[];
+  /** Inputs that could not be read at all (missing, empty, binary, unreachable). */
+  failed: SkippedRecord[];
+}
+
+export interface ReadOptions {
+  fetchTimeoutMs: number;
+  /** Retries for a URL answering 429 / 5xx or timing out. */
+  fetchRetries?: number;
+}
+
+const isUrl = (arg: string) => /^https?:\/\//i.test(arg);
+
+/** Files inside a directory argument, recursively, in a stable order; dot-files are skipped. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+/** Checks that bytes are text we can parse; returns the reason when they are not. */
+export function textProblem(bytes: Buffer): { line: number; reason: string } | undefined {
+  if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return { line: 1, reason: "the file is empty" };
+  const nul = bytes.subarray(0, 64 * 1024).indexOf(0);
+  if (nul >= 0) {
+    const line = bytes.subarray(0, nul).toString("latin1").split("\n").length;
+    return { line, reason: "this is a binary file, not text (a NUL byte)" };
+  }
+  return undefined;
+}
+
+async function readFileInput(path: string): Promise<InputText | SkippedRecord> {
+  const source = basename(path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    return { source: path, line: 0, reason: `cannot read the file: ${errorMessage(error)}` };
+  }
+  const problem = textProblem(bytes);
+  if (problem) return { source, ...problem };
+  return { source, text: bytes.toString("utf8") };
+}
+
+async function fetchUrlInput(url: string, options: ReadOptions): Promise<InputText | SkippedRecord> {
+  try {
+    const text = await pRetry(
+      async () => {
+        const response = await fetch(url, { signal: AbortSignal.timeout(options.fetchTimeoutMs), headers: { accept: "application/json, application/atom+xml, text/plain;q=0.9, */*;q=0.5" } });
+        if (response.status === 429 || response.status >= 500) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+        if (!response.ok) throw new AbortError(`HTTP ${response.status} ${response.statusText}`);
+        return await response.text();
+      },
+      { retries: options.fetchRetries ?? 3, minTimeout: 500, factor: 2 },
+    );
+    const problem = textProblem(Buffer.from(text));
+    if (problem) return { source: url, ...problem };
+    return { source: url, text };
+  } catch (error) {
+    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.fetchTimeoutMs} ms` : errorMessage(error);
+    return { source: url, line: 0, reason: `cannot fetch: ${reason}` };
+  }
+}
+
+/** Reads every argument (file, directory or URL); one bad input never stops the others. */
+export async function readInputs(args: readonly string[], options: ReadOptions): Promise<ReadInputsResult> {
+  const inputs: InputText[] = [];
+  const failed: SkippedRecord[] = [];
+  const add = (r: InputText | SkippedRecord) => ("text" in r ? inputs.push(r) : failed.push(r));
+  for (const arg of args) {
+    if (isUrl(arg)) {
+      add(await fetchUrlInput(arg, options));
+      continue;
+    }
+    const info = await stat(arg).catch(() => undefined);
+    if (!info) failed.push({ source: arg, line: 0, reason: "no such file or directory" });
+    else if (info.isDirectory()) for (const file of await listFiles(arg)) add(await readFileInput(file));
+    else add(await readFileInput(arg));
+  }
+  return { inputs, failed };
+}

@@ -1,0 +1,202 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { Logger } from "pino";
+import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js";
+import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
+import type { ChunkRow, PaperRow } from "../src/store/schema.js";
+import { chunkPaper } from "./chunkPaper.js";
+import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
+import { parseInputs } from "./parseInputs.js";
+import type { InputText } from "./readInputs.js";
+import type { SourceFormat } from "./parsers/types.js";
+
+export interface IngestSummary {
+  papers: { added: number; updated: number; unchanged: number };
+  chunks: { written: number; unchanged: number };
+  skipped: SkippedRecord[];
+}
+
+export interface IngestDeps {
+  store: PaperStore;
+  embeddings: EmbeddingsInterface;
+  embedder: EmbedderInfo;
+  logger: Logger;
+  /** Texts per embeddings request. */
+  embedBatchSize: number;
+  /** Papers per write: each batch is committed (chunks first, then papers) before the next starts. */
+  writeBatchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IngestOptions {
+  format?: SourceFormat;
+  dryRun?: boolean;
+  /** Drop every stored vector and embed all papers again (after changing embedder). */
+  reembed?: boolean;
+  /** "Today" for pages that print dates without a year. */
+  now?: Date;
+}
+
+interface PlannedPaper {
+  /** What users see: the merge of `records`. */
+  paper: Paper;
+  /** One record per source, as read. */
+  records: Paper[];
+  hash: string;
+  status: "added" | "updated" | "unchanged";
+}
+
+/**
+ * Parse → merge with what is stored → chunk → embed what changed → write.
+ *
+ * Crash safety: each batch writes its chunks before its paper rows, and a paper
+ * row's hash is what marks the paper as done. A run killed mid-way leaves papers
+ * whose rows still carry the old hash (or none), so the next run redoes exactly
+ * those; chunks it already wrote are then found unchanged and not rewritten.
+ */
+export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
+  const { store, logger } = deps;
+  const parsed = parseInputs(inputs, { format: options.format, now: options.now ?? new Date() });
+  const incoming = groupSameRecords(parsed.papers.map((p) => p.paper));
+  logger.debug({ records: parsed.papers.length, papers: incoming.size }, "parsed inputs");
+
+  await store.useEmbedder(deps.embedder, { reembed: options.reembed ?? false, dryRun: options.dryRun ?? false });
+  const { planned, superseded } = await planAgainstStore(store, incoming);
+
+  const summary: IngestSummary = {
+    papers: { added: 0, updated: 0, unchanged: 0 },
+    chunks: { written: 0, unchanged: 0 },
+    skipped: parsed.skipped,
+  };
+  for (const p of planned) summary.papers[p.status]++;
+
+  // After --reembed every stored paper needs vectors again, not only the incoming ones.
+  const toWrite = options.reembed ? [...planned, ...(await storedPapersNotIn(store, planned))] : planned.filter((p) => p.status !== "unchanged");
+  const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
+  summary.chunks.unchanged += await store.countChunks(unchanged.map((p) => p.paper.id));
+  if (options.dryRun) {
+    for (const p of toWrite) summary.chunks.written += (await chunkPaper(p.paper)).length;
+    return summary;
+  }
+
+  const batchSize = deps.writeBatchSize ?? 500;
+  for (let i = 0; i < toWrite.length; i += batchSize) {
+    const batch = toWrite.slice(i, i + batchSize);
+    const counts = await writeBatch(batch, deps);
+    summary.chunks.written += counts.written;
+    summary.chunks.unchanged += counts.unchanged;
+    deps.onProgress?.(Math.min(i + batchSize, toWrite.length), toWrite.length);
+    logger.debug({ papers: batch.length, ...counts }, "batch committed");
+  }
+  if (superseded.length > 0) await store.deletePapers(superseded);
+  if (toWrite.length > 0 || superseded.length > 0) await store.refreshIndexes();
+  return summary;
+}
+
+/**
+ * Merges each incoming paper with its stored records and decides what changes.
+ * Stored records are read only for papers whose content differs: re-ingesting the
+ * same input compares hashes and reads nothing else.
+ */
+async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]>): Promise<{ planned: PlannedPaper[]; superseded: string[] }> {
+  const index = await store.paperIndex();
+  const byId = new Map(index.map((row) => [row.id, row]));
+  const byTitle = new Map<string, typeof index>();
+  for (const row of index) byTitle.set(row.titleKey, [...(byTitle.get(row.titleKey) ?? []), row]);
+
+  const drafts = [...incoming].map(([groupId, group]) => {
+    const records = bySource(group);
+    const sameTitle = [...new Set(records.map((r) => normaliseTitle(r.title)))].flatMap((key) => byTitle.get(key) ?? []);
+    // A stored record that already knows the arXiv id gives its id to records that do not.
+    const id = (!groupId.startsWith("arxiv:") && sameTitle.find((row) => row.arxivId)?.id) || groupId;
+    const candidates = [...new Set([byId.get(groupId), byId.get(id), ...sameTitle])].filter((r) => r !== undefined);
+    const hash = recordsHash(records);
+    const identical = candidates.length === 1 && candidates[0]!.id === id && candidates[0]!.hash === hash;
+    return { id, records, hash, candidates, identical };
+  });
+
+  const toRead = drafts.filter((d) => !d.identical).flatMap((d) => d.candidates.map((c) => c.id));
+  const stored = new Map((await store.findPapers([...new Set(toRead)])).map((row) => [row.id, JSON.parse(row.sourceRecords) as Paper[]]));
+
+  const superseded = new Set<string>();
+  const planned = drafts.map(({ id, records, hash, candidates, identical }): PlannedPaper => {
+    if (identical) return { paper: mergeSources(records, id), records, hash, status: "unchanged" };
+    const storedRecords = candidates.flatMap((row) => stored.get(row.id) ?? []);
+    for (const row of candidates) if (row.id !== id) superseded.add(row.id);
+    const all = replaceSources(storedRecords, records);
+    const allHash = recordsHash(all);
+    const previous = candidates.find((row) => row.id === id);
+    const status = candidates.length === 0 ? "added" : previous?.hash === allHash ? "unchanged" : "updated";
+    return { paper: mergeSources(all, id), records: all, hash: allHash, status };
+  });
+  return { planned, superseded: [...superseded] };
+}
+
+async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Promise<PlannedPaper[]> {
+  const seen = new Set(planned.map((p) => p.paper.id));
+  const rows = await store.allPapers();
+  return rows
+    .filter((row) => !seen.has(row.id))
+    .map((row) => ({ paper: JSON.parse(row.record) as Paper, records: JSON.parse(row.sourceRecords) as Paper[], hash: row.hash, status: "unchanged" as const }));
+}
+
+function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
+  return {
+    id: paper.id,
+    titleKey: normaliseTitle(paper.title),
+    arxivId: paper.arxivId ?? null,
+    title: paper.title,
+    summary: paper.summary,
+    upvotes: paper.upvotes ?? null,
+    year: paper.year ?? null,
+    section: paper.section ?? null,
+    publishedAt: paper.publishedAt ?? null,
+    sourceKinds: sourceKinds(paper),
+    record: JSON.stringify(paper),
+    sourceRecords: JSON.stringify(records),
+    hash,
+  };
+}
+
+/** Chunks, reuses stored vectors for unchanged text, embeds the rest, then commits chunks and papers. */
+async function writeBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<{ written: number; unchanged: number }> {
+  const { store, embedder } = deps;
+  const ids = batch.map((p) => p.paper.id);
+  const storedChunks = await store.findChunks(ids);
+  const storedById = new Map(storedChunks.map((c) => [c.id, c]));
+  const vectorByTextHash = new Map(storedChunks.map((c) => [`${c.paperId}|${c.textHash}`, c.vector]));
+
+  const rows: ChunkRow[] = [];
+  const needEmbedding: ChunkRow[] = [];
+  for (const { paper } of batch) {
+    const kinds = sourceKinds(paper);
+    for (const chunk of await chunkPaper(paper)) {
+      const textHash = sha1(`${embedder.id}\n${chunk.text}`);
+      const filters = { year: paper.year ?? null, section: paper.section ?? null, publishedAt: paper.publishedAt ?? null, sourceKinds: kinds };
+      const row: ChunkRow = {
+        id: `${paper.id}#${chunk.chunkIndex}`,
+        paperId: paper.id,
+        chunkIndex: chunk.chunkIndex,
+        title: paper.title,
+        text: chunk.text,
+        textHash,
+        vector: vectorByTextHash.get(`${paper.id}|${textHash}`) ?? [],
+        ...filters,
+        hash: sha1(JSON.stringify([textHash, chunk.chunkIndex, filters])),
+      };
+      rows.push(row);
+      if (row.vector.length === 0) needEmbedding.push(row);
+    }
+  }
+
+  for (let i = 0; i < needEmbedding.length; i += deps.embedBatchSize) {
+    const slice = needEmbedding.slice(i, i + deps.embedBatchSize);
+    const vectors = await deps.embeddings.embedDocuments(slice.map((r) => r.text));
+    if (vectors.length !== slice.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${slice.length} texts`);
+    slice.forEach((row, k) => (row.vector = vectors[k]!));
+  }
+
+  const written = rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length;
+  await store.replaceChunks(ids, rows, embedder.dimensions);
+  await store.upsertPapers(batch.map(paperRow));
+  return { written, unchanged: rows.length - written };
+}

@@ -1,0 +1,63 @@
+import { SingleBar, Presets } from "cli-progress";
+import { readInputs } from "../../ingest/readInputs.js";
+import { runIngest, type IngestSummary } from "../../ingest/runIngest.js";
+import type { SourceFormat } from "../../ingest/parsers/types.js";
+import type { App } from "../app.js";
+
+export interface IngestFlags {
+  format?: SourceFormat;
+  dryRun?: boolean;
+  json?: boolean;
+  reembed?: boolean;
+}
+
+export async function ingestCommand(app: App, args: string[], flags: IngestFlags): Promise<void> {
+  const { config, logger, openStore } = app;
+  const embedder = await app.embedder();
+  const store = await openStore();
+  const bar = process.stderr.isTTY && !flags.json ? new SingleBar({ format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr }, Presets.shades_classic) : undefined;
+  let started = false;
+  try {
+    const { inputs, failed } = await readInputs(args, { fetchTimeoutMs: config.sources.fetchTimeoutMs });
+    const summary = await runIngest(
+      inputs,
+      {
+        store,
+        logger,
+        embeddings: embedder.embeddings,
+        embedder: await embedder.info(),
+        embedBatchSize: config.embeddings.batchSize,
+        writeBatchSize: config.ingest.batchPapers,
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      },
+      { format: flags.format, dryRun: flags.dryRun, reembed: flags.reembed },
+    );
+    bar?.stop();
+    summary.skipped.unshift(...failed);
+    process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, flags.dryRun ?? false));
+    const ingested = summary.papers.added + summary.papers.updated + summary.papers.unchanged;
+    if (ingested === 0) process.exitCode = 1;
+  } finally {
+    bar?.stop();
+    store.close();
+  }
+}
+
+export function formatSummary(s: IngestSummary, dryRun: boolean): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const total = s.papers.added + s.papers.updated + s.papers.unchanged;
+  const lines = [
+    `${dryRun ? "Would ingest" : "Ingested"} ${n(total)} papers: ${n(s.papers.added)} added, ${n(s.papers.updated)} updated, ${n(s.papers.unchanged)} unchanged.`,
+    `Chunks: ${n(s.chunks.written)} ${dryRun ? "to write" : "written"}, ${n(s.chunks.unchanged)} unchanged.`,
+  ];
+  if (s.skipped.length > 0) {
+    lines.push(`Skipped ${n(s.skipped.length)}:`);
+    for (const k of s.skipped) lines.push(`  ${k.source}${k.line > 0 ? ` line ${k.line}` : ""}: ${k.reason}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, Option } from "commander";
+import type { App } from "../app.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { UserFacingError, newErrorId } from "../errors.js";
+
+/**
+ * The operator's entry point: each sub-command is a thin adapter over the same
+ * core the bot uses. Command modules (and the libraries behind them) are imported
+ * only when their command runs, so `--help` and quick commands start fast.
+ */
+
+let app: App | undefined;
+async function getApp(): Promise<App> {
+  // Config is read only when a command runs, so `--help` works with any environment.
+  const { createApp } = await import("../app.js");
+  app ??= createApp(loadConfig());
+  return app;
+}
+
+const FORMATS = ["daily-page", "papers-list", "hf-daily-api", "arxiv-atom", "json", "jsonl"] as const;
+
+const program = new Command("paperbot")
+  .description("Answers questions about research papers with citations. The CLI runs the same core as the Discord bot.")
+  .showHelpAfterError();
+
+program
+  .command("ingest")
+  .description("read paper listings (files, directories or URLs) into the library; re-running changes nothing")
+  .argument("<inputs...>", "files, directories or http(s) URLs")
+  .addOption(new Option("--format <format>", "skip detection and read every input as this format").choices(FORMATS))
+  .option("--dry-run", "parse and compare with the library, write nothing")
+  .option("--json", "print the summary as JSON")
+  .option("--reembed", "embed every paper again (after changing the embedder)")
+  .action(async (inputs: string[], flags) => (await import("./ingestCommand.js")).ingestCommand(await getApp(), inputs, flags));
+
+program
+  .command("stats")
+  .description("what the library holds: papers, chunks, sources, embedder, version")
+  .option("--json", "print as JSON")
+  .action(async (flags) => (await import("./statsCommand.js")).statsCommand(await getApp(), flags));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof UserFacingError || error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+  } else {
+    const id = newErrorId();
+    if (app) app.logger.error({ err: error, errorId: id }, "command failed");
+    else process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`paperbot: the command failed unexpectedly (error id ${id}): ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

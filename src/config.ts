@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+
+/**
+ * The only place that reads the environment. Everything else receives a frozen,
+ * typed `Config`. A bad value stops start-up with the key and what is allowed.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+const idList = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^\d{5,25}$/, "must be a comma-separated list of Discord ids (digits)")));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  LANCEDB_URI: z.string().trim().min(1).default("./data/lancedb"),
+  LANCEDB_STORAGE_OPTIONS: z
+    .string()
+    .default("{}")
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, string>;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: "custom", message: 'must be a JSON object, e.g. {"region":"us-east-1"}' });
+      return z.NEVER;
+    }),
+  EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
+  EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_BATCH_SIZE: positiveInt(256),
+  INGEST_BATCH_PAPERS: positiveInt(500),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
+  OPENAI_TIMEOUT_MS: positiveInt(30_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  CHAT_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
+  ANSWER_MODE: z.enum(["auto", "llm", "extractive"]).default("auto"),
+  HF_API_URL: httpUrl.default("https://huggingface.co"),
+  ARXIV_API_URL: httpUrl.default("https://export.arxiv.org/api/query"),
+  FETCH_TIMEOUT_MS: positiveInt(20_000),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
+  ANSWER_CHANNEL_IDS: idList,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+export interface Config {
+  lancedb: { uri: string; storageOptions: Record<string, string> };
+  embeddings: { provider: "local" | "openai"; model: string | undefined; batchSize: number };
+  ingest: { batchPapers: number };
+  openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
+  chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
+  sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number };
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string | undefined;
+    answerChannelIds: readonly string[];
+  };
+  log: { level: Parsed["LOG_LEVEL"]; format: Parsed["LOG_FORMAT"] };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates raw settings (environment variables by name) into the frozen Config. */
+export function buildConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k]]));
+  const result = configSchema.safeParse(known);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join(".");
+      return `  ${key}=${JSON.stringify(env[key] ?? "")}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
+  }
+  const c = result.data;
+  if (c.EMBEDDINGS_PROVIDER === "openai" && !c.OPENAI_API_KEY) {
+    throw new ConfigError("Invalid configuration:\n  EMBEDDINGS_PROVIDER=\"openai\": needs OPENAI_API_KEY (or use EMBEDDINGS_PROVIDER=local)");
+  }
+  return deepFreeze({
+    lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS },
+    embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
+    ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
+    openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
+    chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
+    sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS },
+    discord: {
+      token: c.DISCORD_TOKEN,
+      clientId: c.DISCORD_CLIENT_ID,
+      guildId: c.DISCORD_GUILD_ID,
+      apiUrl: c.DISCORD_API_URL,
+      answerChannelIds: c.ANSWER_CHANNEL_IDS,
+    },
+    log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
+  } satisfies Config);
+}
+
+/**
+ * Reads the process environment, with `.env` in the working directory filling
+ * in what the environment does not set (the environment wins, as with dotenv).
+ */
+export function loadConfig(envFile = ".env"): Config {
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  return buildConfig({ ...fromFile, ...process.env });
+}

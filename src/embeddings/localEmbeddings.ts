@@ -1,0 +1,120 @@
+import { Embeddings } from "@langchain/core/embeddings";
+import { WORD_VECTORS_PATH, fnv1a, loadWordVectorTable, type WordVectorTable } from "./wordVectorTable.js";
+
+/**
+ * The default embedder: offline, no key, no download, deterministic, fast.
+ *
+ * Each text becomes two L2-normalised parts, concatenated:
+ *  - semantic (100 dims): a SIF-style average of GloVe word vectors, each word
+ *    weighted down by its frequency and the common direction removed. This is what
+ *    lets "a discriminator spots swapped tokens" find a summary that says "detect
+ *    replaced tokens": full-text search alone cannot match words that differ.
+ *  - lexical (156 dims): signed feature hashing of word stems and character
+ *    4-grams. It keeps rare names GloVe does not know (model names, acronyms) and
+ *    spelling variants ("pretraining" / "pre-training") close.
+ * Cosine similarity of two vectors is therefore 0.64·semantic + 0.36·lexical.
+ * Changing anything here changes the vectors: bump LOCAL_EMBEDDER_ID so that a
+ * database built with the old one asks for `--reembed`.
+ */
+export const LOCAL_EMBEDDER_ID = "local:glove100-hash156-v1";
+const SEMANTIC_WEIGHT = 0.8;
+const LEXICAL_WEIGHT = 0.6;
+const GLOVE_DIMS = 100;
+const LEXICAL_DIMS = 156;
+/** SIF: weight = a / (a + p(w)); with Zipf's p ∝ 1/rank this is rank / (rank + K). */
+const FREQUENCY_K = 300;
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+let sharedTable: WordVectorTable | undefined;
+function defaultTable(): WordVectorTable {
+  sharedTable ??= loadWordVectorTable(WORD_VECTORS_PATH);
+  return sharedTable;
+}
+
+/** A light suffix strip so that lexical features of "models"/"modeling"/"model" meet. */
+function stem(token: string): string {
+  if (token.length <= 4) return token;
+  return token.replace(/(ings?|ed|es|s|ly|ation|ations)$/, "");
+}
+
+export class LocalEmbeddings extends Embeddings {
+  readonly id = LOCAL_EMBEDDER_ID;
+  readonly dimensions = GLOVE_DIMS + LEXICAL_DIMS;
+  private loaded: WordVectorTable | undefined;
+
+  /** The table is read on first use: a run that finds nothing to embed never pays for it. */
+  constructor(private readonly loadTable: () => WordVectorTable = defaultTable) {
+    super({});
+  }
+
+  private get table(): WordVectorTable {
+    if (!this.loaded) {
+      const table = this.loadTable();
+      if (table.dims !== GLOVE_DIMS) throw new Error(`word vectors have ${table.dims} dimensions, expected ${GLOVE_DIMS}`);
+      this.loaded = table;
+    }
+    return this.loaded;
+  }
+
+  embedText(text: string): Float32Array {
+    const table = this.table;
+    const dims = table.dims;
+    const out = new Float32Array(this.dimensions);
+    const tokens = text.toLowerCase().match(TOKEN) ?? [];
+    let semanticWeight = 0;
+    for (const token of tokens) {
+      const row = table.lookup(token);
+      const weight = row < 0 ? 1 : row / (row + FREQUENCY_K);
+      if (row >= 0) {
+        table.addRow(row, weight, out, 0);
+        semanticWeight += weight;
+      }
+      if (weight < 0.2) continue; // function words add nothing lexical
+      addHashed(out, dims, stem(token), weight);
+      if (token.length > 5) {
+        const padded = `<${token}>`;
+        for (let i = 0; i + 4 <= padded.length; i++) addHashed(out, dims, padded.slice(i, i + 4), weight * 0.35);
+      }
+    }
+    if (semanticWeight > 0) removeCommonDirection(out, table.mean, dims);
+    normalisePart(out, 0, dims, SEMANTIC_WEIGHT);
+    normalisePart(out, dims, out.length, LEXICAL_WEIGHT);
+    return out;
+  }
+
+  override async embedDocuments(documents: string[]): Promise<number[][]> {
+    return documents.map((d) => Array.from(this.embedText(d)));
+  }
+
+  override async embedQuery(document: string): Promise<number[]> {
+    return Array.from(this.embedText(document));
+  }
+}
+
+function addHashed(out: Float32Array, offset: number, feature: string, weight: number): void {
+  const h = fnv1a(feature, 0x9747b28c);
+  const index = offset + (h % LEXICAL_DIMS);
+  out[index]! += h & 0x80000000 ? -weight : weight;
+}
+
+/** Subtracts the projection on the vocabulary's mean direction, which every average shares. */
+function removeCommonDirection(out: Float32Array, mean: Float32Array, dims: number): void {
+  let dot = 0;
+  let meanNormSq = 0;
+  for (let d = 0; d < dims; d++) {
+    dot += out[d]! * mean[d]!;
+    meanNormSq += mean[d]! * mean[d]!;
+  }
+  if (meanNormSq === 0) return;
+  const k = dot / meanNormSq;
+  for (let d = 0; d < dims; d++) out[d]! -= k * mean[d]!;
+}
+
+function normalisePart(out: Float32Array, from: number, to: number, weight: number): void {
+  let sq = 0;
+  for (let i = from; i < to; i++) sq += out[i]! * out[i]!;
+  if (sq === 0) return;
+  const scale = weight / Math.sqrt(sq);
+  for (let i = from; i < to; i++) out[i]! *= scale;
+}

@@ -1,0 +1,271 @@
+import * as lancedb from "@lancedb/lancedb";
+import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
+import { UserFacingError } from "../errors.js";
+import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+
+/**
+ * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
+ * table that records which embedder made the vectors. Local paths, `s3://…` and
+ * `db://…` URIs all go through the same `connect`.
+ */
+
+export const PAPERS = "papers";
+export const CHUNKS = "chunks";
+const META = "meta";
+
+/** Below this many chunks a flat scan is already fast (~2 ms); an ANN index only adds build time. */
+export const VECTOR_INDEX_MIN_ROWS = 10_000;
+
+export interface EmbedderInfo {
+  id: string;
+  dimensions: number;
+}
+
+export interface StoreOptions {
+  uri: string;
+  storageOptions?: Record<string, string>;
+  /** How often (seconds) a reader looks for other processes' writes; 0 = on every read. */
+  readConsistencySeconds?: number;
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function sqlIn(column: string, values: readonly string[]): string {
+  return `${column} IN (${values.map(sqlString).join(", ")})`;
+}
+
+function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+const LOOKUP_BATCH = 500;
+
+export class PaperStore {
+  private constructor(
+    readonly uri: string,
+    private readonly db: Connection,
+    private papersTable: Table | undefined,
+    private chunksTable: Table | undefined,
+    private metaTable: Table | undefined,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<PaperStore> {
+    const db = await lancedb.connect(options.uri, {
+      storageOptions: options.storageOptions ?? {},
+      readConsistencyInterval: options.readConsistencySeconds ?? 0,
+    });
+    const names = new Set(await db.tableNames());
+    const open = (name: string) => (names.has(name) ? db.openTable(name) : Promise.resolve(undefined));
+    const [papers, chunks, meta] = await Promise.all([open(PAPERS), open(CHUNKS), open(META)]);
+    return new PaperStore(options.uri, db, papers, chunks, meta);
+  }
+
+  get isEmpty(): boolean {
+    return !this.papersTable;
+  }
+
+  /** The papers table, or a clear message when nothing was ingested yet. */
+  papers(): Table {
+    if (!this.papersTable) throw new UserFacingError(`The library at ${this.uri} is empty: run \`npx paperbot ingest <file|dir|url>\` first.`);
+    return this.papersTable;
+  }
+
+  chunks(): Table {
+    if (!this.chunksTable) throw new UserFacingError(`The library at ${this.uri} is empty: run \`npx paperbot ingest <file|dir|url>\` first.`);
+    return this.chunksTable;
+  }
+
+  async embedder(): Promise<EmbedderInfo | undefined> {
+    if (!this.metaTable) return undefined;
+    const rows = (await this.metaTable.query().where(sqlIn("key", ["embedder", "dimensions"])).toArray()) as { key: string; value: string }[];
+    const id = rows.find((r) => r.key === "embedder")?.value;
+    const dims = rows.find((r) => r.key === "dimensions")?.value;
+    return id && dims ? { id, dimensions: Number(dims) } : undefined;
+  }
+
+  /**
+   * Makes sure the vectors about to be written match those already stored: one
+   * database, one embedder. With `reembed`, the chunks table is dropped instead so
+   * that every paper is embedded afresh.
+   */
+  async useEmbedder(info: EmbedderInfo, { reembed = false, dryRun = false } = {}): Promise<void> {
+    const current = await this.embedder();
+    if (current && (current.id !== info.id || current.dimensions !== info.dimensions)) {
+      if (!reembed) {
+        throw new UserFacingError(
+          `This library's vectors were made by "${current.id}" (${current.dimensions} dims), not by the configured "${info.id}" (${info.dimensions} dims). ` +
+            `Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back, or run \`npx paperbot ingest --reembed …\` to rebuild the vectors.`,
+        );
+      }
+    }
+    if (dryRun) return;
+    if (reembed && this.chunksTable) {
+      await this.db.dropTable(CHUNKS);
+      this.chunksTable = undefined;
+    }
+    if (!current || current.id !== info.id || current.dimensions !== info.dimensions) {
+      const rows = [
+        { key: "embedder", value: info.id },
+        { key: "dimensions", value: String(info.dimensions) },
+      ];
+      const data = makeArrowTable(rows, { schema: metaSchema });
+      if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
+      else await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+    }
+  }
+
+  /** id, title key, arXiv id and hash of every stored paper: enough to tell what an ingest changes without reading records. */
+  async paperIndex(): Promise<Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[]> {
+    if (!this.papersTable) return [];
+    return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[];
+  }
+
+  /** Full stored rows of these papers (to merge new records into). */
+  async findPapers(ids: readonly string[]): Promise<PaperRow[]> {
+    if (!this.papersTable || ids.length === 0) return [];
+    const out: PaperRow[] = [];
+    for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...((await this.papersTable.query().where(sqlIn("id", batch)).toArray()) as PaperRow[]));
+    return out.map(plainPaperRow);
+  }
+
+  async allPapers(): Promise<PaperRow[]> {
+    if (!this.papersTable) return [];
+    return ((await this.papersTable.query().toArray()) as PaperRow[]).map(plainPaperRow);
+  }
+
+  async countChunks(paperIds: readonly string[]): Promise<number> {
+    if (!this.chunksTable) return 0;
+    let total = 0;
+    for (const batch of batches(paperIds, LOOKUP_BATCH)) total += await this.chunksTable.countRows(sqlIn("paperId", batch));
+    return total;
+  }
+
+  /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
+  async findChunks(paperIds: readonly string[]): Promise<Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[]> {
+    if (!this.chunksTable || paperIds.length === 0) return [];
+    const out: Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[] = [];
+    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
+      const rows = await this.chunksTable
+        .query()
+        .where(sqlIn("paperId", batch))
+        .select(["id", "paperId", "textHash", "hash", "vector"])
+        .toArray();
+      for (const r of rows as { id: string; paperId: string; textHash: string; hash: string; vector: Float32Array | { toArray(): Float32Array } }[]) {
+        out.push({ id: r.id, paperId: r.paperId, textHash: r.textHash, hash: r.hash, vector: vectorOf(r.vector) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the chunks of `paperIds` with `rows` in one commit: rows with a new
+   * hash are updated, new ones inserted, and those papers' chunks not in `rows`
+   * deleted. Other papers' chunks are untouched.
+   */
+  async replaceChunks(paperIds: readonly string[], rows: ChunkRow[], dimensions: number): Promise<void> {
+    if (paperIds.length === 0) return;
+    for (const row of rows) {
+      if (row.vector.length !== dimensions) {
+        // LanceDB would silently pad or cut a vector of the wrong length.
+        throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
+      }
+    }
+    const schema = chunksSchema(dimensions);
+    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema });
+    if (!this.chunksTable) {
+      this.chunksTable = await this.db.createTable(CHUNKS, data);
+      return;
+    }
+    await this.chunksTable
+      .mergeInsert("id")
+      .whenMatchedUpdateAll({ where: "target.hash != source.hash" })
+      .whenNotMatchedInsertAll()
+      .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
+      .execute(data);
+  }
+
+  async upsertPapers(rows: PaperRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema: papersSchema });
+    if (!this.papersTable) {
+      this.papersTable = await this.db.createTable(PAPERS, data);
+      return;
+    }
+    await this.papersTable.mergeInsert("id").whenMatchedUpdateAll({ where: "target.hash != source.hash" }).whenNotMatchedInsertAll().execute(data);
+  }
+
+  /** Removes papers (and their chunks) that were merged into a record with a better id. */
+  async deletePapers(ids: readonly string[]): Promise<void> {
+    for (const batch of batches(ids, LOOKUP_BATCH)) {
+      if (this.chunksTable) await this.chunksTable.delete(sqlIn("paperId", batch));
+      if (this.papersTable) await this.papersTable.delete(sqlIn("id", batch));
+    }
+  }
+
+  /**
+   * Full-text indexes on both tables, and an HNSW vector index once the chunks
+   * table is big enough for one to pay off. After a write, `optimize` folds new
+   * rows into the existing indexes (until then they are searched unindexed) and
+   * prunes versions older than a day.
+   */
+  async refreshIndexes(): Promise<void> {
+    for (const table of [this.chunksTable, this.papersTable]) {
+      if (!table) continue;
+      const indexed = new Set((await table.listIndices()).map((i) => i.columns.join(",")));
+      const textColumn = table === this.chunksTable ? "text" : "title";
+      if (!indexed.has(textColumn)) {
+        await table.createIndex(textColumn, { config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) });
+      }
+      if (table === this.chunksTable && !indexed.has("vector") && (await table.countRows()) >= VECTOR_INDEX_MIN_ROWS) {
+        await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine" }) });
+      }
+      if (!indexed.has("id")) await table.createIndex("id", { config: Index.btree() });
+      await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
+    }
+  }
+
+  async counts(): Promise<{ papers: number; papersWithSummary: number; chunks: number }> {
+    if (!this.papersTable) return { papers: 0, papersWithSummary: 0, chunks: 0 };
+    const [papers, papersWithSummary, chunks] = await Promise.all([
+      this.papersTable.countRows(),
+      this.papersTable.countRows("summary != ''"),
+      this.chunksTable ? this.chunksTable.countRows() : 0,
+    ]);
+    return { papers, papersWithSummary, chunks };
+  }
+
+  /** How many papers each kind of source contributed (a paper seen on two kinds counts for both). */
+  async sourceCounts(): Promise<Record<string, number>> {
+    if (!this.papersTable) return {};
+    const rows = await this.papersTable.query().select(["sourceKinds"]).toArray();
+    const counts: Record<string, number> = {};
+    for (const row of rows as { sourceKinds: { toArray(): string[] } | string[] }[]) {
+      const kinds = Array.isArray(row.sourceKinds) ? row.sourceKinds : row.sourceKinds.toArray();
+      for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  async versions(): Promise<{ papers: number | undefined; chunks: number | undefined }> {
+    return { papers: await this.papersTable?.version(), chunks: await this.chunksTable?.version() };
+  }
+
+  close(): void {
+    this.papersTable?.close();
+    this.chunksTable?.close();
+    this.metaTable?.close();
+    this.db.close();
+  }
+}
+
+function vectorOf(v: Float32Array | { toArray(): Float32Array }): Float32Array {
+  return v instanceof Float32Array ? v : v.toArray();
+}
+
+/** Arrow list cells come back as Vector objects; turn them into plain arrays. */
+function plainPaperRow(row: PaperRow): PaperRow {
+  const kinds = row.sourceKinds as unknown as { toArray?: () => string[] } | string[];
+  return { ...row, sourceKinds: Array.isArray(kinds) ? kinds : [...(kinds.toArray?.() ?? [])] };
+}

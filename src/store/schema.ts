@@ -1,0 +1,80 @@
+import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from "apache-arrow";
+
+/**
+ * Explicit Arrow schemas: LanceDB would infer types from the first rows, and a
+ * first batch where every `year` is null would then fix the column's type wrongly.
+ */
+
+const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+const int = (name: string) => new Field(name, new Int32(), true);
+const textList = (name: string) => new Field(name, new List(new Field("item", new Utf8(), true)), false);
+
+/** Columns that retrieval filters on live on both tables, so a filtered hybrid query needs no join. */
+const filterColumns = [int("year"), text("section", true), text("publishedAt", true), textList("sourceKinds")];
+
+export const papersSchema = new Schema([
+  text("id"),
+  /** normaliseTitle(title): the key that finds the same paper across sources. */
+  text("titleKey"),
+  text("arxivId", true),
+  text("title"),
+  text("summary"),
+  int("upvotes"),
+  ...filterColumns,
+  /** The whole Paper as JSON: the source of truth for display, merging and re-chunking. */
+  text("record"),
+  /** Each source's record of the paper as read (JSON array); `record` is their merge. */
+  text("sourceRecords"),
+  /** Hash of `sourceRecords`: an unchanged paper is neither re-chunked nor rewritten. */
+  text("hash"),
+]);
+
+export function chunksSchema(dimensions: number): Schema {
+  return new Schema([
+    text("id"),
+    text("paperId"),
+    int("chunkIndex"),
+    text("title"),
+    /** The title, then the passage: every chunk can be attributed and matched on its own. */
+    text("text"),
+    /** Hash of `text` under the current embedder: a passage whose text is unchanged keeps its vector. */
+    text("textHash"),
+    new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
+    ...filterColumns,
+    /** Hash of the whole row (text and filter columns). */
+    text("hash"),
+  ]);
+}
+
+export const metaSchema = new Schema([text("key"), text("value")]);
+
+export interface PaperRow {
+  id: string;
+  titleKey: string;
+  arxivId: string | null;
+  title: string;
+  summary: string;
+  upvotes: number | null;
+  year: number | null;
+  section: string | null;
+  publishedAt: string | null;
+  sourceKinds: string[];
+  record: string;
+  sourceRecords: string;
+  hash: string;
+}
+
+export interface ChunkRow {
+  id: string;
+  paperId: string;
+  chunkIndex: number;
+  title: string;
+  text: string;
+  textHash: string;
+  vector: number[] | Float32Array;
+  year: number | null;
+  section: string | null;
+  publishedAt: string | null;
+  sourceKinds: string[];
+  hash: string;
+}

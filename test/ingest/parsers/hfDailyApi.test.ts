@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { parseHfDailyApi } from "../../../ingest/parsers/hfDailyApi.js";
+import { ParseError } from "../../../ingest/parsers/parseError.js";
+
+// The tests run from dist/test/ingest/parsers/; the fixtures stay in the source tree.
+const FIXTURES = new URL("../../../../test/fixtures/", import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), "utf8");
+const ctx = (source: string) => ({ source, referenceDate: new Date("2024-06-01T00:00:00Z") });
+
+test("given a daily_papers response, then each item becomes a paper with its arXiv id, authors, day and Hugging Face extras", () => {
+  const { papers, skipped } = parseHfDailyApi(fixture("hf-daily-2024-05-17.json"), ctx("hf-daily-2024-05-17.json"));
+  assert.deepEqual(skipped, []);
+  assert.equal(papers.length, 2);
+  const first = papers[0]?.paper;
+  assert.ok(first);
+  assert.equal(first.id, "arxiv:2405.10001");
+  assert.equal(first.arxivId, "2405.10001");
+  assert.equal(first.title, "Sparse Lanterns: Cheap Attention for Long Documents");
+  assert.match(first.summary, /^We propose Sparse Lanterns, an attention variant that lights up only the tokens/);
+  assert.deepEqual(first.authors, ["Ada Quill", "Bram Okafor", "Chen Lumen"]);
+  assert.equal(first.publishedAt, "2024-05-16");
+  assert.equal(first.year, 2024);
+  assert.equal(first.upvotes, 42);
+  assert.equal(first.aiSummary, "Sparse Lanterns halves attention memory on long documents.");
+  assert.deepEqual(first.keywords, ["sparse attention", "long context", "memory efficiency"]);
+  assert.equal(first.githubRepo, "https://github.com/example/sparse-lanterns");
+  assert.equal(first.projectPage, "https://example.org/sparse-lanterns");
+  assert.equal(first.numComments, 3);
+  assert.deepEqual(first.sources, ["hf-daily-api:hf-daily-2024-05-17.json"]);
+});
+
+test("given an item without the optional fields, then the paper simply lacks them", () => {
+  const { papers } = parseHfDailyApi(fixture("hf-daily-2024-05-17.json"), ctx("day.json"));
+  const second = papers[1]?.paper;
+  assert.ok(second);
+  assert.deepEqual(second.authors, ["Eun-ji Park"]);
+  assert.equal(second.numComments, 0);
+  for (const field of ["aiSummary", "keywords", "githubRepo", "projectPage"] as const) {
+    assert.equal(field in second, false, `${field} should be absent`);
+  }
+});
+
+test("given a response, then each paper carries the line its item starts on", () => {
+  const { papers } = parseHfDailyApi(fixture("hf-daily-2024-05-17.json"), ctx("day.json"));
+  assert.deepEqual(
+    papers.map((p) => p.line),
+    [2, 31],
+  );
+});
+
+test("given items missing their title or id, then those are skipped with their line and the others still parse", () => {
+  const { papers, skipped } = parseHfDailyApi(fixture("hf-daily-incomplete-items.json"), ctx("gaps.json"));
+  assert.deepEqual(
+    papers.map((p) => p.paper.title),
+    ["Good Item Before", "Good Item After"],
+  );
+  assert.deepEqual(skipped, [
+    { source: "hf-daily-api:gaps.json", line: 13, reason: '"paper.title" is missing' },
+    { source: "hf-daily-api:gaps.json", line: 23, reason: '"paper.id" is missing' },
+  ]);
+});
+
+test("given null for optional fields, then they are treated as absent", () => {
+  const { papers } = parseHfDailyApi(fixture("hf-daily-incomplete-items.json"), ctx("gaps.json"));
+  const last = papers[1]?.paper;
+  assert.ok(last);
+  assert.equal("githubRepo" in last, false);
+  assert.equal("keywords" in last, false);
+});
+
+test("given a truncated response, then a ParseError names the file and the line and column where it breaks", () => {
+  assert.throws(
+    () => parseHfDailyApi(fixture("hf-daily-truncated.json"), ctx("hf-daily-truncated.json")),
+    (error: unknown) => {
+      assert.ok(error instanceof ParseError);
+      assert.equal(error.source, "hf-daily-truncated.json");
+      assert.equal(error.line, 8);
+      assert.equal(error.column, 40);
+      assert.equal(error.message, "hf-daily-truncated.json line 8: Unterminated string (column 40)");
+      return true;
+    },
+  );
+});
+
+test("given a response cut off between items, then the ParseError points at its last line", () => {
+  const text = '[\n  {"paper": {"id": "2405.1", "title": "A"}},\n';
+  assert.throws(() => parseHfDailyApi(text, ctx("cut.json")), {
+    name: "ParseError",
+    message: "cut.json line 2: Unexpected end of JSON input (column 45)", // just after the final ","
+  });
+});
+
+test("given an HTML error page instead of JSON, then a ParseError says so and names the page", () => {
+  assert.throws(() => parseHfDailyApi(fixture("hf-daily-502-page.json"), ctx("hf-daily-502-page.json")), {
+    name: "ParseError",
+    message: 'hf-daily-502-page.json line 1: expected JSON, got an HTML page titled "502 Bad Gateway" (column 1)',
+  });
+});
+
+test("given the API's JSON error object, then a ParseError carries the API's message", () => {
+  assert.throws(() => parseHfDailyApi('{"error":"Invalid date format"}', ctx("bad-date.json")), {
+    name: "ParseError",
+    message: "bad-date.json: Hugging Face API error: Invalid date format",
+  });
+});
+
+test("given an empty day, then there are no papers and nothing skipped", () => {
+  assert.deepEqual(parseHfDailyApi("[]\n", ctx("empty.json")), { papers: [], skipped: [] });
+});

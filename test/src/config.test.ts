@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { ConfigError, buildConfig, configSchema } from "../../src/config.js";
+import { fixture } from "../helpers/paths.js";
+
+test("given no settings, then the embedded defaults work without any key", () => {
+  const config = buildConfig({});
+  assert.equal(config.lancedb.uri, "./data/lancedb");
+  assert.equal(config.embeddings.provider, "local");
+  assert.equal(config.openai.apiKey, undefined);
+  assert.equal(config.sources.hfApiUrl, "https://huggingface.co");
+  assert.equal(config.sources.arxivApiUrl, "https://export.arxiv.org/api/query");
+});
+
+test("given a bad value, then start-up fails naming the key and what is allowed", () => {
+  assert.throws(() => buildConfig({ EMBEDDINGS_PROVIDER: "cohere" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /EMBEDDINGS_PROVIDER="cohere"/);
+    assert.match(e.message, /local.*openai/);
+    return true;
+  });
+  assert.throws(() => buildConfig({ HF_API_URL: "not a url" }), /HF_API_URL="not a url": must be an http\(s\) URL/);
+  assert.throws(() => buildConfig({ OPENAI_TIMEOUT_MS: "-5" }), /OPENAI_TIMEOUT_MS/);
+  assert.throws(() => buildConfig({ ANSWER_CHANNEL_IDS: "123456789012,general" }), /ANSWER_CHANNEL_IDS/);
+});
+
+test("given the openai embedder without a key, then start-up says the key is needed", () => {
+  assert.throws(() => buildConfig({ EMBEDDINGS_PROVIDER: "openai" }), /needs OPENAI_API_KEY/);
+});
+
+test("given s3:// and db:// URIs, then they pass through to LanceDB untouched", () => {
+  assert.equal(buildConfig({ LANCEDB_URI: "s3://bucket/papers" }).lancedb.uri, "s3://bucket/papers");
+  assert.equal(buildConfig({ LANCEDB_URI: "db://my-project" }).lancedb.uri, "db://my-project");
+  const withOptions = buildConfig({ LANCEDB_STORAGE_OPTIONS: '{"region":"eu-west-1"}' });
+  assert.deepEqual(withOptions.lancedb.storageOptions, { region: "eu-west-1" });
+  assert.throws(() => buildConfig({ LANCEDB_STORAGE_OPTIONS: "region=eu" }), /LANCEDB_STORAGE_OPTIONS.*JSON object/);
+});
+
+test("given a built config, then it cannot be changed at run time", () => {
+  const config = buildConfig({ ANSWER_CHANNEL_IDS: "123456789012345678" });
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.discord) && Object.isFrozen(config.discord.answerChannelIds));
+  assert.deepEqual(config.discord.answerChannelIds, ["123456789012345678"]);
+});
+
+test("given .env.example, then it lists every setting, each with a comment above it", () => {
+  const lines = readFileSync(fixture("../../.env.example"), "utf8").split("\n");
+  const keys = Object.keys(configSchema.shape);
+  for (const key of keys) {
+    const at = lines.findIndex((l) => l.startsWith(`${key}=`));
+    assert.ok(at > 0, `${key} is missing from .env.example`);
+    assert.match(lines[at - 1] ?? "", /^#/, `${key} has no comment`);
+  }
+  const documented = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
+  assert.deepEqual(documented.filter((k) => !keys.includes(k!)), [], "keys in .env.example that the config does not read");
+  // And the example must itself be a valid configuration.
+  const values = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.split("=")[0]!, l.slice(l.indexOf("=") + 1)]));
+  assert.doesNotThrow(() => buildConfig(values));
+});
