@@ -29,7 +29,8 @@ export function parseInputs(inputs: readonly InputText[], options: { format: Sou
     try {
       const result = PARSERS[format](input.text, { source: input.source, referenceDate: options.now });
       papers.push(...result.papers);
-      skipped.push(...result.skipped);
+      // Parsers label records with their format; a skipped record names the file as the user typed it.
+      skipped.push(...result.skipped.map((k) => ({ ...k, source: input.source })));
       if (result.papers.length === 0 && result.skipped.length === 0) {
         skipped.push({ source: input.source, line: 1, reason: `no papers found in this ${format} input` });
       }

@@ -109,7 +109,13 @@ export interface DropMidStreamBehaviour {
   content?: string;
 }
 
-type CommonBehaviour = StatusBehaviour | HangBehaviour | MalformedBehaviour | DropMidStreamBehaviour;
+/** The behaviours both endpoints answer in the same way. */
+type SharedBehaviour = StatusBehaviour | HangBehaviour | MalformedBehaviour;
+type CommonBehaviour = SharedBehaviour | DropMidStreamBehaviour;
+
+function isShared(b: { kind: string }): b is SharedBehaviour {
+  return b.kind === "status" || b.kind === "hang" || b.kind === "malformed";
+}
 
 /** Answer the chat request with `content` (or with what the function returns for the body). */
 export interface ReplyBehaviour {
@@ -258,8 +264,8 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
     else answerEmbeddings(body as EmbeddingsRequestBody, embeddings.next(), res);
   }
 
-  /** Behaviours that are the same for both endpoints. Returns false if `b` is not one of them. */
-  function answerCommon(b: ChatBehaviour | EmbeddingsBehaviour, res: ServerResponse): boolean {
+  /** Answers the behaviours that work the same on every endpoint. */
+  function answerShared(b: SharedBehaviour, res: ServerResponse): void {
     switch (b.kind) {
       case "status": {
         const headers: Record<string, string> = {};
@@ -270,23 +276,21 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
         } else {
           sendJson(res, b.status, b.body ?? defaultErrorBody(b.status), headers);
         }
-        return true;
+        return;
       }
       case "hang":
         // Deliberately never answer. The client's timeout/abort closes the socket, or close()
         // destroys it.
-        return true;
+        return;
       case "malformed":
         res.writeHead(200, { "content-type": "application/json" });
         res.end('{"id": "truncated", "object": "chat.completion", "choices": [');
-        return true;
-      default:
-        return false;
+        return;
     }
   }
 
   async function answerChat(body: ChatRequestBody, b: ChatBehaviour, res: ServerResponse): Promise<void> {
-    if (answerCommon(b, res)) return;
+    if (isShared(b)) return answerShared(b, res);
     const model = typeof body.model === "string" ? body.model : "test-model";
     const id = nextId("chatcmpl");
     const created = Math.floor(Date.now() / 1000);
@@ -367,7 +371,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
   }
 
   function answerEmbeddings(body: EmbeddingsRequestBody, b: EmbeddingsBehaviour, res: ServerResponse): void {
-    if (answerCommon(b, res)) return;
+    if (isShared(b)) return answerShared(b, res);
     if (b.kind === "dropMidStream") {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"object": "list", "data": [');

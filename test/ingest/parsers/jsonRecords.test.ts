@@ -113,11 +113,14 @@ test("given JSON that stops between records, then the ParseError is on the last 
 
 test("given an unexpected token, then its line and column are found even where Node gives no position", () => {
   const cases: [text: string, line: number, column: number][] = [
-    ["[1,2,]", 1, 6], // the whole text is quoted
-    ['{"title": x, "summary": "a long enough tail"}', 1, 11], // context after only
-    ['[\n  {"title": "a"},\n  {"title": tru}\n]', 3, 16], // context on both sides
-    ['[\n  {"title": "a"},\n  {"title": "b"},\n  {"title": nul}]', 4, 16], // context before only
-    ['[\n  {"title": "a"}\n  {"title": "b"}\n]', 3, 3], // a message that has a position
+    // Node 20 quotes the text around the token in four ways, depending on where it is:
+    ["[1,2,]", 1, 6], // a short text, quoted whole
+    ['[x, "a long enough tail here"]', 1, 2], // near the start: quoted from the start
+    ['{"title": x, "summary": "a long enough tail"}', 1, 11], // in the middle: quoted on both sides
+    ['[\n  {"title": "a"},\n  {"title": tru},\n  {"title": "c"}\n]', 3, 16], // the same, across lines
+    ['[\n  {"title": "a"},\n  {"title": "b"},\n  {"title": nul}]', 4, 16], // near the end: quoted to the end
+    // and other messages say "at position N":
+    ['[\n  {"title": "a"}\n  {"title": "b"}\n]', 3, 3],
   ];
   for (const [text, line, column] of cases) {
     const error = parseErrorOf(() => parseJsonRecords(text, ctx("t.json")));

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fixture, tempDir } from "../helpers/paths.js";
+import { runCli } from "../helpers/runCli.js";
+
+interface JsonSummary {
+  papers: { added: number; updated: number; unchanged: number };
+  chunks: { written: number; unchanged: number };
+  skipped: { source: string; line: number; reason: string }[];
+}
+
+async function setup(t: Parameters<typeof tempDir>[0]) {
+  const dir = await tempDir(t);
+  const env = { LANCEDB_URI: join(dir, "db") };
+  return { dir, ingest: (...args: string[]) => runCli(["ingest", ...args], { cwd: dir, env }) };
+}
+
+test("given --help, then every command is listed with no other step", async (t) => {
+  const dir = await tempDir(t);
+  const result = await runCli(["--help"], { cwd: dir });
+  assert.equal(result.code, 0);
+  for (const command of ["ingest", "stats"]) assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
+});
+
+test("given --json, then the summary has the documented shape and the bad JSONL line is listed", async (t) => {
+  const { ingest } = await setup(t);
+  const result = await ingest(fixture("pipeline/papers.jsonl"), fixture("pipeline/daily-page.txt"), "--json");
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as JsonSummary;
+  assert.deepEqual(summary.papers, { added: 5, updated: 0, unchanged: 0 });
+  assert.equal(summary.chunks.unchanged, 0);
+  assert.ok(summary.chunks.written >= 5);
+  assert.deepEqual(
+    summary.skipped.map((s) => [s.source, s.line]),
+    [["papers.jsonl", 2]],
+  );
+});
+
+test("given only bad inputs, then each gets a message naming file and line, and the exit code is non-zero", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const files = {
+    empty: join(dir, "empty.json"),
+    binary: join(dir, "image.png"),
+    truncated: join(dir, "truncated.json"),
+    unknown: join(dir, "notes.txt"),
+  };
+  await writeFile(files.empty, "");
+  await writeFile(files.binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]));
+  await writeFile(files.truncated, '[\n  {"title": "A paper",\n   "summary": "cut of');
+  await writeFile(files.unknown, "Shopping list\n- eggs\n- flour\n");
+  const result = await ingest(...Object.values(files), join(dir, "missing.jsonl"));
+  assert.equal(result.code, 1);
+  const out = result.stdout;
+  assert.match(out, /Ingested 0 papers/);
+  assert.match(out, /empty\.json line 1: the file is empty/);
+  assert.match(out, /image\.png line 3: this is a binary file/, "PNG's header has two newlines before its first NUL");
+  assert.match(out, /truncated\.json line 3: /);
+  assert.match(out, /notes\.txt line 1: unknown format/);
+  assert.match(out, /missing\.jsonl: no such file or directory/);
+});
+
+test("given a 20 MB single-line file among good ones, then it is reported and the good ones land", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const huge = join(dir, "huge.jsonl");
+  await writeFile(huge, `{"title": "Huge", "summary": ${JSON.stringify("x".repeat(20 * 1024 * 1024))}, "upvotes": "lots"}\n`);
+  const result = await ingest(huge, fixture("pipeline/daily-page.txt"), "--json");
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as JsonSummary;
+  assert.equal(summary.papers.added, 3);
+  assert.equal(summary.skipped.length, 1);
+  assert.match(`${summary.skipped[0]!.source} ${summary.skipped[0]!.line} ${summary.skipped[0]!.reason}`, /huge\.jsonl 1 .*upvotes/);
+});
+
+test("given a library already holding papers, then a failed run leaves them all in place", async (t) => {
+  const { dir, ingest } = await setup(t);
+  await ingest(fixture("pipeline/daily-page.txt"));
+  const bad = join(dir, "bad.json");
+  await writeFile(bad, "{ not json");
+  const failed = await ingest(bad);
+  assert.equal(failed.code, 1);
+  const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.equal((JSON.parse(stats.stdout) as { papers: number }).papers, 3);
+});
+
+test("given a library made by another embedder, then ingest refuses clearly and --reembed rebuilds", async (t) => {
+  const { dir, ingest } = await setup(t);
+  await ingest(fixture("pipeline/daily-page.txt"));
+  // Simulate an existing library built with another model by rewriting its record of the embedder.
+  const lancedb = await import("@lancedb/lancedb");
+  const db = await lancedb.connect(join(dir, "db"));
+  const meta = await db.openTable("meta");
+  await meta.update({ where: "key = 'embedder'", values: { value: "openai:text-embedding-3-small" } });
+  db.close();
+
+  const refused = await ingest(fixture("pipeline/papers.jsonl"));
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /made by "openai:text-embedding-3-small".*--reembed/s);
+
+  const rebuilt = await ingest(fixture("pipeline/papers.jsonl"), "--reembed", "--json");
+  assert.equal(rebuilt.code, 0, rebuilt.stderr);
+  const summary = JSON.parse(rebuilt.stdout) as JsonSummary;
+  assert.equal(summary.papers.added, 2);
+  assert.ok(summary.chunks.written >= 5, "the three stored papers were embedded again too");
+  const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.match(stats.stdout, /"id":"local:/);
+});
