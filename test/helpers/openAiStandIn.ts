@@ -261,7 +261,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       return;
     }
     if (isChat) await answerChat(body as ChatRequestBody, chat.next(), res);
-    else answerEmbeddings(body as EmbeddingsRequestBody, embeddings.next(), res);
+    else await answerEmbeddings(body as EmbeddingsRequestBody, embeddings.next(), res);
   }
 
   /** Answers the behaviours that work the same on every endpoint. */
@@ -298,8 +298,8 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
     if (b.kind === "dropMidStream" && !body.stream) {
       // Not streaming: start a JSON answer and cut the connection in the middle of it.
       res.writeHead(200, { "content-type": "application/json" });
-      res.write('{"id": "' + id + '", "object": "chat.completion", ');
-      setTimeout(() => res.destroy(), streamChunkDelayMs);
+      await write(res, '{"id": "' + id + '", "object": "chat.completion", ');
+      res.destroy();
       return;
     }
 
@@ -338,44 +338,43 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       model,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     });
-    const send = (data: unknown): boolean => {
-      if (res.destroyed || res.writableEnded) return false; // client went away or we closed
-      res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
-      return true;
-    };
+    /** Sends one SSE event; false if the client went away (or close() ran) meanwhile. */
+    const send = (data: unknown): Promise<boolean> =>
+      write(res, `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
 
     const pieces = splitIntoChunks(content, streamChunks);
-    if (!send(chunk({ role: "assistant", content: "" }, null))) return;
+    if (!(await send(chunk({ role: "assistant", content: "" }, null)))) return;
     for (const [i, piece] of pieces.entries()) {
       if (b.kind === "dropMidStream" && i >= b.after) {
-        res.destroy(); // the client sees the connection end in the middle of the stream
+        // `after` content chunks have been flushed: now the client sees the connection end
+        // in the middle of the stream (no finish chunk, no [DONE]).
+        res.destroy();
         return;
       }
       await sleep(streamChunkDelayMs);
-      if (!send(chunk({ content: piece }, null))) return;
+      if (!(await send(chunk({ content: piece }, null)))) return;
     }
     if (b.kind === "dropMidStream") {
-      // `after` was ≥ the number of pieces: drop before the finish chunk.
-      await sleep(streamChunkDelayMs);
-      res.destroy();
+      res.destroy(); // `after` ≥ the number of pieces: drop just before the finish chunk
       return;
     }
     await sleep(streamChunkDelayMs);
-    if (!send(chunk({}, "stop"))) return;
+    if (!(await send(chunk({}, "stop")))) return;
     if (body.stream_options?.include_usage) {
       // With include_usage the API sends one more chunk with empty choices and the usage.
-      if (!send({ id, object: "chat.completion.chunk", created, model, choices: [], usage })) return;
+      if (!(await send({ id, object: "chat.completion.chunk", created, model, choices: [], usage }))) return;
     }
-    send("[DONE]");
+    if (!(await send("[DONE]"))) return;
     res.end();
   }
 
-  function answerEmbeddings(body: EmbeddingsRequestBody, b: EmbeddingsBehaviour, res: ServerResponse): void {
+  async function answerEmbeddings(body: EmbeddingsRequestBody, b: EmbeddingsBehaviour, res: ServerResponse): Promise<void> {
     if (isShared(b)) return answerShared(b, res);
     if (b.kind === "dropMidStream") {
+      // Start a JSON answer and cut the connection in the middle of it.
       res.writeHead(200, { "content-type": "application/json" });
-      res.write('{"object": "list", "data": [');
-      setTimeout(() => res.destroy(), streamChunkDelayMs);
+      await write(res, '{"object": "list", "data": [');
+      res.destroy();
       return;
     }
     const inputs = normaliseInput(body.input);
@@ -563,6 +562,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   const text = JSON.stringify(body);
   res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * Writes and waits until the bytes are handed to the socket. Destroying a response right after a
+ * plain res.write() would lose the bytes (Node corks the socket until the next tick), so the
+ * drop behaviours await this before res.destroy(). Resolves false if the response is already
+ * gone (client disconnected or close() ran) or the write fails.
+ */
+function write(res: ServerResponse, text: string): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
+  return new Promise((resolve) => res.write(text, (error) => resolve(!error)));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseDailyPapersPage } from "../../ingest/parsers/dailyPapersPage.js";
+import { normaliseTitle } from "../../src/paper.js";
+import { readLibrary } from "../helpers/library.js";
+import { SEEDS, tempDir } from "../helpers/paths.js";
+import { runCli } from "../helpers/runCli.js";
+
+/** Seed-scale end to end: the real seed pages through the real CLI into a real library on disk. */
+test("seed-scale e2e: given the four seed files, then every paper is stored once and a second run changes nothing", async (t) => {
+  const dir = await tempDir(t);
+  const env = { LANCEDB_URI: join(dir, "db") };
+  const first = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
+  assert.equal(first.code, 0, first.stderr);
+  const summary = JSON.parse(first.stdout) as { papers: { added: number }; skipped: { source: string; reason: string }[] };
+  // Only the intro bullet of the Papers List and the seeds' README are skipped.
+  assert.deepEqual(summary.skipped.map((s) => s.source).sort(), ["003_306946533a2bbb04.txt", "README.md"]);
+
+  const { papers, chunks } = await readLibrary(env.LANCEDB_URI);
+  const withSummary = papers.filter((p) => p.summary);
+  // 160 daily entries (148 distinct titles) + 272 Papers List summaries − 3 papers on both.
+  assert.ok(withSummary.length >= 417, `${withSummary.length} papers with a summary`);
+  assert.ok(papers.length - withSummary.length >= 660, "contents-only titles are papers too");
+  assert.equal(new Set(papers.map((p) => normaliseTitle(p.title))).size, papers.length, "no title stored twice");
+  assert.equal(new Set(chunks.map((c) => c.id)).size, chunks.length);
+
+  const junk = papers.filter((p) => p.title.length < 4 || /^[-.–]|\\\(|\$\$|^class\.$|^L2$/.test(p.title));
+  assert.deepEqual(junk.map((p) => p.title), []);
+
+  const contentsOnly = papers.find((p) => p.title === "Momentum Contrast for Unsupervised Visual Representation Learning");
+  assert.ok(contentsOnly, "a contents-only title is known");
+  assert.equal(contentsOnly.section, "Computer Vision");
+  assert.equal(contentsOnly.year, 2020);
+
+  const keys = new Map(papers.map((p) => [normaliseTitle(p.title), p]));
+  for (const file of (await readdir(SEEDS)).filter((f) => /^00[0-2]_/.test(f))) {
+    const page = parseDailyPapersPage(await readFile(join(SEEDS, file), "utf8"), { source: file, referenceDate: new Date() });
+    for (const { paper } of page.papers) {
+      const stored = keys.get(normaliseTitle(paper.title));
+      assert.ok(stored?.sources.includes(`daily-page:${file}`), `${paper.title} from ${file} is stored with its source`);
+    }
+  }
+  const electra = papers.find((p) => p.title.startsWith("ELECTRA"));
+  assert.deepEqual(
+    electra?.sources.map((s) => s.split(":")[0]),
+    ["daily-page", "papers-list"],
+  );
+
+  const again = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
+  const second = JSON.parse(again.stdout) as { papers: Record<string, number>; chunks: Record<string, number> };
+  assert.deepEqual(second.papers, { added: 0, updated: 0, unchanged: papers.length });
+  assert.deepEqual(second.chunks, { written: 0, unchanged: chunks.length });
+});
