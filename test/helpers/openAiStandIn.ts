@@ -33,8 +33,10 @@
  *      what the test is about, and running slow tests concurrently (each with its own stand-in).
  * - Not retried (fails at once): HTTP 400, 401, 402, 403, 404, 405, 406, 407, 409, 413, aborts
  *   by the caller's signal, and TypeErrors that are not network errors.
- *   Retried: every other status (408, 410, 422, 500, 502, 503, ...), connection errors,
- *   timeouts, and responses whose body is not valid JSON (a SyntaxError).
+ *   Retried: every other status (408, 410, 422, 500, 502, 503, ...; 408/422/500/503 were
+ *   observed), connection errors and connections cut mid-answer (undici's "fetch failed" /
+ *   "terminated" count as network errors), timeouts, and 200s whose body is not valid JSON
+ *   (a SyntaxError).
  * - 429 is special (classifyRateLimitError): retried only when it carries a usable hint —
  *   a `Retry-After` header of ≤ 60 s (seconds or HTTP date), or a message like
  *   "try again in 20ms". A 429 WITHOUT such a hint, or with Retry-After > 60 s, is NOT retried:
@@ -43,13 +45,17 @@
  *   This stand-in's default error messages deliberately contain no "try again in N" text, so
  *   the Retry-After header is the only hint.
  * - `timeout` is the SDK's: it aborts the fetch if the response HEADERS have not arrived in
- *   time (a stream that stalls after its headers is not covered). LangChain rethrows it as a
+ *   time (a body or stream that stalls after its headers is not covered). LangChain rethrows it as a
  *   plain `Error` with `name: "TimeoutError"`, message "Request timed out.", stamped retryable,
  *   so a timed-out call is retried like a 500: with `maxRetries: 2, timeout: 300` a hanging
  *   server costs 3 × 300 ms plus 3–6 s of backoff.
- * - A stream that breaks after it started (see `dropMidStream`) is NOT retried: only the
- *   request that returns the stream object runs inside the retry loop; the iteration fails with
- *   undici's `TypeError: terminated`.
+ * - `.stream()`: an error status or a hang BEFORE the stream starts is retried as above, but a
+ *   stream that breaks after it started (see `dropMidStream`) is NOT: only the request that
+ *   returns the stream object runs inside the retry loop; the iteration fails with undici's
+ *   `TypeError: terminated` (cause: SocketError "other side closed") after the chunks already
+ *   received.
+ * - close() while a request hangs: the client rejects at once with the SDK's
+ *   APIConnectionError "Connection error." (cause: TypeError "fetch failed").
  * ---------------------------------------------------------------------------------------------
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:ingest`: the ingest floors, measured and printed (not asserted).
+ *  1. the four seed files through the CLI, start-up included (median of 3, fresh library each time);
+ *  2. re-ingest of the same files: rows written and time as a share of the first run, both as CLI
+ *     wall time and in-process (start-up excluded, the work itself);
+ *  3. a generated corpus of ~100k chunks with the local embedder: chunks/s and peak RSS.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ingestInto, readLibrary } from "../helpers/library.js";
+import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
+import { CLI, SEEDS } from "../helpers/paths.js";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const work = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
+
+function cliIngest(uri: string): number {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [CLI, "ingest", SEEDS, "--json"], { env: { PATH: process.env.PATH, LANCEDB_URI: uri, LOG_LEVEL: "warn" }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return performance.now() - start;
+}
+
+try {
+  console.log("== seeds: first ingest vs re-ingest (CLI, start-up included) ==");
+  const first: number[] = [];
+  const again: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const uri = join(work, `seeds-${i}`);
+    first.push(cliIngest(uri));
+    const before = await readLibrary(uri);
+    again.push(cliIngest(uri));
+    const after = await readLibrary(uri);
+    if (JSON.stringify(before.versions) !== JSON.stringify(after.versions)) throw new Error("re-ingest wrote rows");
+  }
+  console.log(`first ingest   median ${fmt(median(first))}   (floor ≤ 5 s)   runs: ${first.map(fmt).join(", ")}`);
+  console.log(`re-ingest      median ${fmt(median(again))}   rows written: 0   runs: ${again.map(fmt).join(", ")}`);
+  console.log(`re-ingest / first (CLI wall): ${((100 * median(again)) / median(first)).toFixed(0)}%`);
+
+  console.log("\n== seeds: in-process (the ingest work, start-up excluded) ==");
+  const inFirst: number[] = [];
+  const inAgain: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const uri = join(work, `inproc-${i}`);
+    let t = performance.now();
+    await ingestInto(uri, [SEEDS]);
+    inFirst.push(performance.now() - t);
+    t = performance.now();
+    const s = await ingestInto(uri, [SEEDS]);
+    inAgain.push(performance.now() - t);
+    if (s.chunks.written !== 0 || s.papers.added + s.papers.updated !== 0) throw new Error("re-ingest wrote rows");
+  }
+  console.log(`first ${fmt(median(inFirst))}   re-ingest ${fmt(median(inAgain))}   ratio ${((100 * median(inAgain)) / median(inFirst)).toFixed(0)}%   (floor ≤ 30%)`);
+
+  console.log("\n== generated corpus, local embedder ==");
+  const papers = generatePapers(Number(process.env.BENCH_PAPERS ?? 30_000), { seed: 11, sentencesPerPaper: 22 });
+  const file = join(work, "generated.jsonl");
+  writeFileSync(file, toJsonl(papers));
+  const uri = join(work, "generated");
+  const t = performance.now();
+  const summary = await ingestInto(uri, [file], { writeBatchSize: 2000 });
+  const seconds = (performance.now() - t) / 1000;
+  console.log(`${summary.papers.added} papers → ${summary.chunks.written} chunks in ${seconds.toFixed(1)} s = ${Math.round(summary.chunks.written / seconds)} chunks/s (floor ≥ 3,000), indexes included`);
+  console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
