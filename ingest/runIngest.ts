@@ -79,14 +79,26 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
   }
 
   const batchSize = deps.writeBatchSize ?? 500;
-  for (let i = 0; i < toWrite.length; i += batchSize) {
-    const batch = toWrite.slice(i, i + batchSize);
-    const counts = await writeBatch(batch, deps);
-    summary.chunks.written += counts.written;
-    summary.chunks.unchanged += counts.unchanged;
-    deps.onProgress?.(Math.min(i + batchSize, toWrite.length), toWrite.length);
-    logger.debug({ papers: batch.length, ...counts }, "batch committed");
+  const batches: PlannedPaper[][] = [];
+  for (let i = 0; i < toWrite.length; i += batchSize) batches.push(toWrite.slice(i, i + batchSize));
+  // Batch i+1 is chunked and embedded (JavaScript) while batch i is written
+  // (LanceDB's native threads); commits still happen strictly in order.
+  let committing: Promise<void> = Promise.resolve();
+  let done = 0;
+  for (const batch of batches) {
+    const prepared = await prepareBatch(batch, deps);
+    await committing;
+    committing = commitBatch(batch, prepared, deps).then(() => {
+      summary.chunks.written += prepared.written;
+      summary.chunks.unchanged += prepared.rows.length - prepared.written;
+      done += batch.length;
+      deps.onProgress?.(done, toWrite.length);
+      logger.debug({ papers: batch.length, chunks: prepared.rows.length, written: prepared.written }, "batch committed");
+    });
+    // Awaited at the top of the next round; until then a failure must not count as unhandled.
+    committing.catch(() => undefined);
   }
+  await committing;
   if (superseded.length > 0) await store.deletePapers(superseded);
   if (toWrite.length > 0 || superseded.length > 0) await store.refreshIndexes();
   return summary;
@@ -157,8 +169,14 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
   };
 }
 
-/** Chunks, reuses stored vectors for unchanged text, embeds the rest, then commits chunks and papers. */
-async function writeBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<{ written: number; unchanged: number }> {
+interface PreparedBatch {
+  rows: ChunkRow[];
+  /** How many rows differ from what is stored. */
+  written: number;
+}
+
+/** Chunks a batch, reuses stored vectors for unchanged text and embeds the rest. */
+async function prepareBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<PreparedBatch> {
   const { store, embedder } = deps;
   const ids = batch.map((p) => p.paper.id);
   const storedChunks = await store.findChunks(ids);
@@ -195,8 +213,15 @@ async function writeBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<{ wr
     slice.forEach((row, k) => (row.vector = vectors[k]!));
   }
 
-  const written = rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length;
-  await store.replaceChunks(ids, rows, embedder.dimensions);
+  return { rows, written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length };
+}
+
+/** Chunks first, then the paper rows whose hashes mark the batch as done. */
+async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { store, embedder }: IngestDeps): Promise<void> {
+  await store.replaceChunks(
+    batch.map((p) => p.paper.id),
+    prepared.rows,
+    embedder.dimensions,
+  );
   await store.upsertPapers(batch.map(paperRow));
-  return { written, unchanged: rows.length - written };
 }

