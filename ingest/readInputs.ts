@@ -38,12 +38,15 @@ async function listFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Checks that bytes are text we can parse; returns the reason when they are not. */
-export function textProblem(bytes: Buffer): { line: number; reason: string } | undefined {
-  if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return { line: 1, reason: "the file is empty" };
-  const nul = bytes.subarray(0, 64 * 1024).indexOf(0);
+/**
+ * Checks that decoded input is text we can parse; returns the reason when it is not.
+ * Both checks stop early, so a 20 MB file is not copied to answer them.
+ */
+export function textProblem(text: string): { line: number; reason: string } | undefined {
+  if (!/\S/.test(text)) return { line: 1, reason: "the file is empty" };
+  const nul = text.slice(0, 64 * 1024).indexOf("\0");
   if (nul >= 0) {
-    const line = bytes.subarray(0, nul).toString("latin1").split("\n").length;
+    const line = text.slice(0, nul).split("\n").length;
     return { line, reason: "this is a binary file, not text (a NUL byte)" };
   }
   return undefined;
@@ -51,15 +54,15 @@ export function textProblem(bytes: Buffer): { line: number; reason: string } | u
 
 async function readFileInput(path: string): Promise<InputText | SkippedRecord> {
   const source = basename(path);
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = await readFile(path);
+    text = await readFile(path, "utf8");
   } catch (error) {
     return { source: path, line: 0, reason: `cannot read the file: ${errorMessage(error)}` };
   }
-  const problem = textProblem(bytes);
+  const problem = textProblem(text);
   if (problem) return { source, ...problem };
-  return { source, text: bytes.toString("utf8") };
+  return { source, text };
 }
 
 async function fetchUrlInput(url: string, options: ReadOptions): Promise<InputText | SkippedRecord> {
@@ -73,7 +76,7 @@ async function fetchUrlInput(url: string, options: ReadOptions): Promise<InputTe
       },
       { retries: options.fetchRetries ?? 3, minTimeout: 500, factor: 2 },
     );
-    const problem = textProblem(Buffer.from(text));
+    const problem = textProblem(text);
     if (problem) return { source: url, ...problem };
     return { source: url, text };
   } catch (error) {

@@ -242,9 +242,8 @@ export class PaperStore {
     if (!this.papersTable) return {};
     const rows = await this.papersTable.query().select(["sourceKinds"]).toArray();
     const counts: Record<string, number> = {};
-    for (const row of rows as { sourceKinds: { toArray(): string[] } | string[] }[]) {
-      const kinds = Array.isArray(row.sourceKinds) ? row.sourceKinds : row.sourceKinds.toArray();
-      for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+    for (const row of rows as { sourceKinds: ListCell<string> }[]) {
+      for (const kind of listCell(row.sourceKinds)) counts[kind] = (counts[kind] ?? 0) + 1;
     }
     return counts;
   }
@@ -261,12 +260,16 @@ export class PaperStore {
   }
 }
 
+/** Arrow list cells come back as Vector objects (or typed arrays); this gives plain values. */
+type ListCell<T> = T[] | { toArray(): ArrayLike<T> };
+function listCell<T>(cell: ListCell<T>): T[] {
+  return Array.isArray(cell) ? cell : Array.from(cell.toArray());
+}
+
 function vectorOf(v: Float32Array | { toArray(): Float32Array }): Float32Array {
   return v instanceof Float32Array ? v : v.toArray();
 }
 
-/** Arrow list cells come back as Vector objects; turn them into plain arrays. */
 function plainPaperRow(row: PaperRow): PaperRow {
-  const kinds = row.sourceKinds as unknown as { toArray?: () => string[] } | string[];
-  return { ...row, sourceKinds: Array.isArray(kinds) ? kinds : [...(kinds.toArray?.() ?? [])] };
+  return { ...row, sourceKinds: listCell(row.sourceKinds as ListCell<string>) };
 }
