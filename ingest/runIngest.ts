@@ -171,6 +171,8 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
 
 interface PreparedBatch {
   rows: ChunkRow[];
+  /** Whether any of the batch's papers has chunks stored (else they are simply appended). */
+  anyStored: boolean;
   /** How many rows differ from what is stored. */
   written: number;
 }
@@ -213,15 +215,20 @@ async function prepareBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<Pr
     slice.forEach((row, k) => (row.vector = vectors[k]!));
   }
 
-  return { rows, written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length };
+  return { rows, anyStored: storedChunks.length > 0, written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length };
 }
 
 /** Chunks first, then the paper rows whose hashes mark the batch as done. */
 async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { store, embedder }: IngestDeps): Promise<void> {
-  await store.replaceChunks(
-    batch.map((p) => p.paper.id),
-    prepared.rows,
-    embedder.dimensions,
-  );
-  await store.upsertPapers(batch.map(paperRow));
+  if (prepared.anyStored) {
+    await store.replaceChunks(
+      batch.map((p) => p.paper.id),
+      prepared.rows,
+      embedder.dimensions,
+    );
+  } else {
+    await store.addChunks(prepared.rows, embedder.dimensions);
+  }
+  await store.addPapers(batch.filter((p) => p.status === "added").map(paperRow));
+  await store.upsertPapers(batch.filter((p) => p.status !== "added").map(paperRow));
 }

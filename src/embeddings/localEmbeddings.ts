@@ -25,6 +25,7 @@ const LEXICAL_DIMS = 156;
 const FREQUENCY_K = 300;
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
+const TOKEN_CACHE_SIZE = 200_000;
 
 let sharedTable: WordVectorTable | undefined;
 function defaultTable(): WordVectorTable {
@@ -42,6 +43,7 @@ export class LocalEmbeddings extends Embeddings {
   readonly id = LOCAL_EMBEDDER_ID;
   readonly dimensions = GLOVE_DIMS + LEXICAL_DIMS;
   private loaded: WordVectorTable | undefined;
+  private readonly cache = new Map<string, TokenFeatures>();
 
   /** The table is read on first use: a run that finds nothing to embed never pays for it. */
   constructor(private readonly loadTable: () => WordVectorTable = defaultTable) {
@@ -64,23 +66,47 @@ export class LocalEmbeddings extends Embeddings {
     const tokens = text.toLowerCase().match(TOKEN) ?? [];
     let semanticWeight = 0;
     for (const token of tokens) {
-      const row = table.lookup(token);
-      const weight = row < 0 ? 1 : row / (row + FREQUENCY_K);
-      if (row >= 0) {
-        table.addRow(row, weight, out, 0);
-        semanticWeight += weight;
+      const features = this.featuresOf(token);
+      if (features.row >= 0) {
+        table.addRow(features.row, features.weight, out, 0);
+        semanticWeight += features.weight;
       }
-      if (weight < 0.2) continue; // function words add nothing lexical
-      addHashed(out, dims, stem(token), weight);
-      if (token.length > 5) {
-        const padded = `<${token}>`;
-        for (let i = 0; i + 4 <= padded.length; i++) addHashed(out, dims, padded.slice(i, i + 4), weight * 0.35);
-      }
+      for (let i = 0; i < features.lexicalIndex.length; i++) out[dims + features.lexicalIndex[i]!]! += features.lexicalValue[i]!;
     }
     if (semanticWeight > 0) removeCommonDirection(out, table.mean, dims);
     normalisePart(out, 0, dims, SEMANTIC_WEIGHT);
     normalisePart(out, dims, out.length, LEXICAL_WEIGHT);
     return out;
+  }
+
+  /**
+   * What a token contributes, computed once per distinct token: words repeat
+   * (Zipf), and the look-up, stemming and n-gram hashing were most of the cost.
+   */
+  private featuresOf(token: string): TokenFeatures {
+    let features = this.cache.get(token);
+    if (features) return features;
+    const row = this.table.lookup(token);
+    const weight = row < 0 ? 1 : row / (row + FREQUENCY_K);
+    const index: number[] = [];
+    const value: number[] = [];
+    const addHashed = (feature: string, w: number) => {
+      const h = fnv1a(feature, 0x9747b28c);
+      index.push(h % LEXICAL_DIMS);
+      value.push(h & 0x80000000 ? -w : w);
+    };
+    // Function words add nothing lexical.
+    if (weight >= 0.2) {
+      addHashed(stem(token), weight);
+      if (token.length > 5) {
+        const padded = `<${token}>`;
+        for (let i = 0; i + 4 <= padded.length; i++) addHashed(padded.slice(i, i + 4), weight * 0.35);
+      }
+    }
+    features = { row, weight, lexicalIndex: Uint16Array.from(index), lexicalValue: Float32Array.from(value) };
+    if (this.cache.size >= TOKEN_CACHE_SIZE) this.cache.clear();
+    this.cache.set(token, features);
+    return features;
   }
 
   override async embedDocuments(documents: string[]): Promise<number[][]> {
@@ -92,10 +118,13 @@ export class LocalEmbeddings extends Embeddings {
   }
 }
 
-function addHashed(out: Float32Array, offset: number, feature: string, weight: number): void {
-  const h = fnv1a(feature, 0x9747b28c);
-  const index = offset + (h % LEXICAL_DIMS);
-  out[index]! += h & 0x80000000 ? -weight : weight;
+interface TokenFeatures {
+  /** GloVe row, or -1 for a word GloVe does not know. */
+  row: number;
+  weight: number;
+  /** Hashed lexical features: positions within the lexical part, and signed weights. */
+  lexicalIndex: Uint16Array;
+  lexicalValue: Float32Array;
 }
 
 /** Subtracts the projection on the vocabulary's mean direction, which every average shares. */

@@ -42,6 +42,8 @@ function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
 }
 
 const LOOKUP_BATCH = 500;
+/** Fragments are compacted once more than this many small ones have built up. */
+const MAX_SMALL_FRAGMENTS = 32;
 
 export class PaperStore {
   private constructor(
@@ -167,13 +169,7 @@ export class PaperStore {
    */
   async replaceChunks(paperIds: readonly string[], rows: ChunkRow[], dimensions: number): Promise<void> {
     if (paperIds.length === 0) return;
-    for (const row of rows) {
-      if (row.vector.length !== dimensions) {
-        // LanceDB would silently pad or cut a vector of the wrong length.
-        throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
-      }
-    }
-    const data = chunkRowsToArrow(rows, dimensions);
+    const data = this.chunkData(rows, dimensions);
     if (!this.chunksTable) {
       this.chunksTable = await this.db.createTable(CHUNKS, data);
       return;
@@ -184,6 +180,35 @@ export class PaperStore {
       .whenNotMatchedInsertAll()
       .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
       .execute(data);
+  }
+
+  /**
+   * Appends chunks of papers that have none stored yet. A plain append, unlike a
+   * merge, does not scan the table, so a first ingest stays linear in its size.
+   */
+  async addChunks(rows: ChunkRow[], dimensions: number): Promise<void> {
+    if (rows.length === 0) return;
+    const data = this.chunkData(rows, dimensions);
+    if (!this.chunksTable) this.chunksTable = await this.db.createTable(CHUNKS, data);
+    else await this.chunksTable.add(data);
+  }
+
+  private chunkData(rows: ChunkRow[], dimensions: number) {
+    for (const row of rows) {
+      if (row.vector.length !== dimensions) {
+        // LanceDB would silently pad or cut a vector of the wrong length.
+        throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
+      }
+    }
+    return chunkRowsToArrow(rows, dimensions);
+  }
+
+  /** Appends papers not stored yet (no merge: see addChunks). */
+  async addPapers(rows: PaperRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema: papersSchema });
+    if (!this.papersTable) this.papersTable = await this.db.createTable(PAPERS, data);
+    else await this.papersTable.add(data);
   }
 
   async upsertPapers(rows: PaperRow[]): Promise<void> {
@@ -205,26 +230,40 @@ export class PaperStore {
   }
 
   /**
-   * After a write: compacts the batches' fragments and folds the new rows into
-   * existing indexes (until then they are searched unindexed), prunes versions
-   * older than a day, then creates what is missing: full-text indexes on both
-   * tables, and an HNSW vector index once the chunks table is big enough.
+   * After a write. Compaction rewrites data, so it runs only when it pays: when
+   * indexes exist (it folds the new rows into them; until then they are searched
+   * unindexed) or when many small fragments have built up. It also prunes
+   * versions older than a day. Then whatever index is missing is created:
+   * full-text on both tables, and a vector index once the chunks table is big enough.
    */
   async refreshIndexes(): Promise<void> {
-    for (const table of [this.chunksTable, this.papersTable]) {
-      if (!table) continue;
+    // The two tables, and each table's index builds, are independent: LanceDB runs them in parallel.
+    await Promise.all([
+      this.chunksTable && this.refreshTable(this.chunksTable, "text", true),
+      this.papersTable && this.refreshTable(this.papersTable, "title", false),
+    ]);
+  }
+
+  private async refreshTable(table: Table, textColumn: string, withVectors: boolean): Promise<void> {
+    const indexed = new Set((await table.listIndices()).map((i) => i.columns.join(",")));
+    const { fragmentStats } = await table.stats();
+    if (indexed.size > 0 || fragmentStats.numSmallFragments > MAX_SMALL_FRAGMENTS) {
       await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
-      const indexed = new Set((await table.listIndices()).map((i) => i.columns.join(",")));
-      const textColumn = table === this.chunksTable ? "text" : "title";
-      if (!indexed.has(textColumn)) {
-        await table.createIndex(textColumn, { config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) });
-      }
-      if (!indexed.has("id")) await table.createIndex("id", { config: Index.btree() });
-      if (table === this.chunksTable && !indexed.has("vector") && (await table.countRows()) >= VECTOR_INDEX_MIN_ROWS) {
-        // m=16 / efConstruction=150 builds ~2x faster than the defaults (20/300) with the same top-10 here.
-        await table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine", m: 16, efConstruction: 150 }) });
-      }
     }
+    const builds: Promise<void>[] = [];
+    if (!indexed.has(textColumn)) {
+      builds.push(table.createIndex(textColumn, { config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) }));
+    }
+    if (!indexed.has("id")) builds.push(table.createIndex("id", { config: Index.btree() }));
+    const rows = withVectors && !indexed.has("vector") ? await table.countRows() : 0;
+    if (rows >= VECTOR_INDEX_MIN_ROWS) {
+      // Partitions of ~4,000 rows each get their own HNSW graph: at 40k rows this
+      // builds 3x faster than one graph and answers as fast. m=16/efConstruction=150
+      // build ~2x faster than the defaults (20/300) with the same top-10 here.
+      const numPartitions = Math.max(1, Math.round(rows / 4000));
+      builds.push(table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine", m: 16, efConstruction: 150, numPartitions }) }));
+    }
+    await Promise.all(builds);
   }
 
   async counts(): Promise<{ papers: number; papersWithSummary: number; chunks: number }> {

@@ -10,6 +10,19 @@ const WORDS = (
   "evaluation evidence baseline ablation robust adversarial uncertainty calibration speech audio video multimodal"
 ).split(" ");
 
+/**
+ * Rare words too, as real abstracts have: ~3,000 made-up terms from syllables
+ * (model names, jargon), drawn for about one word in four. A vocabulary of only
+ * common words would flatter any per-word cache.
+ */
+const SYLLABLES = "ra ko mi tu sel var nex lo qua din pho tron gra vel zen mor".split(" ");
+const RARE_WORDS = Array.from({ length: 3000 }, (_, i) => {
+  const a = SYLLABLES[i % 16]!;
+  const b = SYLLABLES[Math.floor(i / 16) % 16]!;
+  const c = SYLLABLES[Math.floor(i / 256) % 16]!;
+  return `${a}${b}${c}${i % 7 === 0 ? "former" : i % 5 === 0 ? "net" : ""}`;
+});
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -29,7 +42,7 @@ export interface SyntheticPaper {
 /** `count` papers whose summaries are about `sentencesPerPaper` sentences long. */
 export function generatePapers(count: number, { seed = 1, sentencesPerPaper = 12 } = {}): SyntheticPaper[] {
   const random = rng(seed);
-  const pick = () => WORDS[Math.floor(random() * WORDS.length)]!;
+  const pick = () => (random() < 0.25 ? RARE_WORDS[Math.floor(random() * RARE_WORDS.length)]! : WORDS[Math.floor(random() * WORDS.length)]!);
   const sentence = () => {
     const words = Array.from({ length: 10 + Math.floor(random() * 12) }, pick);
     return `${words.join(" ").replace(/^./, (c) => c.toUpperCase())}.`;
