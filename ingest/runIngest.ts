@@ -72,13 +72,14 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
   // After --reembed every stored paper needs vectors again, not only the incoming ones.
   const toWrite = options.reembed ? [...planned, ...(await storedPapersNotIn(store, planned))] : planned.filter((p) => p.status !== "unchanged");
   const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
-  summary.chunks.unchanged += await store.countChunks(unchanged.map((p) => p.paper.id));
+  const chunkCounts = await store.chunkCounts();
+  for (const p of unchanged) summary.chunks.unchanged += chunkCounts.get(p.paper.id) ?? 0;
   if (options.dryRun) {
     for (const p of toWrite) summary.chunks.written += (await chunkPaper(p.paper)).length;
     return summary;
   }
 
-  const batchSize = deps.writeBatchSize ?? 500;
+  const batchSize = deps.writeBatchSize ?? 2000;
   const batches: PlannedPaper[][] = [];
   for (let i = 0; i < toWrite.length; i += batchSize) batches.push(toWrite.slice(i, i + batchSize));
   // Batch i+1 is chunked and embedded (JavaScript) while batch i is written
@@ -86,7 +87,7 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
   let committing: Promise<void> = Promise.resolve();
   let done = 0;
   for (const batch of batches) {
-    const prepared = await prepareBatch(batch, deps);
+    const prepared = await prepareBatch(batch, chunkCounts, deps);
     await committing;
     committing = commitBatch(batch, prepared, deps).then(() => {
       summary.chunks.written += prepared.written;
@@ -177,11 +178,13 @@ interface PreparedBatch {
   written: number;
 }
 
-/** Chunks a batch, reuses stored vectors for unchanged text and embeds the rest. */
-async function prepareBatch(batch: PlannedPaper[], deps: IngestDeps): Promise<PreparedBatch> {
+/**
+ * Chunks a batch, reuses stored vectors for unchanged text and embeds the rest.
+ * `chunked`: papers with chunks stored when the run began (new papers have none to look up).
+ */
+async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, number>, deps: IngestDeps): Promise<PreparedBatch> {
   const { store, embedder } = deps;
-  const ids = batch.map((p) => p.paper.id);
-  const storedChunks = await store.findChunks(ids);
+  const storedChunks = await store.findChunks(batch.map((p) => p.paper.id).filter((id) => chunked.has(id)));
   const storedById = new Map(storedChunks.map((c) => [c.id, c]));
   const vectorByTextHash = new Map(storedChunks.map((c) => [`${c.paperId}|${c.textHash}`, c.vector]));
 

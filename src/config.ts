@@ -46,7 +46,7 @@ export const configSchema = z.object({
   EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_BATCH_SIZE: positiveInt(256),
-  INGEST_BATCH_PAPERS: positiveInt(500),
+  INGEST_BATCH_PAPERS: positiveInt(2000),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
   OPENAI_TIMEOUT_MS: positiveInt(30_000),

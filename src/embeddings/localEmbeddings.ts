@@ -16,7 +16,7 @@ import { WORD_VECTORS_PATH, fnv1a, loadWordVectorTable, type WordVectorTable } f
  * Changing anything here changes the vectors: bump LOCAL_EMBEDDER_ID so that a
  * database built with the old one asks for `--reembed`.
  */
-export const LOCAL_EMBEDDER_ID = "local:glove100-hash156-v1";
+export const LOCAL_EMBEDDER_ID = "local:glove100-hash156-v2";
 const SEMANTIC_WEIGHT = 0.8;
 const LEXICAL_WEIGHT = 0.6;
 const GLOVE_DIMS = 100;
@@ -25,7 +25,8 @@ const LEXICAL_DIMS = 156;
 const FREQUENCY_K = 300;
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
-const TOKEN_CACHE_SIZE = 200_000;
+/** Distinct tokens remembered (~0.5 KB each); the cache starts over when full. */
+const TOKEN_CACHE_SIZE = 100_000;
 
 let sharedTable: WordVectorTable | undefined;
 function defaultTable(): WordVectorTable {
@@ -67,8 +68,9 @@ export class LocalEmbeddings extends Embeddings {
     let semanticWeight = 0;
     for (const token of tokens) {
       const features = this.featuresOf(token);
-      if (features.row >= 0) {
-        table.addRow(features.row, features.weight, out, 0);
+      const semantic = features.semantic;
+      if (semantic) {
+        for (let d = 0; d < dims; d++) out[d]! += semantic[d]!;
         semanticWeight += features.weight;
       }
       for (let i = 0; i < features.lexicalIndex.length; i++) out[dims + features.lexicalIndex[i]!]! += features.lexicalValue[i]!;
@@ -103,7 +105,10 @@ export class LocalEmbeddings extends Embeddings {
         for (let i = 0; i + 4 <= padded.length; i++) addHashed(padded.slice(i, i + 4), weight * 0.35);
       }
     }
-    features = { row, weight, lexicalIndex: Uint16Array.from(index), lexicalValue: Float32Array.from(value) };
+    // The most frequent words ("the", "of", "and": weight < 0.1) would move the average by
+    // almost nothing and cost as much as any other word; they are left out.
+    const semantic = row >= 0 && weight >= 0.1 ? this.table.scaledRow(row, weight) : undefined;
+    features = { semantic, weight, lexicalIndex: Uint16Array.from(index), lexicalValue: Float32Array.from(value) };
     if (this.cache.size >= TOKEN_CACHE_SIZE) this.cache.clear();
     this.cache.set(token, features);
     return features;
@@ -119,8 +124,8 @@ export class LocalEmbeddings extends Embeddings {
 }
 
 interface TokenFeatures {
-  /** GloVe row, or -1 for a word GloVe does not know. */
-  row: number;
+  /** The word's GloVe vector × its weight; undefined for a word GloVe does not know. */
+  semantic: Float32Array | undefined;
   weight: number;
   /** Hashed lexical features: positions within the lexical part, and signed weights. */
   lexicalIndex: Uint16Array;

@@ -30,8 +30,8 @@ export interface WordVectorTable {
   mean: Float32Array;
   /** Row of a lower-case word, or -1. */
   lookup(word: string): number;
-  /** Adds `weight` × the word's unit vector into `target` at `offset`. */
-  addRow(row: number, weight: number, target: Float32Array, offset: number): void;
+  /** `weight` × the word's unit vector. */
+  scaledRow(row: number, weight: number): Float32Array;
 }
 
 /** FNV-1a over UTF-16 code units; never returns 0 (0 marks an empty slot). */
@@ -78,10 +78,12 @@ export function loadWordVectorTable(path: string): WordVectorTable {
         if (stored === h) return slotRow[slot] ?? -1;
       }
     },
-    addRow(row, weight, target, at) {
+    scaledRow(row, weight) {
       const scale = (rowScale[row] ?? 0) * weight;
+      const out = new Float32Array(dims);
       const base = row * dims;
-      for (let d = 0; d < dims; d++) target[at + d]! += (vectors[base + d] ?? 0) * scale;
+      for (let d = 0; d < dims; d++) out[d] = (vectors[base + d] ?? 0) * scale;
+      return out;
     },
   };
 }

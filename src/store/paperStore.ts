@@ -1,8 +1,8 @@
 import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
-import { chunkRowsToArrow } from "./chunkBatch.js";
-import { metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { rowsToArrow } from "./arrowRows.js";
+import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 
 /**
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
@@ -138,11 +138,17 @@ export class PaperStore {
     return ((await this.papersTable.query().toArray()) as PaperRow[]).map(plainPaperRow);
   }
 
-  async countChunks(paperIds: readonly string[]): Promise<number> {
-    if (!this.chunksTable) return 0;
-    let total = 0;
-    for (const batch of batches(paperIds, LOOKUP_BATCH)) total += await this.chunksTable.countRows(sqlIn("paperId", batch));
-    return total;
+  /**
+   * How many chunks each paper has stored, from one scan of one column: tells an
+   * ingest which papers have chunks to look up, and counts the unchanged ones.
+   */
+  async chunkCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (!this.chunksTable) return counts;
+    for (const { paperId } of (await this.chunksTable.query().select(["paperId"]).toArray()) as { paperId: string }[]) {
+      counts.set(paperId, (counts.get(paperId) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
@@ -200,20 +206,20 @@ export class PaperStore {
         throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
       }
     }
-    return chunkRowsToArrow(rows, dimensions);
+    return rowsToArrow(rows, chunksSchema(dimensions));
   }
 
   /** Appends papers not stored yet (no merge: see addChunks). */
   async addPapers(rows: PaperRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema: papersSchema });
+    const data = rowsToArrow(rows, papersSchema);
     if (!this.papersTable) this.papersTable = await this.db.createTable(PAPERS, data);
     else await this.papersTable.add(data);
   }
 
   async upsertPapers(rows: PaperRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const data = makeArrowTable(rows as unknown as Record<string, unknown>[], { schema: papersSchema });
+    const data = rowsToArrow(rows, papersSchema);
     if (!this.papersTable) {
       this.papersTable = await this.db.createTable(PAPERS, data);
       return;
@@ -257,10 +263,11 @@ export class PaperStore {
     if (!indexed.has("id")) builds.push(table.createIndex("id", { config: Index.btree() }));
     const rows = withVectors && !indexed.has("vector") ? await table.countRows() : 0;
     if (rows >= VECTOR_INDEX_MIN_ROWS) {
-      // Partitions of ~4,000 rows each get their own HNSW graph: at 40k rows this
-      // builds 3x faster than one graph and answers as fast. m=16/efConstruction=150
-      // build ~2x faster than the defaults (20/300) with the same top-10 here.
-      const numPartitions = Math.max(1, Math.round(rows / 4000));
+      // Partitions of ~2,000 rows each get their own small HNSW graph: at 93k rows this
+      // builds in 8 s instead of 11 s (4,000 per partition) and answers in 5.5 ms p50
+      // instead of 7, with the same recall. m=16/efConstruction=150 build ~2x faster
+      // than the defaults (20/300) with the same top-10 here.
+      const numPartitions = Math.max(1, Math.round(rows / 2000));
       builds.push(table.createIndex("vector", { config: Index.hnswSq({ distanceType: "cosine", m: 16, efConstruction: 150, numPartitions }) }));
     }
     await Promise.all(builds);

@@ -23,6 +23,8 @@ const RARE_WORDS = Array.from({ length: 3000 }, (_, i) => {
   return `${a}${b}${c}${i % 7 === 0 ? "former" : i % 5 === 0 ? "net" : ""}`;
 });
 
+const FUNCTION_WORDS = "the of and a to in is for that with we on by this are as from our which be".split(" ");
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -42,9 +44,12 @@ export interface SyntheticPaper {
 /** `count` papers whose summaries are about `sentencesPerPaper` sentences long. */
 export function generatePapers(count: number, { seed = 1, sentencesPerPaper = 12 } = {}): SyntheticPaper[] {
   const random = rng(seed);
-  const pick = () => (random() < 0.25 ? RARE_WORDS[Math.floor(random() * RARE_WORDS.length)]! : WORDS[Math.floor(random() * WORDS.length)]!);
+  const draw = (list: readonly string[]) => list[Math.floor(random() * list.length)]!;
+  const pick = () => (random() < 0.25 ? draw(RARE_WORDS) : draw(WORDS));
+  // Real prose is about one word in three a function word.
+  const sentenceWord = () => (random() < 0.35 ? draw(FUNCTION_WORDS) : pick());
   const sentence = () => {
-    const words = Array.from({ length: 10 + Math.floor(random() * 12) }, pick);
+    const words = Array.from({ length: 10 + Math.floor(random() * 12) }, sentenceWord);
     return `${words.join(" ").replace(/^./, (c) => c.toUpperCase())}.`;
   };
   return Array.from({ length: count }, (_, i) => ({
