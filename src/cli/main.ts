@@ -35,6 +35,19 @@ program
   .action(async (inputs: string[], flags) => (await import("./ingestCommand.js")).ingestCommand(await getApp(), inputs, flags));
 
 program
+  .command("search")
+  .description("find papers by meaning and words (hybrid search); each paper once, best first")
+  .argument("<query>", "what to look for")
+  .option("--k <n>", "how many papers", "10")
+  .option("--year <range>", "a year (2023) or a range (2021..2023, 2021.., ..2023)")
+  .option("--section <name>", "only papers in this section, e.g. \"Computer Vision\"")
+  .option("--source <kind>", "only papers from this kind of source: daily-page, papers-list, hf-daily-api, arxiv, json, jsonl")
+  .option("--after <date>", "only papers published on or after YYYY-MM-DD")
+  .option("--before <date>", "only papers published on or before YYYY-MM-DD")
+  .option("--json", "print results as JSON")
+  .action(async (query: string, flags) => (await import("./searchCommand.js")).searchCommand(await getApp(), query, flags));
+
+program
   .command("stats")
   .description("what the library holds: papers, chunks, sources, embedder, version")
   .option("--json", "print as JSON")

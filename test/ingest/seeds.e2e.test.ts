@@ -9,7 +9,7 @@ import { SEEDS, tempDir } from "../helpers/paths.js";
 import { runCli } from "../helpers/runCli.js";
 
 /** Seed-scale end to end: the real seed pages through the real CLI into a real library on disk. */
-test("seed-scale e2e: given the four seed files, then every paper is stored once and a second run changes nothing", async (t) => {
+test("seed-scale e2e: given the four seed files, then every paper is stored once, search finds ELECTRA, and a second run changes nothing", async (t) => {
   const dir = await tempDir(t);
   const env = { LANCEDB_URI: join(dir, "db") };
   const first = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
@@ -47,6 +47,18 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
     electra?.sources.map((s) => s.split(":")[0]),
     ["daily-page", "papers-list"],
   );
+
+  const question = "which pre-training method trains a discriminator to spot tokens swapped in by a small generator?";
+  const search = await runCli(["search", question, "--k", "5", "--json"], { cwd: dir, env });
+  assert.equal(search.code, 0, search.stderr);
+  const { results } = JSON.parse(search.stdout) as { results: { rank: number; paperId: string; title: string; score: number; snippet: string; url: string | null; year: number | null }[] };
+  assert.match(results[0]!.title, /^ELECTRA/);
+  assert.deepEqual(Object.keys(results[0]!).sort(), ["paperId", "rank", "score", "snippet", "title", "url", "year"]);
+  assert.deepEqual(results.map((r) => r.rank), [1, 2, 3, 4, 5]);
+  assert.equal(new Set(results.map((r) => r.paperId)).size, 5, "each paper once");
+  const badK = await runCli(["search", "x", "--k", "zero"], { cwd: dir, env });
+  assert.equal(badK.code, 1);
+  assert.match(badK.stderr, /--k "zero": expected a whole number/);
 
   const again = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
   const second = JSON.parse(again.stdout) as { papers: Record<string, number>; chunks: Record<string, number> };

@@ -1,0 +1,60 @@
+import type { App } from "../app.js";
+import { UserFacingError } from "../errors.js";
+import { createSearcher, type SearchFilters } from "../retrieve/searchPapers.js";
+
+export interface SearchFlags {
+  k: string;
+  year?: string;
+  section?: string;
+  source?: string;
+  after?: string;
+  before?: string;
+  json?: boolean;
+}
+
+/** `2023`, `2021..2023`, `2021..` or `..2023` → a year range. */
+export function parseYearRange(text: string): Pick<SearchFilters, "yearFrom" | "yearTo"> {
+  const m = /^(\d{4})?(\.\.)?(\d{4})?$/.exec(text.trim());
+  if (!m || (!m[1] && !m[3])) throw new UserFacingError(`--year "${text}": expected a year (2023) or a range (2021..2023, 2021.., ..2023)`);
+  const from = m[1] ? Number(m[1]) : undefined;
+  const to = m[2] ? (m[3] ? Number(m[3]) : undefined) : from;
+  return { yearFrom: from, yearTo: to };
+}
+
+function parseDate(flag: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) throw new UserFacingError(`${flag} "${text}": expected a date as YYYY-MM-DD`);
+  return text;
+}
+
+export async function searchCommand(app: App, query: string, flags: SearchFlags): Promise<void> {
+  const k = Number(flags.k);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 100`);
+  const filters: SearchFilters = {
+    ...(flags.year ? parseYearRange(flags.year) : {}),
+    section: flags.section,
+    source: flags.source,
+    publishedAfter: parseDate("--after", flags.after),
+    publishedBefore: parseDate("--before", flags.before),
+  };
+  const store = await app.openStore();
+  try {
+    const { embeddings } = await app.embedder();
+    const hits = await createSearcher({ store, embeddings }).search(query, { k, filters });
+    if (flags.json) {
+      const results = hits.map(({ rank, paperId, title, score, snippet, url, year }) => ({ rank, paperId, title, score, snippet, url: url ?? null, year: year ?? null }));
+      process.stdout.write(`${JSON.stringify({ results })}\n`);
+      return;
+    }
+    if (hits.length === 0) {
+      process.stdout.write("No papers matched.\n");
+      return;
+    }
+    const lines = hits.map((h) =>
+      [`${h.rank}. ${h.title}${h.year ? ` (${h.year})` : ""}  score ${h.score.toFixed(2)}`, h.snippet && `   ${h.snippet}`, h.url && `   ${h.url}`].filter(Boolean).join("\n"),
+    );
+    process.stdout.write(`${lines.join("\n\n")}\n`);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,145 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { paperUrl, type Paper } from "../paper.js";
+import { sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
+
+/**
+ * Hybrid search: the query's vector and its words are each matched against the
+ * chunks, the two rankings are fused (reciprocal-rank fusion), and chunk hits are
+ * grouped into papers, each paper once with its best passages.
+ */
+
+export interface SearchFilters {
+  yearFrom?: number;
+  yearTo?: number;
+  section?: string;
+  /** A source kind: `daily-page`, `papers-list`, `hf-daily-api`, `arxiv`, `json`, `jsonl`. */
+  source?: string;
+  /** ISO dates, inclusive. */
+  publishedAfter?: string;
+  publishedBefore?: string;
+}
+
+export interface PaperHit {
+  rank: number;
+  paperId: string;
+  title: string;
+  /** Fused score scaled to 0–1: 1 = ranked first by both vectors and words. */
+  score: number;
+  /** Best cosine similarity of the query to one of the paper's passages: an absolute relevance signal. */
+  similarity: number;
+  /** Best full-text (BM25) score of one of the paper's passages; 0 when no word matched. */
+  textScore: number;
+  snippet: string;
+  /** The paper's best passages, without the title line, best first. */
+  passages: string[];
+  url: string | undefined;
+  year: number | undefined;
+  paper: Paper;
+}
+
+export interface SearchOptions {
+  k?: number;
+  filters?: SearchFilters;
+}
+
+/** Candidates taken from each side before fusion; enough for several passages per paper. */
+const CANDIDATES = 60;
+/** RRF's k: dampens the gap between rank 1 and rank 2, the usual 60. */
+const RRF_K = 60;
+const SNIPPET_CHARS = 240;
+
+interface ChunkHit {
+  paperId: string;
+  text: string;
+  _distance?: number;
+  _score?: number;
+}
+
+export function filtersToSql(filters: SearchFilters = {}): string | undefined {
+  const clauses: string[] = [];
+  if (filters.yearFrom !== undefined) clauses.push(`year >= ${Math.trunc(filters.yearFrom)}`);
+  if (filters.yearTo !== undefined) clauses.push(`year <= ${Math.trunc(filters.yearTo)}`);
+  if (filters.section) clauses.push(`lower(section) = ${sqlString(filters.section.toLowerCase())}`);
+  if (filters.source) clauses.push(`array_has(sourceKinds, ${sqlString(filters.source)})`);
+  if (filters.publishedAfter) clauses.push(`publishedAt >= ${sqlString(filters.publishedAfter)}`);
+  if (filters.publishedBefore) clauses.push(`publishedAt <= ${sqlString(filters.publishedBefore)}`);
+  return clauses.length > 0 ? clauses.join(" AND ") : undefined;
+}
+
+/** Words only: the full-text parser must never see user punctuation as query syntax. */
+export function toTextQuery(query: string): string {
+  return query.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** The passage without the title line every chunk starts with. */
+function passageOf(chunkText: string): string {
+  const cut = chunkText.indexOf("\n\n");
+  return cut >= 0 ? chunkText.slice(cut + 2) : chunkText;
+}
+
+function snippetOf(passage: string): string {
+  if (passage.length <= SNIPPET_CHARS) return passage;
+  const cut = passage.lastIndexOf(" ", SNIPPET_CHARS);
+  return `${passage.slice(0, cut > 0 ? cut : SNIPPET_CHARS)}…`;
+}
+
+export interface Searcher {
+  search(query: string, options?: SearchOptions): Promise<PaperHit[]>;
+}
+
+export function createSearcher({ store, embeddings }: { store: PaperStore; embeddings: EmbeddingsInterface }): Searcher {
+  return {
+    async search(query, { k = 10, filters } = {}) {
+      const where = filtersToSql(filters);
+      const chunks = store.chunks();
+      const columns = ["paperId", "text"];
+      const words = toTextQuery(query);
+      const vector = await embeddings.embedQuery(query);
+
+      let vectorQuery = chunks.query().nearestTo(vector).distanceType("cosine").limit(CANDIDATES).select([...columns, "_distance"]);
+      if (where) vectorQuery = vectorQuery.where(where);
+      let textQuery = words ? chunks.query().fullTextSearch(words).limit(CANDIDATES).select([...columns, "_score"]) : undefined;
+      if (textQuery && where) textQuery = textQuery.where(where);
+      const [byVector, byText] = (await Promise.all([vectorQuery.toArray(), textQuery ? textQuery.toArray() : []])) as [ChunkHit[], ChunkHit[]];
+
+      // Fuse at the chunk level, then keep each paper's best chunk score.
+      const papers = new Map<string, { fused: number; similarity: number; textScore: number; passages: Map<string, number> }>();
+      const add = (hit: ChunkHit, rank: number) => {
+        const entry = papers.get(hit.paperId) ?? { fused: 0, similarity: 0, textScore: 0, passages: new Map<string, number>() };
+        const chunkScore = (entry.passages.get(hit.text) ?? 0) + 1 / (RRF_K + rank);
+        entry.passages.set(hit.text, chunkScore);
+        entry.fused = Math.max(entry.fused, chunkScore);
+        if (hit._distance !== undefined) entry.similarity = Math.max(entry.similarity, 1 - hit._distance);
+        if (hit._score !== undefined) entry.textScore = Math.max(entry.textScore, hit._score);
+        papers.set(hit.paperId, entry);
+      };
+      byVector.forEach((hit, i) => add(hit, i + 1));
+      byText.forEach((hit, i) => add(hit, i + 1));
+
+      const best = [...papers.entries()].sort((a, b) => b[1].fused - a[1].fused || b[1].similarity - a[1].similarity).slice(0, k);
+      if (best.length === 0) return [];
+      const rows = (await store.papers().query().where(sqlIn("id", best.map(([id]) => id))).select(["id", "record"]).toArray()) as { id: string; record: string }[];
+      const records = new Map(rows.map((r) => [r.id, JSON.parse(r.record) as Paper]));
+      const maxFused = (textQuery ? 2 : 1) / (RRF_K + 1);
+
+      return best.flatMap(([paperId, entry]) => {
+        const paper = records.get(paperId);
+        if (!paper) return []; // deleted between the two reads
+        const passages = [...entry.passages.entries()].sort((a, b) => b[1] - a[1]).map(([text]) => passageOf(text));
+        const hit: Omit<PaperHit, "rank"> = {
+          paperId,
+          title: paper.title,
+          score: Math.round((entry.fused / maxFused) * 1000) / 1000,
+          similarity: entry.similarity,
+          textScore: entry.textScore,
+          snippet: snippetOf(paper.summary ? (passages[0] ?? "") : ""),
+          passages: paper.summary ? passages : [],
+          url: paperUrl(paper),
+          year: paper.year,
+          paper,
+        };
+        return [hit];
+      }).map((hit, i) => ({ rank: i + 1, ...hit }));
+    },
+  };
+}
