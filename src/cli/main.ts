@@ -35,6 +35,14 @@ program
   .action(async (inputs: string[], flags) => (await import("./ingestCommand.js")).ingestCommand(await getApp(), inputs, flags));
 
 program
+  .command("ask")
+  .description("answer a question from the library, citing the papers it comes from")
+  .argument("<question>", "the question")
+  .option("--k <n>", "how many papers to draw on", "5")
+  .option("--json", "print the answer as JSON")
+  .action(async (question: string, flags) => (await import("./askCommand.js")).askCommand(await getApp(), question, flags));
+
+program
   .command("search")
   .description("find papers by meaning and words (hybrid search); each paper once, best first")
   .argument("<query>", "what to look for")

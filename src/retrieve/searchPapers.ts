@@ -42,6 +42,15 @@ export interface SearchOptions {
   filters?: SearchFilters;
 }
 
+/**
+ * How the two rankings are combined. `rrf`: reciprocal-rank fusion, rank only.
+ * `relative`: every candidate chunk's cosine similarity (computed for text hits
+ * too) plus half its BM25 score relative to the best text hit; this keeps how far
+ * ahead a hit is, so a rare word that only BM25 sees can win. The eval
+ * (`npm run eval`) measures both.
+ */
+export type Fusion = "rrf" | "relative";
+
 /** Candidates taken from each side before fusion; enough for several passages per paper. */
 const CANDIDATES = 60;
 /** RRF's k: dampens the gap between rank 1 and rank 2, the usual 60. */
@@ -51,6 +60,7 @@ const SNIPPET_CHARS = 240;
 interface ChunkHit {
   paperId: string;
   text: string;
+  vector?: Float32Array | { toArray(): Float32Array };
   _distance?: number;
   _score?: number;
 }
@@ -87,7 +97,13 @@ export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<PaperHit[]>;
 }
 
-export function createSearcher({ store, embeddings }: { store: PaperStore; embeddings: EmbeddingsInterface }): Searcher {
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
+  return dot;
+}
+
+export function createSearcher({ store, embeddings, fusion = "relative" }: { store: PaperStore; embeddings: EmbeddingsInterface; fusion?: Fusion }): Searcher {
   return {
     async search(query, { k = 10, filters } = {}) {
       const where = filtersToSql(filters);
@@ -98,29 +114,43 @@ export function createSearcher({ store, embeddings }: { store: PaperStore; embed
 
       let vectorQuery = chunks.query().nearestTo(vector).distanceType("cosine").limit(CANDIDATES).select([...columns, "_distance"]);
       if (where) vectorQuery = vectorQuery.where(where);
-      let textQuery = words ? chunks.query().fullTextSearch(words).limit(CANDIDATES).select([...columns, "_score"]) : undefined;
+      // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
+      let textQuery = words ? chunks.query().fullTextSearch(words).limit(CANDIDATES).select([...columns, "vector", "_score"]) : undefined;
       if (textQuery && where) textQuery = textQuery.where(where);
       const [byVector, byText] = (await Promise.all([vectorQuery.toArray(), textQuery ? textQuery.toArray() : []])) as [ChunkHit[], ChunkHit[]];
 
       // Fuse at the chunk level, then keep each paper's best chunk score.
       const papers = new Map<string, { fused: number; similarity: number; textScore: number; passages: Map<string, number> }>();
-      const add = (hit: ChunkHit, rank: number) => {
+      const textHits = byText.map((hit): ChunkHit => {
+        const v = hit.vector instanceof Float32Array ? hit.vector : hit.vector?.toArray();
+        return { paperId: hit.paperId, text: hit.text, _score: hit._score, _distance: v ? 1 - cosine(vector, v) : undefined };
+      });
+      const maxText = Math.max(0, ...textHits.map((h) => h._score ?? 0));
+      const add = (side: "vector" | "text", hit: ChunkHit, rank: number) => {
         const entry = papers.get(hit.paperId) ?? { fused: 0, similarity: 0, textScore: 0, passages: new Map<string, number>() };
-        const chunkScore = (entry.passages.get(hit.text) ?? 0) + 1 / (RRF_K + rank);
+        const similarity = 1 - (hit._distance ?? 1);
+        let chunkScore: number;
+        if (fusion === "rrf") chunkScore = (entry.passages.get(hit.text) ?? 0) + 1 / (RRF_K + rank);
+        else {
+          // Each chunk once: its cosine (absolute) plus half its BM25 relative to the best text hit.
+          const known = entry.passages.get(hit.text);
+          chunkScore = side === "vector" && known !== undefined ? known : similarity + (side === "text" && maxText > 0 ? (0.5 * (hit._score ?? 0)) / maxText : 0);
+        }
         entry.passages.set(hit.text, chunkScore);
         entry.fused = Math.max(entry.fused, chunkScore);
-        if (hit._distance !== undefined) entry.similarity = Math.max(entry.similarity, 1 - hit._distance);
+        entry.similarity = Math.max(entry.similarity, similarity);
         if (hit._score !== undefined) entry.textScore = Math.max(entry.textScore, hit._score);
         papers.set(hit.paperId, entry);
       };
-      byVector.forEach((hit, i) => add(hit, i + 1));
-      byText.forEach((hit, i) => add(hit, i + 1));
+      // Text hits first: a chunk found by both keeps its text-side score.
+      textHits.forEach((hit, i) => add("text", hit, i + 1));
+      byVector.forEach((hit, i) => add("vector", hit, i + 1));
 
       const best = [...papers.entries()].sort((a, b) => b[1].fused - a[1].fused || b[1].similarity - a[1].similarity).slice(0, k);
       if (best.length === 0) return [];
       const rows = (await store.papers().query().where(sqlIn("id", best.map(([id]) => id))).select(["id", "record"]).toArray()) as { id: string; record: string }[];
       const records = new Map(rows.map((r) => [r.id, JSON.parse(r.record) as Paper]));
-      const maxFused = (textQuery ? 2 : 1) / (RRF_K + 1);
+      const maxFused = fusion === "rrf" ? (textQuery ? 2 : 1) / (RRF_K + 1) : textQuery ? 1.5 : 1;
 
       return best.flatMap(([paperId, entry]) => {
         const paper = records.get(paperId);

@@ -1,0 +1,144 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { Logger } from "pino";
+import { errorMessage } from "../errors.js";
+import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
+import { checkCitations, type Source } from "./citations.js";
+import { extractiveAnswer } from "./extractiveAnswer.js";
+import { standaloneQuestion, type Turn } from "./followUp.js";
+import { NOT_IN_LIBRARY, answerPrompt, formatSources } from "./llmPrompt.js";
+
+/**
+ * Question → retrieval → an answer whose every citation is a paper that was
+ * really retrieved, or an honest "not in the library". Knows nothing of Discord
+ * or the CLI: both consume `stream()` (partial text, then the final answer).
+ */
+
+export interface Answer {
+  answer: string;
+  citations: Source[];
+  /** false: the library does not answer this; `closest` lists what came nearest. */
+  grounded: boolean;
+  mode: "llm" | "extractive";
+  /** One line for the user when something went wrong but an answer was still given. */
+  notice?: string;
+  closest: Source[];
+  /** `[n]` markers dropped because they named no source. */
+  removedCitations: number;
+  /** The question actually searched (after resolving a follow-up). */
+  searchedFor: string;
+}
+
+export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
+
+export interface AnswerOptions {
+  k?: number;
+  history?: readonly Turn[];
+  filters?: SearchFilters;
+}
+
+export interface AnswererDeps {
+  searcher: Searcher;
+  embeddings: EmbeddingsInterface;
+  /** A chat model for written answers; without one, answers are extractive. */
+  llm?: BaseChatModel;
+  logger?: Logger;
+  /** Below this cosine similarity a paper is not evidence for the question. */
+  minSimilarity?: number;
+}
+
+/** Calibrated on the eval set (test/eval): in-library questions score ≥ 0.5, off-topic ones ≤ 0.4. */
+export const DEFAULT_MIN_SIMILARITY = 0.45;
+const DEFAULT_SOURCES = 5;
+/** An extractive answer quotes only papers whose search score is at least this share of the best one's. */
+const EXTRACTIVE_SCORE_RATIO = 0.85;
+
+const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperId, title: hit.title, url: hit.url });
+
+export function createAnswerer(deps: AnswererDeps) {
+  const minSimilarity = deps.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
+
+  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }): Answer {
+    const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
+    const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
+    return { answer: `I couldn't find an answer to that in the library.${list}`, citations: [], grounded: false, closest, removedCitations: 0, ...base };
+  }
+
+  async function extractive(question: string, allSources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {
+    // Quoting is only as good as the papers quoted: keep those scored close to the best.
+    const best = allSources[0]?.score ?? 0;
+    const sources = allSources.filter((h) => h.score >= best * EXTRACTIVE_SCORE_RATIO);
+    const text = await extractiveAnswer(question, sources, deps.embeddings);
+    const checked = checkCitations(text, sources.length);
+    if (checked.cited.length === 0) return notInLibrary(sources, { mode: "extractive", searchedFor, notice });
+    return {
+      answer: checked.text,
+      citations: checked.cited.map((n) => toSource(sources[n - 1]!, n)),
+      grounded: true,
+      mode: "extractive",
+      closest: [],
+      removedCitations: checked.removed,
+      searchedFor,
+      ...(notice ? { notice } : {}),
+    };
+  }
+
+  async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
+    const searchedFor = standaloneQuestion(question, options.history ?? []);
+    const hits = await deps.searcher.search(searchedFor, { k: options.k ?? DEFAULT_SOURCES, filters: options.filters });
+    const sources = hits.filter((h) => h.similarity >= minSimilarity);
+    const mode = deps.llm ? "llm" : "extractive";
+    if (sources.length === 0) {
+      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }) };
+      return;
+    }
+    if (!deps.llm) {
+      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor) };
+      return;
+    }
+
+    let text = "";
+    try {
+      const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question });
+      for await (const chunk of await deps.llm.stream(messages)) {
+        text += typeof chunk.content === "string" ? chunk.content : "";
+        if (!text.startsWith(NOT_IN_LIBRARY.slice(0, Math.min(text.length, NOT_IN_LIBRARY.length)))) {
+          yield { type: "partial", text: checkCitations(text, sources.length).text };
+        }
+      }
+    } catch (error) {
+      deps.logger?.warn({ err: error }, "language model failed; answering from the papers instead");
+      const notice = `The language model is unavailable right now (${errorMessage(error).slice(0, 120)}), so this answer quotes the papers directly.`;
+      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor, notice) };
+      return;
+    }
+
+    const checked = checkCitations(text, sources.length);
+    if (text.includes(NOT_IN_LIBRARY) || checked.cited.length === 0) {
+      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }) };
+      return;
+    }
+    yield {
+      type: "done",
+      answer: {
+        answer: checked.text,
+        citations: checked.cited.map((n) => toSource(sources[n - 1]!, n)),
+        grounded: true,
+        mode,
+        closest: [],
+        removedCitations: checked.removed,
+        searchedFor,
+      },
+    };
+  }
+
+  /** The whole answer at once (CLI, tests). */
+  async function answer(question: string, options: AnswerOptions = {}): Promise<Answer> {
+    for await (const event of stream(question, options)) if (event.type === "done") return event.answer;
+    throw new Error("the answer stream ended without an answer");
+  }
+
+  return { stream, answer };
+}
+
+export type Answerer = ReturnType<typeof createAnswerer>;

@@ -1,0 +1,50 @@
+import type { App } from "../app.js";
+import { UserFacingError } from "../errors.js";
+import { createAnswerer, type Answer } from "../answer/createAnswerer.js";
+import { createChatModel } from "../answer/createChatModel.js";
+import { createSearcher } from "../retrieve/searchPapers.js";
+
+export interface AskFlags {
+  k: string;
+  json?: boolean;
+}
+
+export function formatAnswer(a: Answer): string {
+  const lines = [a.notice ? `(${a.notice})\n` : "", a.answer];
+  if (a.citations.length > 0) {
+    lines.push("", "Sources:");
+    for (const c of a.citations) lines.push(`  [${c.n}] ${c.title}${c.url ? ` — ${c.url}` : ""}`);
+  }
+  return `${lines.filter((l, i) => i > 0 || l).join("\n")}\n`;
+}
+
+export async function askCommand(app: App, question: string, flags: AskFlags): Promise<void> {
+  const k = Number(flags.k);
+  if (!Number.isInteger(k) || k < 1 || k > 20) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 20`);
+  const store = await app.openStore();
+  try {
+    const { embeddings } = await app.embedder();
+    const llm = await createChatModel(app.config);
+    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, llm, logger: app.logger });
+    let shown = 0;
+    let answer: Answer | undefined;
+    for await (const event of answerer.stream(question, { k })) {
+      if (event.type === "done") answer = event.answer;
+      else if (!flags.json && process.stdout.isTTY) {
+        // On a terminal, show the answer as it is written.
+        process.stdout.write(event.text.slice(shown));
+        shown = event.text.length;
+      }
+    }
+    if (!answer) throw new Error("no answer");
+    if (flags.json) {
+      const { answer: text, citations, grounded, mode, notice } = answer;
+      process.stdout.write(`${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url }) => ({ n, paperId, title, url: url ?? null })), grounded, mode, ...(notice ? { notice } : {}) })}\n`);
+      return;
+    }
+    if (shown > 0) process.stdout.write("\n\n");
+    process.stdout.write(shown > 0 ? formatAnswer({ ...answer, answer: "", notice: undefined }).trimStart() : formatAnswer(answer));
+  } finally {
+    store.close();
+  }
+}
