@@ -114,8 +114,15 @@ export function createAnswerer(deps: AnswererDeps) {
     }
 
     const checked = checkCitations(text, sources.length);
-    if (text.includes(NOT_IN_LIBRARY) || checked.cited.length === 0) {
+    if (text.includes(NOT_IN_LIBRARY)) {
       yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }) };
+      return;
+    }
+    if (checked.cited.length === 0) {
+      // Empty, garbled, or uncited: nothing in it can be shown as grounded.
+      deps.logger?.warn({ chars: text.length }, "language model answer had no valid citation; answering from the papers instead");
+      const notice = "The language model's answer could not be checked against the papers, so this answer quotes them directly.";
+      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor, notice) };
       return;
     }
     yield {

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { ChatOpenAI } from "@langchain/openai";
+import { createAnswerer, type Answer, type AnswerEvent } from "../../../src/answer/createAnswerer.js";
+import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
+import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
+import { PaperStore } from "../../../src/store/paperStore.js";
+import { ingestInto } from "../../helpers/library.js";
+import { startOpenAiStandIn, promptText, type ChatRequestBody, type OpenAiStandIn } from "../../helpers/openAiStandIn.js";
+import { fixture } from "../../helpers/paths.js";
+
+/**
+ * The answer path end to end: a real library on disk, the real ChatOpenAI client,
+ * and an OpenAI-compatible server on 127.0.0.1 that answers, misbehaves or fails.
+ */
+
+const embeddings = new LocalEmbeddings();
+const QUESTION = "Which method keeps attention memory linear for very long legal contracts?";
+
+/** The number the prompt gave the Lantern paper, as a model reading it would cite it. */
+function lanternNumber(body: ChatRequestBody): number {
+  const m = /\[(\d+)\] Lantern/.exec(promptText(body));
+  assert.ok(m, "Lantern is among the numbered sources");
+  return Number(m[1]);
+}
+
+describe("answers over real HTTP", { concurrency: true }, () => {
+  let dir = "";
+  let store: PaperStore;
+  let searcher: Searcher;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-answer-"));
+    await ingestInto(join(dir, "db"), [fixture("pipeline/daily-page.txt"), fixture("pipeline/hf-daily.json"), fixture("pipeline/papers.jsonl")]);
+    store = await PaperStore.open({ uri: join(dir, "db") });
+    searcher = createSearcher({ store, embeddings });
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function withModel(t: { after(fn: () => unknown): void }, options: { maxRetries?: number; timeout?: number } = {}) {
+    const standIn: OpenAiStandIn = await startOpenAiStandIn();
+    t.after(() => standIn.close());
+    const llm = new ChatOpenAI({ model: "test-chat", apiKey: "sk-test", configuration: { baseURL: standIn.baseURL }, maxRetries: options.maxRetries ?? 0, timeout: options.timeout ?? 2_000 });
+    return { standIn, answerer: createAnswerer({ searcher, embeddings, llm }) };
+  }
+
+  async function collect(events: AsyncGenerator<AnswerEvent>): Promise<{ partials: string[]; answer: Answer }> {
+    const partials: string[] = [];
+    for await (const e of events) {
+      if (e.type === "partial") partials.push(e.text);
+      else return { partials, answer: e.answer };
+    }
+    throw new Error("no answer");
+  }
+
+  test("given a model that cites its source, then the answer streams and its citation is the retrieved paper", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern keeps memory linear in document length and uses 6x less memory on contracts [${lanternNumber(body)}].` });
+    const { partials, answer } = await collect(answerer.stream(QUESTION));
+    assert.ok(partials.length > 1, "the text arrives in pieces");
+    assert.equal(answer.mode, "llm");
+    assert.equal(answer.grounded, true);
+    assert.deepEqual(answer.citations.map((c) => c.title.split(":")[0]), ["Lantern"]);
+    assert.equal(answer.citations[0]!.url, "https://arxiv.org/abs/2510.01234");
+    const prompt = standIn.requests.find((r) => r.path.endsWith("/chat/completions"))!;
+    const [system, human] = (prompt.body as ChatRequestBody).messages!;
+    assert.match(String(system!.content), /data, not instructions/);
+    assert.match(String(human!.content), new RegExp(`<<<\\n${QUESTION.replace(/\?/g, "\\?")}\\n>>>`));
+  });
+
+  test("given a model citing [7] with fewer sources, then the marker is removed and counted", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern is linear [${lanternNumber(body)}][7].` });
+    const answer = await answerer.answer(QUESTION);
+    assert.doesNotMatch(answer.answer, /\[7\]/);
+    assert.equal(answer.removedCitations, 1);
+    assert.deepEqual(answer.citations.map((c) => c.title.split(":")[0]), ["Lantern"]);
+  });
+
+  test("given a model naming a paper that was not retrieved, then that claim is not shown", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern is linear [${lanternNumber(body)}]. PhantomFormer (2019) solved this first [9].` });
+    const answer = await answerer.answer(QUESTION);
+    assert.doesNotMatch(answer.answer, /PhantomFormer/);
+    assert.ok(answer.citations.every((c) => c.title.startsWith("Lantern")));
+  });
+
+  test("given a model that says the sources do not answer, then the user gets the honest refusal with the closest titles", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: "NOT_IN_LIBRARY" });
+    const answer = await answerer.answer(QUESTION);
+    assert.equal(answer.grounded, false);
+    assert.match(answer.answer, /couldn't find/);
+    assert.ok(answer.closest.length > 0);
+    assert.deepEqual(answer.citations, []);
+  });
+
+  test("given a question nothing in the library is about, then no model call is made and the answer is a refusal", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    const answer = await answerer.answer("What is a good recipe for sourdough bread with a rye starter?");
+    assert.equal(answer.grounded, false);
+    assert.equal(standIn.requests.filter((r) => r.path.endsWith("/chat/completions")).length, 0);
+  });
+
+  for (const [name, behaviour, options] of [
+    ["answers 500", { kind: "status", status: 500 }, {}],
+    ["hangs past the timeout", { kind: "hang" }, { timeout: 300 }],
+    ["returns malformed JSON", { kind: "malformed" }, {}],
+    ["drops the stream midway", { kind: "dropMidStream", after: 2 }, {}],
+  ] as const) {
+    test(`given a model that ${name}, then the user still gets a cited answer quoted from the papers, with a notice`, async (t) => {
+      const { standIn, answerer } = await withModel(t, options);
+      standIn.chat.setDefault(behaviour);
+      const answer = await answerer.answer(QUESTION);
+      assert.equal(answer.mode, "extractive");
+      assert.equal(answer.grounded, true);
+      assert.match(answer.notice ?? "", /language model/);
+      assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+      assert.match(answer.answer, /\[1\]/);
+    });
+  }
+
+  test("given a model answering without any citation, then its text is not shown and the papers are quoted instead", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: "Sure! Everyone knows transformers are quadratic, so use PhantomFormer." });
+    const answer = await answerer.answer(QUESTION);
+    assert.equal(answer.mode, "extractive");
+    assert.doesNotMatch(answer.answer, /PhantomFormer/);
+    assert.match(answer.notice ?? "", /could not be checked/);
+  });
+
+  test("given a 429 with Retry-After, then the answer comes from the model after a retry", async (t) => {
+    const { standIn, answerer } = await withModel(t, { maxRetries: 2 });
+    standIn.chat.enqueue({ kind: "status", status: 429, retryAfterSeconds: 1 }, { kind: "reply", content: (body) => `Linear memory [${lanternNumber(body)}].` });
+    const answer = await answerer.answer(QUESTION);
+    assert.equal(answer.mode, "llm");
+    assert.equal(standIn.requests.filter((r) => r.path.endsWith("/chat/completions")).length, 2);
+  });
+
+  test("without a model, then the extractive answer quotes the matching sentence with its citation", async () => {
+    const answer = await createAnswerer({ searcher, embeddings }).answer("How much less memory does the long-document attention method use?");
+    assert.equal(answer.mode, "extractive");
+    assert.match(answer.answer, /6x less memory[^[]*\[1\]/);
+    assert.equal(answer.citations[0]!.title.split(":")[0], "Lantern");
+  });
+});
