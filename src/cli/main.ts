@@ -56,6 +56,21 @@ program
   .action(async (query: string, flags) => (await import("./searchCommand.js")).searchCommand(await getApp(), query, flags));
 
 program
+  .command("paper")
+  .description("show one paper, by arXiv id or (part of) its title; typos and punctuation are forgiven")
+  .argument("<query>", "a title, a title fragment, an arXiv id or URL")
+  .option("--json", "print as JSON")
+  .action(async (query: string, flags) => (await import("./paperCommand.js")).paperCommand(await getApp(), query, flags));
+
+program
+  .command("similar")
+  .description("papers closest to a given paper")
+  .argument("<query>", "a title, a title fragment, an arXiv id or URL")
+  .option("--k <n>", "how many papers", "5")
+  .option("--json", "print as JSON")
+  .action(async (query: string, flags) => (await import("./paperCommand.js")).similarCommand(await getApp(), query, flags));
+
+program
   .command("stats")
   .description("what the library holds: papers, chunks, sources, embedder, version")
   .option("--json", "print as JSON")

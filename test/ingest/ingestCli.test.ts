@@ -21,7 +21,7 @@ test("given --help, then every command is listed with no other step", async (t) 
   const dir = await tempDir(t);
   const result = await runCli(["--help"], { cwd: dir });
   assert.equal(result.code, 0);
-  for (const command of ["ingest", "search", "stats"]) assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
+  for (const command of ["ingest", "ask", "search", "paper", "similar", "stats"]) assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
 });
 
 test("given --json, then the summary has the documented shape and the bad JSONL line is listed", async (t) => {

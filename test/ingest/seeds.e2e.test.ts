@@ -56,6 +56,14 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   assert.deepEqual(Object.keys(results[0]!).sort(), ["paperId", "rank", "score", "snippet", "title", "url", "year"]);
   assert.deepEqual(results.map((r) => r.rank), [1, 2, 3, 4, 5]);
   assert.equal(new Set(results.map((r) => r.paperId)).size, 5, "each paper once");
+  const ask = await runCli(["ask", question, "--json"], { cwd: dir, env });
+  assert.equal(ask.code, 0, ask.stderr);
+  const answer = JSON.parse(ask.stdout) as { answer: string; citations: { n: number; title: string }[]; grounded: boolean; mode: string };
+  assert.equal(answer.grounded, true);
+  assert.equal(answer.mode, "extractive");
+  assert.match(answer.citations[0]!.title, /^ELECTRA/);
+  const stored = new Set(papers.map((p) => p.title));
+  assert.ok(answer.citations.every((c) => stored.has(c.title) && answer.answer.includes(`[${c.n}]`)), "every citation is a stored paper cited in the text");
   const badK = await runCli(["search", "x", "--k", "zero"], { cwd: dir, env });
   assert.equal(badK.code, 1);
   assert.match(badK.stderr, /--k "zero": expected a whole number/);

@@ -1,0 +1,68 @@
+import type { App } from "../app.js";
+import { paperUrl, huggingFacePaperUrl, type Paper } from "../paper.js";
+import { findPaper } from "../retrieve/findPaper.js";
+import { similarPapers } from "../retrieve/similarPapers.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+/** Finds the paper or prints "did you mean" and sets exit code 1. */
+async function resolve(store: PaperStore, query: string, json: boolean | undefined): Promise<Paper | undefined> {
+  const found = await findPaper(store, query);
+  if ("paper" in found) return found.paper;
+  process.exitCode = 1;
+  if (json) process.stdout.write(`${JSON.stringify({ error: "not found", query, didYouMean: found.suggestions })}\n`);
+  else {
+    const hint = found.suggestions.length > 0 ? `\nDid you mean:\n${found.suggestions.map((t) => `  - ${t}`).join("\n")}` : "";
+    process.stderr.write(`No paper matches "${query}".${hint}\n`);
+  }
+  return undefined;
+}
+
+export function paperLinks(p: Paper): Record<string, string> {
+  const links: Record<string, string> = {};
+  const abs = paperUrl(p);
+  if (abs) links.arxiv = abs;
+  if (p.arxivId) links.huggingface = huggingFacePaperUrl(p.arxivId);
+  if (p.pdfUrl) links.pdf = p.pdfUrl;
+  if (p.githubRepo) links.code = p.githubRepo;
+  if (p.projectPage) links.project = p.projectPage;
+  return links;
+}
+
+export function formatPaper(p: Paper): string {
+  const authors = p.authors.length > 0 ? p.authors.join(", ") : p.authorCount ? `${p.authorCount} authors` : undefined;
+  const rows: [string, string | number | undefined][] = [
+    ["authors", authors],
+    ["published", p.publishedAt ?? p.year],
+    ["section", p.section],
+    ["upvotes", p.upvotes],
+    ["sources", p.sources.join(", ")],
+    ...Object.entries(paperLinks(p)),
+  ];
+  const lines = [p.title, ...rows.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `  ${k}: ${v}`)];
+  lines.push("", p.summary || "(known by title only: no summary in the library)");
+  return `${lines.join("\n")}\n`;
+}
+
+export async function paperCommand(app: App, query: string, flags: { json?: boolean }): Promise<void> {
+  const store = await app.openStore();
+  try {
+    const paper = await resolve(store, query, flags.json);
+    if (!paper) return;
+    process.stdout.write(flags.json ? `${JSON.stringify({ paper: { ...paper, links: paperLinks(paper) } })}\n` : formatPaper(paper));
+  } finally {
+    store.close();
+  }
+}
+
+export async function similarCommand(app: App, query: string, flags: { k: string; json?: boolean }): Promise<void> {
+  const store = await app.openStore();
+  try {
+    const paper = await resolve(store, query, flags.json);
+    if (!paper) return;
+    const results = await similarPapers(store, paper, Math.max(1, Math.min(50, Number(flags.k) || 5)));
+    if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
+    else process.stdout.write(`Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`);
+  } finally {
+    store.close();
+  }
+}

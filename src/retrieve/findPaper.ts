@@ -1,0 +1,41 @@
+import MiniSearch from "minisearch";
+import { normaliseTitle, parseArxivId, type Paper } from "../paper.js";
+import { sqlString, type PaperStore } from "../store/paperStore.js";
+
+/**
+ * Finds one paper from what a user typed: an arXiv id or URL, a title with any
+ * case, punctuation or curly quotes, a fragment of one, or a title with typos.
+ * When it cannot be sure, it says which titles were meant.
+ */
+export type FindResult = { paper: Paper } | { suggestions: string[] };
+
+const SUGGESTIONS = 5;
+/** The best fuzzy match must beat the next one by this factor to be taken as meant. */
+const CLEAR_LEAD = 1.5;
+
+export async function findPaper(store: PaperStore, query: string): Promise<FindResult> {
+  const arxivId = parseArxivId(query);
+  if (arxivId) {
+    const rows = (await store.papers().query().where(`arxivId = ${sqlString(arxivId)}`).select(["record"]).limit(1).toArray()) as { record: string }[];
+    return rows[0] ? { paper: JSON.parse(rows[0].record) as Paper } : { suggestions: [] };
+  }
+  const key = normaliseTitle(query);
+  const titles = (await store.papers().query().select(["id", "title", "titleKey"]).toArray()) as { id: string; title: string; titleKey: string }[];
+  const load = async (id: string) => {
+    const rows = (await store.papers().query().where(`id = ${sqlString(id)}`).select(["record"]).limit(1).toArray()) as { record: string }[];
+    return { paper: JSON.parse(rows[0]!.record) as Paper };
+  };
+
+  const exact = titles.find((t) => t.titleKey === key);
+  if (exact) return load(exact.id);
+  const containing = key.length >= 4 ? titles.filter((t) => ` ${t.titleKey} `.includes(` ${key} `)) : [];
+  if (containing.length === 1) return load(containing[0]!.id);
+
+  const index = new MiniSearch<{ id: string; title: string }>({ fields: ["title"], storeFields: ["title"], processTerm: (t) => normaliseTitle(t) || null });
+  index.addAll(titles);
+  const fuzzy = index.search(query, { fuzzy: 0.25, prefix: true, combineWith: "AND" });
+  const [first, second] = fuzzy;
+  if (first && containing.length === 0 && (!second || first.score >= second.score * CLEAR_LEAD)) return load(String(first.id));
+  const loose = containing.length > 0 ? containing.map((t) => t.title) : index.search(query, { fuzzy: 0.25, prefix: true }).map((r) => String(r.title));
+  return { suggestions: loose.slice(0, SUGGESTIONS) };
+}
