@@ -60,7 +60,7 @@ export interface SearchOptions {
 export type Fusion = "rrf" | "relative";
 
 /** Candidates taken from each side before fusion; enough for several passages per paper. */
-const CANDIDATES = 60;
+const CANDIDATES = 30;
 /** RRF's k: dampens the gap between rank 1 and rank 2, the usual 60. */
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
