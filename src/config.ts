@@ -26,6 +26,15 @@ const idList = z
   )
   .pipe(z.array(z.string().regex(/^\d{5,25}$/, "must be a comma-separated list of Discord ids (digits)")));
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const configSchema = z.object({
@@ -62,6 +71,33 @@ export const configSchema = z.object({
   DISCORD_GUILD_ID: optionalString,
   DISCORD_API_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
   ANSWER_CHANNEL_IDS: idList,
+  DISCORD_DM_MODE: z.enum(["answer", "refuse"]).default("answer"),
+  ASK_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  MAX_CONCURRENT_ANSWERS: positiveInt(4),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
+  BOT_SHARDS: z
+    .string()
+    .trim()
+    .default("off")
+    .refine((v) => v === "off" || v === "auto" || /^[1-9]\d*$/.test(v), 'must be "off", "auto" or a number of shards')
+    .transform((v) => (v === "off" || v === "auto" ? v : Number(v))),
+  VOTES_FILE: z.string().trim().min(1).default("./data/votes.jsonl"),
+  DIGEST_DEFAULT_TZ: z
+    .string()
+    .trim()
+    .default("UTC")
+    .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin"),
+  DIGEST_DEFAULT_TIME: z.string().trim().default("09:00").pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")),
+  DIGEST_MAX_PAPERS: z.coerce.number().int().min(1).max(25).default(10),
+  DIGEST_ARXIV_CATEGORIES: z
+    .string()
+    .default("cs.CL,cs.LG")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, "must be arXiv categories like cs.CL,cs.LG"))),
+  DIGEST_POST_WHEN_EMPTY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
 });
@@ -82,6 +118,21 @@ export interface Config {
     guildId: string | undefined;
     apiUrl: string | undefined;
     answerChannelIds: readonly string[];
+  };
+  bot: {
+    dmMode: "answer" | "refuse";
+    cooldownSeconds: number;
+    maxConcurrentAnswers: number;
+    shutdownGraceMs: number;
+    shards: "off" | "auto" | number;
+    votesFile: string;
+  };
+  digest: {
+    defaultTimeZone: string;
+    defaultTime: string;
+    maxPapers: number;
+    arxivCategories: readonly string[];
+    postWhenEmpty: boolean;
   };
   log: { level: Parsed["LOG_LEVEL"]; format: Parsed["LOG_FORMAT"] };
 }
@@ -126,6 +177,21 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       guildId: c.DISCORD_GUILD_ID,
       apiUrl: c.DISCORD_API_URL,
       answerChannelIds: c.ANSWER_CHANNEL_IDS,
+    },
+    bot: {
+      dmMode: c.DISCORD_DM_MODE,
+      cooldownSeconds: c.ASK_COOLDOWN_SECONDS,
+      maxConcurrentAnswers: c.MAX_CONCURRENT_ANSWERS,
+      shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+      shards: c.BOT_SHARDS,
+      votesFile: c.VOTES_FILE,
+    },
+    digest: {
+      defaultTimeZone: c.DIGEST_DEFAULT_TZ,
+      defaultTime: c.DIGEST_DEFAULT_TIME,
+      maxPapers: c.DIGEST_MAX_PAPERS,
+      arxivCategories: c.DIGEST_ARXIV_CATEGORIES,
+      postWhenEmpty: c.DIGEST_POST_WHEN_EMPTY,
     },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
   } satisfies Config);
