@@ -54,10 +54,30 @@ interface PlannedPaper {
  * those; chunks it already wrote are then found unchanged and not rewritten.
  */
 export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
-  const { store, logger } = deps;
   const parsed = parseInputs(inputs, { format: options.format, now: options.now ?? new Date() });
-  const incoming = groupSameRecords(parsed.papers.map((p) => p.paper));
-  logger.debug({ records: parsed.papers.length, papers: incoming.size }, "parsed inputs");
+  return ingestRecords(
+    parsed.papers.map((p) => p.paper),
+    deps,
+    { dryRun: options.dryRun, reembed: options.reembed },
+    parsed.skipped,
+  );
+}
+
+/**
+ * The pipeline after parsing, for records already in memory (the daily digest's
+ * fetched papers): each record is one source's record of a paper, as a parser
+ * yields it (`sources` holds that one source). `skipped` is passed through to
+ * the summary.
+ */
+export async function ingestRecords(
+  records: readonly Paper[],
+  deps: IngestDeps,
+  options: Pick<IngestOptions, "dryRun" | "reembed"> = {},
+  skipped: SkippedRecord[] = [],
+): Promise<IngestSummary> {
+  const { store, logger } = deps;
+  const incoming = groupSameRecords(records);
+  logger.debug({ records: records.length, papers: incoming.size }, "parsed inputs");
 
   await store.useEmbedder(deps.embedder, { reembed: options.reembed ?? false, dryRun: options.dryRun ?? false });
   const { planned, superseded } = await planAgainstStore(store, incoming);
@@ -65,7 +85,7 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
   const summary: IngestSummary = {
     papers: { added: 0, updated: 0, unchanged: 0 },
     chunks: { written: 0, unchanged: 0 },
-    skipped: parsed.skipped,
+    skipped,
   };
   for (const p of planned) summary.papers[p.status]++;
 
@@ -192,6 +212,9 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
   const needEmbedding: ChunkRow[] = [];
   for (const { paper } of batch) {
     const kinds = sourceKinds(paper);
+    // Every passage carries its paper's record, so that search needs no second read.
+    const record = JSON.stringify(paper);
+    const recordHash = sha1(record);
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
       const filters = { year: paper.year ?? null, section: paper.section ?? null, publishedAt: paper.publishedAt ?? null, sourceKinds: kinds };
@@ -204,7 +227,8 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
         textHash,
         vector: vectorByTextHash.get(`${paper.id}|${textHash}`) ?? [],
         ...filters,
-        hash: sha1(JSON.stringify([textHash, chunk.chunkIndex, filters])),
+        hit: JSON.stringify([paper.id, chunk.text, record]),
+        hash: sha1(JSON.stringify([textHash, chunk.chunkIndex, filters, recordHash])),
       };
       rows.push(row);
       if (row.vector.length === 0) needEmbedding.push(row);

@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
+import { UserFacingError } from "../../../src/errors.js";
 import { createSearcher, filtersToSql, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
+import { generatePapers, toJsonl } from "../../helpers/generateCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
-import { fixture } from "../../helpers/paths.js";
+import { fixture, tempDir } from "../../helpers/paths.js";
 
 describe("hybrid search over a small library", () => {
   let search: Searcher["search"];
@@ -62,5 +64,125 @@ describe("hybrid search over a small library", () => {
 
   test("given a filter value with a quote, then it is matched literally, not as SQL", () => {
     assert.equal(filtersToSql({ section: "Bob's ' OR 1=1 --" }), "lower(section) = 'bob''s '' or 1=1 --'");
+    assert.equal(filtersToSql({ paperIds: ["title:x'y"] }), "paperId IN ('title:x''y')");
+  });
+
+  test("given preferred papers, then one that matches about as well as the best ranks first, and the others stay", async () => {
+    const plain = await search("training", { k: 10 });
+    assert.match(plain[0]!.title, /^Quiet Gradients/);
+    const second = plain[1]!;
+    assert.match(second.title, /^Seedling/);
+    assert.ok(second.score >= 0.9 * plain[0]!.score, "close enough for a preference to decide");
+
+    const preferred = await search("training", { k: 10, filters: { preferPaperIds: [second.paperId] } });
+    assert.equal(preferred[0]!.paperId, second.paperId);
+    assert.deepEqual(preferred.map((h) => h.paperId).sort(), plain.map((h) => h.paperId).sort(), "a preference removes nobody");
+    assert.ok(preferred.every((h) => h.score <= 1));
+  });
+
+  test("given a preferred paper that matches far worse, then the best match still ranks first", async () => {
+    const plain = await search("speech", { k: 10 });
+    assert.match(plain[0]!.title, /^Tidal/);
+    const far = plain.find((h) => h.title.startsWith("Lantern"))!;
+    const preferred = await search("speech", { k: 10, filters: { preferPaperIds: [far.paperId] } });
+    assert.match(preferred[0]!.title, /^Tidal/);
+  });
+});
+
+describe("search kept to some papers", () => {
+  let dir = "";
+  let uri = "";
+  let store: PaperStore;
+  let search: Searcher["search"];
+  const papers = generatePapers(80, { seed: 5, sentencesPerPaper: 3 });
+  /** The paper ids as ingest makes them, from a search for each title. */
+  const idOf = new Map<string, string>();
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-search-ids-"));
+    uri = join(dir, "db");
+    const file = join(dir, "papers.jsonl");
+    await writeFile(file, toJsonl(papers));
+    await ingestInto(uri, [file]);
+    store = await PaperStore.open({ uri });
+    search = createSearcher({ store, embeddings: new LocalEmbeddings() }).search;
+    for (const p of papers.slice(0, 3)) idOf.set(p.title, (await search(p.title, { k: 1 }))[0]!.paperId);
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given paper ids, then only those papers are returned, best first", async () => {
+    const [a, b, c] = papers.map((p) => idOf.get(p.title)!);
+    const hits = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [b!, c!] } });
+    assert.ok(hits.length > 0 && hits.every((h) => h.paperId === b || h.paperId === c), hits.map((h) => h.paperId).join(", "));
+    const own = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!] } });
+    assert.equal(own[0]!.paperId, a);
+  });
+
+  test("given paper ids and another filter, then both apply", async () => {
+    const [a, b] = papers.map((p) => idOf.get(p.title)!);
+    const year = (await search(papers[0]!.title, { k: 1 }))[0]!.year!;
+    const hits = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!], yearFrom: year + 1 } });
+    assert.deepEqual(hits, []);
+    const same = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!], yearFrom: year } });
+    assert.equal(same[0]!.paperId, a);
+  });
+
+  test("given an empty list of paper ids, then nothing is found", async () => {
+    assert.deepEqual(await search(papers[0]!.summary, { k: 10, filters: { paperIds: [] } }), []);
+  });
+
+  test("given a preferred paper that other papers crowd out of the candidates, then it is still found", async () => {
+    const query = papers[0]!.summary;
+    const plain = await search(query, { k: 100 });
+    const absent = [...idOf.values()].find((id) => !plain.some((h) => h.paperId === id));
+    assert.ok(absent, `some paper is not among the ${plain.length} found`);
+    const preferred = await search(query, { k: 100, filters: { preferPaperIds: [absent] } });
+    assert.ok(preferred.some((h) => h.paperId === absent));
+    assert.equal(preferred[0]!.paperId, plain[0]!.paperId, "it does not outrank the paper the question quotes");
+  });
+});
+
+describe("a searcher that stays open", () => {
+  test("given papers ingested by another process after a search, then the next search finds them", async (t) => {
+    const dir = await tempDir(t, "paperbot-search-live-");
+    const uri = join(dir, "db");
+    const first = join(dir, "first.jsonl");
+    await writeFile(first, toJsonl(generatePapers(20, { seed: 7, sentencesPerPaper: 3 })));
+    await ingestInto(uri, [first]);
+    const store = await PaperStore.open({ uri });
+    t.after(() => store.close());
+    const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
+    const question = "zebra migration across the serengeti grasslands";
+    assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+
+    const later = join(dir, "later.jsonl");
+    await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
+    await ingestInto(uri, [later]);
+    assert.match((await search(question, { k: 3 }))[0]!.title, /^Zebra Herds/);
+  });
+});
+
+describe("a library written before passages carried their paper's record", () => {
+  test("given such a library, then search and ingest ask for --reembed, and after it search works", async (t) => {
+    const dir = await tempDir(t, "paperbot-search-old-");
+    const uri = join(dir, "db");
+    await ingestInto(uri, [fixture("pipeline/hf-daily.json")]);
+    const old = await PaperStore.open({ uri });
+    await old.chunks().dropColumns(["hit"]);
+    old.close();
+
+    const store = await PaperStore.open({ uri });
+    t.after(() => store.close());
+    const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
+    await assert.rejects(search("speech retrieval"), (e: unknown) => e instanceof UserFacingError && e.message.includes("npx paperbot ingest --reembed"));
+    await assert.rejects(ingestInto(uri, [fixture("pipeline/hf-daily.json")]), (e: unknown) => e instanceof UserFacingError && e.message.includes("--reembed"));
+
+    await ingestInto(uri, [fixture("pipeline/hf-daily.json")], { reembed: true });
+    const rebuilt = await PaperStore.open({ uri });
+    t.after(() => rebuilt.close());
+    const hits = await createSearcher({ store: rebuilt, embeddings: new LocalEmbeddings() }).search("speech retrieval", { k: 1 });
+    assert.match(hits[0]!.title, /^Tidal/);
   });
 });
