@@ -81,6 +81,7 @@ export const configSchema = z.object({
     .default("off")
     .refine((v) => v === "off" || v === "auto" || /^[1-9]\d*$/.test(v), 'must be "off", "auto" or a number of shards')
     .transform((v) => (v === "off" || v === "auto" ? v : Number(v))),
+  SHARDING_MANAGER: z.string().optional().transform((v) => v === "true"),
   VOTES_FILE: z.string().trim().min(1).default("./data/votes.jsonl"),
   DIGEST_DEFAULT_TZ: z
     .string()
@@ -98,6 +99,7 @@ export const configSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  DIGEST_STATE_DIR: z.string().trim().min(1).default("./data/digest"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
 });
@@ -125,6 +127,8 @@ export interface Config {
     maxConcurrentAnswers: number;
     shutdownGraceMs: number;
     shards: "off" | "auto" | number;
+    /** True inside a process started by discord.js's ShardingManager. */
+    isShard: boolean;
     votesFile: string;
   };
   digest: {
@@ -133,6 +137,8 @@ export interface Config {
     maxPapers: number;
     arxivCategories: readonly string[];
     postWhenEmpty: boolean;
+    /** Local folder for the digest ledger (claims and posted records); shared by every bot process on the machine. */
+    stateDir: string;
   };
   log: { level: Parsed["LOG_LEVEL"]; format: Parsed["LOG_FORMAT"] };
 }
@@ -184,6 +190,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       maxConcurrentAnswers: c.MAX_CONCURRENT_ANSWERS,
       shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
       shards: c.BOT_SHARDS,
+      isShard: c.SHARDING_MANAGER,
       votesFile: c.VOTES_FILE,
     },
     digest: {
@@ -192,6 +199,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       maxPapers: c.DIGEST_MAX_PAPERS,
       arxivCategories: c.DIGEST_ARXIV_CATEGORIES,
       postWhenEmpty: c.DIGEST_POST_WHEN_EMPTY,
+      stateDir: c.DIGEST_STATE_DIR,
     },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
   } satisfies Config);

@@ -71,10 +71,34 @@ program
   .action(async (query: string, flags) => (await import("./paperCommand.js")).similarCommand(await getApp(), query, flags));
 
 program
+  .command("digest")
+  .description("print the daily new-paper digest that would be posted; the fetched papers are ingested unless --dry-run")
+  .option("--date <YYYY-MM-DD>", "the day (default: today in DIGEST_DEFAULT_TZ)")
+  .option("--topics <text>", 'rank by relevance to keywords or a sentence, e.g. "diffusion, RLHF"')
+  .option("--max <n>", "how many papers (1-25; default DIGEST_MAX_PAPERS)")
+  .option("--channel <id>", "the Discord channel whose digest settings to use")
+  .option("--dry-run", "fetch and show the digest, ingest nothing")
+  .option("--offline", "do not fetch: build the digest from the library")
+  .option("--json", "print the digest and its messages as JSON")
+  .action(async (flags) => (await import("./digestCommand.js")).digestCommand(await getApp(), flags));
+
+program
   .command("stats")
   .description("what the library holds: papers, chunks, sources, embedder, version")
   .option("--json", "print as JSON")
   .action(async (flags) => (await import("./statsCommand.js")).statsCommand(await getApp(), flags));
+
+program
+  .command("bot")
+  .description("run the Discord bot (needs DISCORD_TOKEN); stops cleanly on SIGTERM")
+  .action(async () => (await import("./botCommand.js")).botCommand(await getApp()));
+
+program
+  .command("deploy-commands")
+  .description("register the slash commands with Discord: in a server (instant) or globally")
+  .option("--guild <id>", "a server id to register in (default DISCORD_GUILD_ID; none = global)")
+  .option("--global", "register globally even if DISCORD_GUILD_ID is set")
+  .action(async (flags) => (await import("./deployCommand.js")).deployCommand(await getApp(), flags));
 
 try {
   await program.parseAsync();

@@ -1,0 +1,131 @@
+import type { App } from "../app.js";
+import { createChatModel } from "../answer/createChatModel.js";
+import { buildDigest, type Digest } from "../digest/buildDigest.js";
+import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
+import { renderDigest, type DigestMessage } from "../digest/renderDigest.js";
+import { UserFacingError } from "../errors.js";
+
+export interface DigestFlags {
+  date?: string;
+  topics?: string;
+  max?: string;
+  channel?: string;
+  dryRun?: boolean;
+  offline?: boolean;
+  json?: boolean;
+}
+
+/** A channel's digest settings, from wherever subscriptions are kept. */
+export interface ChannelSubscription {
+  topics?: string;
+  max?: number;
+}
+
+/** Looks up a channel's subscription; undefined when the channel has none. */
+export type SubscriptionLookup = (channelId: string) => Promise<ChannelSubscription | undefined>;
+
+const MAX_PAPERS = 25;
+
+export function parseDigestDate(value: string): string {
+  const date = value.trim();
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
+  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
+    throw new UserFacingError(`--date "${value}": expected a day as YYYY-MM-DD, e.g. 2026-11-23`);
+  }
+  return date;
+}
+
+function parseMax(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAPERS) throw new UserFacingError(`--max "${value}": expected a whole number from 1 to ${MAX_PAPERS}`);
+  return n;
+}
+
+/**
+ * Prints the digest that would be posted for a day. Unless --dry-run (or
+ * --offline), the fetched papers are also ingested into the library.
+ * `subscriptionFor` supplies a channel's topics and size for --channel; without
+ * it the flags and defaults are used, with a note saying so.
+ */
+export async function digestCommand(app: App, flags: DigestFlags, subscriptionFor?: SubscriptionLookup): Promise<void> {
+  const { config, logger } = app;
+  const date = flags.date ? parseDigestDate(flags.date) : todayIn(config.digest.defaultTimeZone);
+  const note = (line: string) => process.stderr.write(`paperbot: ${line}\n`);
+
+  let subscription: ChannelSubscription | undefined;
+  if (flags.channel !== undefined) {
+    if (!/^\d{5,25}$/.test(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
+    if (!subscriptionFor) note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
+    else {
+      subscription = await subscriptionFor(flags.channel);
+      if (!subscription) note(`channel ${flags.channel} has no digest subscription: using --topics/--max or the defaults.`);
+    }
+  }
+  const topics = flags.topics?.trim() || subscription?.topics?.trim() || undefined;
+  const max = flags.max !== undefined ? parseMax(flags.max) : (subscription?.max ?? config.digest.maxPapers);
+
+  const store = await app.openStore();
+  try {
+    const ingest = !flags.dryRun && !flags.offline;
+    const embedder = ingest || topics ? await app.embedder() : undefined;
+    const gathered = await gatherDigestPapers({
+      date,
+      config,
+      logger,
+      store,
+      offline: flags.offline,
+      ingest: ingest && embedder ? { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers } : undefined,
+    });
+    for (const line of gathered.notices) note(line);
+    // What an unreachable source failed with is in the notices; the rest is what a source sent that could not be read.
+    const unread = gathered.problems.filter((p) => gathered.reachable?.[p.source] !== false);
+    if (unread.length > 0) note(`skipped what could not be read:\n${unread.map((p) => `  ${p.source}: ${p.message}`).join("\n")}`);
+    if (gathered.ingested) {
+      const { added, updated, unchanged } = gathered.ingested.papers;
+      note(`ingested ${added + updated + unchanged} papers into the library: ${added} added, ${updated} updated, ${unchanged} unchanged.`);
+    } else if (gathered.origin === "sources" && flags.dryRun) {
+      note("dry run: the fetched papers were not ingested.");
+    }
+
+    const digest = await buildDigest({
+      papers: gathered.papers,
+      date,
+      topics,
+      max,
+      embeddings: topics ? embedder?.embeddings : undefined,
+      llm: await createChatModel(config),
+      logger,
+    });
+    const wouldPost = digest.entries.length > 0 || config.digest.postWhenEmpty;
+    const messages = wouldPost ? renderDigest(digest) : [];
+    if (gathered.origin === "library" && gathered.papers.length === 0) process.exitCode = 1;
+
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(digestJson(digest, messages, wouldPost, gathered, flags.channel))}\n`);
+      return;
+    }
+    process.stdout.write(formatMessages(digest, messages));
+  } finally {
+    store.close();
+  }
+}
+
+function digestJson(digest: Digest, messages: DigestMessage[], wouldPost: boolean, gathered: GatheredPapers, channel: string | undefined) {
+  return {
+    ...digest,
+    messages,
+    wouldPost,
+    origin: gathered.origin,
+    libraryDate: gathered.libraryDate ?? null,
+    reachable: gathered.reachable,
+    problems: gathered.problems,
+    ingested: gathered.ingested ? { papers: gathered.ingested.papers, chunks: gathered.ingested.chunks } : null,
+    channel: channel ?? null,
+  };
+}
+
+/** The messages as they would be posted, one after the other. */
+export function formatMessages(digest: Digest, messages: DigestMessage[]): string {
+  if (messages.length === 0) return `Nothing would be posted for ${digest.date}: no new papers (DIGEST_POST_WHEN_EMPTY is false).\n`;
+  return `${messages.map((m, i) => (messages.length > 1 ? `── message ${i + 1} of ${messages.length} ──\n${m.content}` : m.content)).join("\n\n")}\n`;
+}

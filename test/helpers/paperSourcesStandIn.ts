@@ -1,0 +1,237 @@
+/**
+ * The two paper sources the digest reads, as one HTTP server on 127.0.0.1:
+ *
+ *   GET /api/daily_papers?date=YYYY-MM-DD  — Hugging Face Daily Papers (JSON array of items)
+ *   GET /api/query?search_query=cat:cs.CL&sortBy=submittedDate&sortOrder=descending&start=0&max_results=100
+ *                                          — the arXiv export API (Atom feed)
+ *
+ *   const standIn = await startPaperSourcesStandIn();
+ *   t.after(() => standIn.close());
+ *   env: { HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl }
+ *   standIn.hf.enqueue({ kind: "status", status: 429, headers: { "retry-after": "1" } });
+ *
+ * By default it serves the fixtures in test/fixtures/digest (the day 2026-11-23: five Hugging
+ * Face items; cs.CL and cs.LG feeds with entries inside and outside that day). A day or a
+ * category it has nothing for gets an empty list / an empty feed, as the real APIs answer.
+ *
+ * Each source takes the next queued behaviour per request, then its default ("ok"):
+ * an error status (with headers, e.g. Retry-After), a 200 HTML error page, the real body cut
+ * in half, the real body plus items with missing fields, a slow answer, or no answer at all.
+ * Every request is recorded with its arrival time (performance.now()), so a test can check
+ * the pacing between arXiv calls.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { fixture } from "./paths.js";
+
+export type SourceBehaviour =
+  /** The day's data in the real format. */
+  | { kind: "ok" }
+  /** An error status; `headers` e.g. { "retry-after": "2" } or { "ratelimit-reset": "1" }. */
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
+  /** 200 with an HTML error page where JSON or Atom was expected. */
+  | { kind: "html" }
+  /** The real body, cut off half-way. */
+  | { kind: "truncated" }
+  /** The real body plus items/entries that lack required fields (no title, no id, no date). */
+  | { kind: "missingFields" }
+  /** The real body, after a delay. */
+  | { kind: "slow"; delayMs: number }
+  /** Never answers (until the client gives up or the stand-in closes). */
+  | { kind: "hang" };
+
+export interface SourceRequest {
+  source: "hf" | "arxiv";
+  path: string;
+  params: Record<string, string>;
+  /** performance.now() when the request arrived. */
+  at: number;
+}
+
+export interface SourceEndpoint {
+  enqueue(...behaviours: SourceBehaviour[]): void;
+  setDefault(behaviour: SourceBehaviour): void;
+  readonly requests: SourceRequest[];
+}
+
+export interface PaperSourcesStandIn {
+  /** Pass as HF_API_URL. */
+  readonly hfApiUrl: string;
+  /** Pass as ARXIV_API_URL. */
+  readonly arxivApiUrl: string;
+  readonly hf: SourceEndpoint;
+  readonly arxiv: SourceEndpoint;
+  /** Every request, in arrival order. */
+  readonly requests: SourceRequest[];
+  /** Hugging Face list bodies by date (raw JSON text); replace or add days. */
+  readonly daily: Map<string, string>;
+  /** arXiv feeds by category (raw Atom text), newest entries first. */
+  readonly feeds: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export const STAND_IN_DATE = "2026-11-23";
+
+export function defaultDaily(): Map<string, string> {
+  return new Map([[STAND_IN_DATE, readFileSync(fixture("digest/hf-daily-2026-11-23.json"), "utf8")]]);
+}
+
+export function defaultFeeds(): Map<string, string> {
+  return new Map([
+    ["cs.CL", readFileSync(fixture("digest/arxiv-cs.CL-2026-11-23.xml"), "utf8")],
+    ["cs.LG", readFileSync(fixture("digest/arxiv-cs.LG-2026-11-23.xml"), "utf8")],
+  ]);
+}
+
+const HTML_ERROR_PAGE = `<!DOCTYPE html>
+<html><head><title>502 Bad Gateway</title></head>
+<body><h1>502 Bad Gateway</h1><p>The upstream server did not answer.</p></body></html>
+`;
+
+const EMPTY_FEED = `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">ArXiv Query: empty</title>
+  <id>http://arxiv.org/api/empty</id>
+  <updated>2026-11-23T00:00:00-05:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
+</feed>
+`;
+
+/** Items the digest must skip: no title, no id, not an object, no paper object. */
+const BROKEN_HF_ITEMS = [
+  { paper: { id: "2611.19001", summary: "An item whose paper has no title.", upvotes: 99 }, numComments: 0 },
+  { paper: { title: "An Item Without an arXiv Id", summary: "It has no id.", upvotes: 98 } },
+  "not an item",
+  { title: "An item with no paper object" },
+];
+
+/** Entries the digest must skip: no title, no id, no publication date. */
+const BROKEN_ARXIV_ENTRIES = `
+  <entry>
+    <id>http://arxiv.org/abs/2611.19101v1</id>
+    <published>2026-11-23T12:00:00Z</published>
+    <summary>An entry without a title.</summary>
+    <author><name>Nobody Known</name></author>
+  </entry>
+  <entry>
+    <published>2026-11-23T12:00:00Z</published>
+    <title>An Entry Without an Id</title>
+    <summary>It has no id.</summary>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/2611.19102v1</id>
+    <title>An Entry Without a Date</title>
+    <summary>It has no published date.</summary>
+  </entry>
+`;
+
+function queue(source: "hf" | "arxiv", all: SourceRequest[]): SourceEndpoint & { next(): SourceBehaviour } {
+  const pending: SourceBehaviour[] = [];
+  let fallback: SourceBehaviour = { kind: "ok" };
+  return {
+    enqueue: (...b) => void pending.push(...b),
+    setDefault: (b) => void (fallback = b),
+    get requests() {
+      return all.filter((r) => r.source === source);
+    },
+    next: () => pending.shift() ?? fallback,
+  };
+}
+
+export async function startPaperSourcesStandIn(options: { daily?: Map<string, string>; feeds?: Map<string, string> } = {}): Promise<PaperSourcesStandIn> {
+  const requests: SourceRequest[] = [];
+  const daily = options.daily ?? defaultDaily();
+  const feeds = options.feeds ?? defaultFeeds();
+  const hf = queue("hf", requests);
+  const arxiv = queue("arxiv", requests);
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const hfBody = (params: Record<string, string>, behaviour: SourceBehaviour): string => {
+    const text = daily.get(params.date ?? "") ?? "[]";
+    if (behaviour.kind !== "missingFields") return text;
+    return JSON.stringify([...(JSON.parse(text) as unknown[]), ...BROKEN_HF_ITEMS], null, 2);
+  };
+
+  const arxivBody = (params: Record<string, string>, behaviour: SourceBehaviour): string => {
+    const category = /^cat:(.+)$/.exec(params.search_query ?? "")?.[1] ?? "";
+    // The fixtures hold fewer entries than a page: any later page is empty.
+    const text = Number(params.start ?? 0) > 0 ? EMPTY_FEED : (feeds.get(category) ?? EMPTY_FEED);
+    if (behaviour.kind !== "missingFields") return text;
+    return text.replace("</feed>", `${BROKEN_ARXIV_ENTRIES}</feed>`);
+  };
+
+  const answer = (res: ServerResponse, behaviour: SourceBehaviour, body: string, contentType: string): void => {
+    switch (behaviour.kind) {
+      case "status":
+        res.writeHead(behaviour.status, { "content-type": "text/plain", ...behaviour.headers }).end(behaviour.body ?? `error ${behaviour.status}`);
+        return;
+      case "html":
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(HTML_ERROR_PAGE);
+        return;
+      case "truncated":
+        res.writeHead(200, { "content-type": contentType }).end(body.slice(0, Math.floor(body.length / 2)));
+        return;
+      case "hang":
+        return;
+      case "slow": {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!res.destroyed) res.writeHead(200, { "content-type": contentType }).end(body);
+        }, behaviour.delayMs);
+        timers.add(timer);
+        return;
+      }
+      default:
+        res.writeHead(200, { "content-type": contentType }).end(body);
+    }
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const params = Object.fromEntries(url.searchParams);
+    if (url.pathname === "/api/daily_papers") {
+      requests.push({ source: "hf", path: url.pathname, params, at: performance.now() });
+      const behaviour = hf.next();
+      return answer(res, behaviour, hfBody(params, behaviour), "application/json; charset=utf-8");
+    }
+    if (url.pathname === "/api/query") {
+      requests.push({ source: "arxiv", path: url.pathname, params, at: performance.now() });
+      const behaviour = arxiv.next();
+      return answer(res, behaviour, arxivBody(params, behaviour), "application/atom+xml; charset=utf-8");
+    }
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    hfApiUrl: base,
+    arxivApiUrl: `${base}/api/query`,
+    hf,
+    arxiv,
+    requests,
+    daily,
+    feeds,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A base URL on 127.0.0.1 where nothing listens: connections are refused. */
+export async function unreachableUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { Digest } from "../../../src/digest/buildDigest.js";
+import type { DigestMessage } from "../../../src/digest/renderDigest.js";
+import { readLibrary } from "../../helpers/library.js";
+import { startPaperSourcesStandIn, STAND_IN_DATE, unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
+import { tempDir } from "../../helpers/paths.js";
+import { runCli } from "../../helpers/runCli.js";
+
+interface DigestJson extends Digest {
+  messages: DigestMessage[];
+  wouldPost: boolean;
+  origin: "sources" | "library";
+  libraryDate: string | null;
+  reachable: { huggingface: boolean; arxiv: boolean } | null;
+  problems: { source: string; message: string }[];
+  ingested: { papers: { added: number; updated: number; unchanged: number } } | null;
+  channel: string | null;
+}
+
+test("given the sources, then `digest --dry-run --json` prints the digest and its messages and ingests nothing; without --dry-run the papers land in the library", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+
+  standIn.hf.enqueue({ kind: "missingFields" });
+  const dry = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
+  assert.equal(dry.code, 0, dry.stderr);
+  const digest = JSON.parse(dry.stdout) as DigestJson;
+  assert.equal(digest.date, STAND_IN_DATE);
+  assert.equal(digest.origin, "sources");
+  assert.equal(digest.total, 7);
+  assert.equal(digest.ingested, null);
+  assert.equal(digest.wouldPost, true);
+  assert.deepEqual(
+    digest.entries.map((e) => [e.arxivId, e.upvotes ?? null]),
+    [
+      ["2611.10001", 57],
+      ["2611.10002", 31],
+      ["2611.10003", 12],
+      ["2611.10004", 8],
+      ["2611.10005", 3],
+      // arXiv only, no votes: newest first.
+      ["2611.10101", null],
+      ["2611.10102", null],
+    ],
+  );
+  const [cooking, rlhf] = digest.entries;
+  assert.equal(cooking?.url, "https://huggingface.co/papers/2611.10001");
+  assert.equal(cooking?.authors, "Marta Quince, Tobias Fenn, Ines Okoro et al.");
+  assert.equal(cooking?.codeUrl, "https://github.com/example-lab/stirring-policies");
+  assert.equal(cooking?.tldr, "Diffusion policies trained on forty hours of kitchen demonstrations cook in unseen kitchens. Most failures come from occluded pans.");
+  assert.equal(rlhf?.tldrSource, "ai-summary");
+  assert.equal(digest.entries[2]?.tldrSource, "abstract");
+  assert.ok(digest.messages.length >= 1);
+  for (const m of digest.messages) assert.ok(m.content.length <= 2000);
+  const text = digest.messages.map((m) => m.content).join("\n");
+  assert.match(text, /^\*\*📰 Daily papers — 2026-11-23(?: \(1\/\d\))?\*\* · 7 new papers/);
+  assert.doesNotMatch(text, /@everyone|<@\d+>/);
+  assert.match(text, /@\u200beveryone Look: A \\\*\\\*Loud\\\*\\\* Benchmark/);
+  assert.match(dry.stderr, /dry run: the fetched papers were not ingested/);
+  // The broken items are reported, and only them; nothing of theirs is shown.
+  assert.match(dry.stderr, /skipped what could not be read:\n {2}huggingface: item at line \d+ skipped: "paper\.title" is missing\n/);
+  assert.equal(digest.problems.length, 4);
+  assert.doesNotMatch(text, /An Item Without/);
+  assert.equal((await readLibrary(env.LANCEDB_URI)).papers.length, 0);
+
+  const real = await runCli(["digest", "--date", STAND_IN_DATE, "--json"], { cwd: dir, env });
+  assert.equal(real.code, 0, real.stderr);
+  assert.deepEqual((JSON.parse(real.stdout) as DigestJson).ingested?.papers, { added: 7, updated: 0, unchanged: 0 });
+  assert.match(real.stderr, /ingested 7 papers into the library: 7 added/);
+  // The bot can answer about them at once.
+  const found = await runCli(["paper", "2611.10002", "--json"], { cwd: dir, env });
+  assert.equal(found.code, 0, found.stderr);
+  assert.match(found.stdout, /Cheaper RLHF by Distilling the Reward Model/);
+});
+
+test("given topics, a size and a channel without a subscription store, then the text digest ranks by the topics with reasons and notes the defaults", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+
+  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--topics", "RLHF, grammar", "--max", "2", "--channel", "123456789012345678", "--dry-run"], { cwd: dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /channel subscriptions are not available here: the digest for channel 123456789012345678 uses --topics\/--max or the defaults/);
+  const lines = result.stdout.split("\n");
+  assert.equal(lines[0], "**📰 Daily papers — 2026-11-23** · top 2 of 7 new papers");
+  assert.equal(lines[1], "-# Topics: RLHF, grammar");
+  // One paper per topic (their order is the embedding similarity's call), each with its reason.
+  const blocks = result.stdout.trim().split("\n\n").slice(1);
+  assert.equal(blocks.length, 2);
+  const rlhf = blocks.find((b) => b.includes("[Cheaper RLHF by Distilling the Reward Model](<https://huggingface.co/papers/2611.10002>)"));
+  const grammar = blocks.find((b) => b.includes("[Grammar Induction from Child-Directed Speech with Tiny Transformers](<https://arxiv.org/abs/2611.10101>)"));
+  assert.match(rlhf ?? "", /\n\*matches: RLHF\*$/);
+  assert.match(grammar ?? "", /\n\*matches: grammar\*$/);
+});
+
+test("given unreachable sources, then `digest` says so on stderr and builds from the library", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const live = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+  const filled = await runCli(["digest", "--date", STAND_IN_DATE, "--json"], { cwd: dir, env: live });
+  assert.equal(filled.code, 0, filled.stderr);
+
+  const down = await unreachableUrl();
+  const env = { ...live, HF_API_URL: down, ARXIV_API_URL: `${down}/api/query` };
+  const result = await runCli(["digest", "--date", "2026-11-24", "--json"], { cwd: dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /Hugging Face cannot be reached/);
+  assert.match(result.stderr, /arXiv cannot be reached/);
+  assert.match(result.stderr, /The paper sources are unreachable: building the digest from the library instead\./);
+  assert.match(result.stderr, /using the most recent day before it, 2026-11-23/);
+  const digest = JSON.parse(result.stdout) as DigestJson;
+  assert.equal(digest.origin, "library");
+  assert.equal(digest.libraryDate, STAND_IN_DATE);
+  assert.deepEqual(digest.reachable, { huggingface: false, arxiv: false });
+  assert.equal(digest.date, "2026-11-24");
+  assert.equal(digest.entries.length, 7);
+  assert.equal(digest.entries[0]?.title, "Stirring Policies: Diffusion Models for Robot Cooking");
+  assert.match(digest.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-11-24(?: \(1\/\d\))?\*\* · 7 new papers/);
+});
+
+test("given a bad date or size, then `digest` exits 1 with the reason; --help lists the options", async (t) => {
+  const dir = await tempDir(t);
+  const env = { LANCEDB_URI: join(dir, "db") };
+  const badDate = await runCli(["digest", "--date", "2026-02-30", "--offline"], { cwd: dir, env });
+  assert.equal(badDate.code, 1);
+  assert.match(badDate.stderr, /--date "2026-02-30": expected a day as YYYY-MM-DD/);
+  const badMax = await runCli(["digest", "--max", "40", "--offline"], { cwd: dir, env });
+  assert.equal(badMax.code, 1);
+  assert.match(badMax.stderr, /--max "40": expected a whole number from 1 to 25/);
+  const help = await runCli(["digest", "--help"], { cwd: dir, env });
+  assert.equal(help.code, 0);
+  for (const option of ["--date", "--topics", "--max", "--channel", "--dry-run", "--offline", "--json"]) assert.ok(help.stdout.includes(option), option);
+});
+
+test("given an empty library and --offline, then nothing would be posted and the exit code says so", async (t) => {
+  const dir = await tempDir(t);
+  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--offline"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /The library is empty: there is nothing to build a digest from\./);
+  assert.match(result.stdout, /Nothing would be posted for 2026-11-23: no new papers \(DIGEST_POST_WHEN_EMPTY is false\)\./);
+  const posted = await runCli(["digest", "--date", STAND_IN_DATE, "--offline"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db"), DIGEST_POST_WHEN_EMPTY: "true" } });
+  assert.match(posted.stdout, /^\*\*📰 Daily papers — 2026-11-23\*\*\nNo new papers today\./);
+});

@@ -1,0 +1,212 @@
+import assert from "node:assert/strict";
+import { Writable } from "node:stream";
+import { test } from "node:test";
+import { pino } from "pino";
+import { buildConfig } from "../../../src/config.js";
+import { fetchNewPapers, type FetchNewPapersOptions } from "../../../src/digest/fetchNewPapers.js";
+import { createRateGate, rateLimitResetMs } from "../../../src/digest/fetchWithRetry.js";
+import { startPaperSourcesStandIn, STAND_IN_DATE } from "../../helpers/paperSourcesStandIn.js";
+
+/** A logger whose lines a test can read. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: "debug" }, stream), lines };
+}
+
+const FAST_RETRY = { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 };
+
+async function setUp(t: { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}) {
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const config = buildConfig({ HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, FETCH_TIMEOUT_MS: "2000", ...env });
+  const { logger, lines } = capturingLogger();
+  const fetchFor = (overrides: Partial<FetchNewPapersOptions> = {}) =>
+    fetchNewPapers({ date: STAND_IN_DATE, config, logger, rateGate: createRateGate(0), retry: FAST_RETRY, ...overrides });
+  return { standIn, config, logger, lines, fetchFor };
+}
+
+const ids = (papers: { arxivId?: string }[]) => papers.map((p) => p.arxivId).sort();
+
+test("given a paper on both sources and in two arXiv categories, then it appears once, merged, with both sources", async (t) => {
+  const { fetchFor } = await setUp(t);
+  const result = await fetchFor();
+
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
+  // Five from Hugging Face, three more from arXiv (one of them in both categories); the overlap once.
+  assert.deepEqual(ids(result.papers), ["2611.10001", "2611.10002", "2611.10003", "2611.10004", "2611.10005", "2611.10101", "2611.10102", "2611.10201"]);
+  const both = result.papers.find((p) => p.arxivId === "2611.10002")!;
+  assert.deepEqual(
+    both.sources.map((s) => s.split(":", 1)[0]),
+    ["arxiv", "hf-daily-api"],
+  );
+  // The richer record wins: arXiv's full abstract over Hugging Face's one sentence, with HF's votes and AI summary kept.
+  assert.match(both.summary, /^Reward models dominate the cost of RLHF\. We distill a 70B reward model/);
+  assert.equal(both.upvotes, 31);
+  assert.match(both.aiSummary ?? "", /cuts the cost of RLHF by 60%/);
+  assert.deepEqual(both.categories, ["cs.CL", "cs.LG"]);
+  const crossListed = result.papers.filter((p) => p.arxivId === "2611.10102");
+  assert.equal(crossListed.length, 1);
+  assert.equal(crossListed[0]!.sources.length, 1);
+  // Records for ingest: one per source per paper.
+  assert.equal(result.records.filter((r) => r.arxivId === "2611.10002").length, 2);
+  assert.equal(result.records.filter((r) => r.arxivId === "2611.10102").length, 1);
+});
+
+test("given arXiv entries published before the day, then only the day's entries are kept; a wider window takes them in", async (t) => {
+  const { fetchFor, standIn } = await setUp(t);
+  const day = await fetchFor();
+  assert.ok(!day.papers.some((p) => p.arxivId === "2611.09990" || p.arxivId === "2611.09980"));
+  const query = standIn.arxiv.requests[0]!.params;
+  assert.deepEqual(query, { search_query: "cat:cs.CL", sortBy: "submittedDate", sortOrder: "descending", start: "0", max_results: "100" });
+  assert.equal(standIn.hf.requests[0]!.params.date, STAND_IN_DATE);
+
+  const twoDays = await fetchFor({ arxivWindowDays: 2 });
+  assert.ok(twoDays.papers.some((p) => p.arxivId === "2611.09990"));
+  assert.ok(!twoDays.papers.some((p) => p.arxivId === "2611.09980"));
+});
+
+test("given an HTML error page from Hugging Face and a truncated arXiv feed, then both are logged and skipped and the other feed's papers are kept", async (t) => {
+  const { fetchFor, standIn, lines } = await setUp(t);
+  standIn.hf.enqueue({ kind: "html" });
+  standIn.arxiv.enqueue({ kind: "truncated" });
+  const result = await fetchFor();
+
+  assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
+  assert.deepEqual(ids(result.papers), ["2611.10102", "2611.10201"]);
+  assert.equal(result.problems.length, 2);
+  assert.match(result.problems.find((p) => p.source === "huggingface")!.message, /unreadable response: line 1: expected JSON, got an HTML page titled "502 Bad Gateway"/);
+  assert.match(result.problems.find((p) => p.source === "arxiv")!.message, /cs\.CL: unreadable response: .*malformed XML/);
+  const logged = lines.filter((l) => l.msg === "paper source problem: skipped");
+  assert.equal(logged.length, 2);
+});
+
+test("given truncated JSON from Hugging Face, then the day's list is skipped with the line where it breaks", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.enqueue({ kind: "truncated" });
+  const result = await fetchFor();
+  assert.equal(result.problems.length, 1);
+  assert.match(result.problems[0]!.message, /^unreadable response: line \d+: /);
+  assert.ok(result.papers.every((p) => p.sources.every((s) => s.startsWith("arxiv:"))));
+});
+
+test("given items and entries with missing fields, then each is reported and the good ones still count", async (t) => {
+  const { fetchFor, standIn } = await setUp(t);
+  standIn.hf.enqueue({ kind: "missingFields" });
+  standIn.arxiv.enqueue({ kind: "missingFields" });
+  const result = await fetchFor();
+
+  assert.equal(result.papers.length, 8);
+  assert.ok(!result.papers.some((p) => /An (Item|Entry) Without|2611\.19/.test(`${p.title} ${p.arxivId}`)));
+  const hf = result.problems.filter((p) => p.source === "huggingface").map((p) => p.message);
+  assert.equal(hf.length, 4);
+  assert.ok(hf.some((m) => /"paper\.title" is missing/.test(m)));
+  assert.ok(hf.some((m) => /"paper\.id" is missing/.test(m)));
+  const arxiv = result.problems.filter((p) => p.source === "arxiv").map((p) => p.message);
+  assert.deepEqual(arxiv.length, 3);
+  assert.ok(arxiv.some((m) => /cs\.CL: item at line \d+ skipped: entry has no <title>/.test(m)));
+  assert.ok(arxiv.some((m) => /has no publication date/.test(m)));
+});
+
+test("given a 429 with Retry-After, then the next request waits for the reset and succeeds", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.enqueue({ kind: "status", status: 429, headers: { "retry-after": "1" } });
+  const result = await fetchFor();
+
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.papers.filter((p) => p.sources.some((s) => s.startsWith("hf-daily-api:"))).length, 5);
+  const [first, second] = standIn.hf.requests;
+  assert.ok(second && first);
+  assert.ok(second.at - first.at >= 1000, `retried after ${Math.round(second.at - first.at)} ms`);
+});
+
+test("given a 429 whose reset is beyond the bound, then Hugging Face is given up at once and reported", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.setDefault({ kind: "status", status: 429, headers: { "x-ratelimit-reset": "3600" } });
+  const started = performance.now();
+  const result = await fetchFor({ retry: { ...FAST_RETRY, maxRateLimitWaitMs: 5_000 } });
+  assert.ok(performance.now() - started < 2_000);
+  assert.equal(standIn.hf.requests.length, 1);
+  assert.equal(result.reachable.huggingface, false);
+  assert.match(result.problems[0]!.message, /rate limited for 3600 s, longer than the 5 s we wait/);
+  assert.ok(result.papers.length > 0, "arXiv's papers still count");
+});
+
+test("given 500s then success, then the source is retried with backoff; given only 500s, it is reported unreachable", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.enqueue({ kind: "status", status: 500 }, { kind: "status", status: 503 });
+  const recovered = await fetchFor();
+  assert.equal(standIn.hf.requests.length, 3);
+  assert.deepEqual(recovered.problems, []);
+
+  standIn.hf.setDefault({ kind: "status", status: 500 });
+  const failed = await fetchFor();
+  assert.equal(standIn.hf.requests.length, 3 + 1 + FAST_RETRY.retries);
+  assert.equal(failed.reachable.huggingface, false);
+  assert.match(failed.problems[0]!.message, /cannot fetch the daily papers for 2026-11-23: HTTP 500/);
+});
+
+test("given a source slower than the timeout, then it is abandoned and reported", async (t) => {
+  const { standIn, config, logger } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.setDefault({ kind: "slow", delayMs: 5_000 });
+  const result = await fetchNewPapers({
+    date: STAND_IN_DATE,
+    config: { ...config, sources: { ...config.sources, fetchTimeoutMs: 150 } },
+    logger,
+    rateGate: createRateGate(0),
+    retry: { retries: 1, minTimeoutMs: 10 },
+  });
+  assert.equal(standIn.hf.requests.length, 2);
+  assert.equal(result.reachable.huggingface, false);
+  assert.match(result.problems[0]!.message, /no answer within 150 ms/);
+});
+
+test("given several arXiv categories and a retry, then arXiv calls are at least the gate interval apart", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG,stat.ML" });
+  standIn.arxiv.enqueue({ kind: "status", status: 503 });
+  const gate = createRateGate(250);
+  const result = await fetchFor({ rateGate: gate, retry: { retries: 2, minTimeoutMs: 1 } });
+
+  assert.deepEqual(result.problems, []);
+  const times = standIn.arxiv.requests.map((r) => r.at);
+  assert.equal(times.length, 4);
+  for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 250, `call ${i + 1} came ${Math.round(times[i]! - times[i - 1]!)} ms after the one before`);
+});
+
+test("given nothing listening, then both sources are reported unreachable quickly", async (t) => {
+  const { config, logger } = await setUp(t);
+  const closed = await startPaperSourcesStandIn();
+  const [hfApiUrl, arxivApiUrl] = [closed.hfApiUrl, closed.arxivApiUrl];
+  await closed.close();
+  const started = performance.now();
+  const result = await fetchNewPapers({
+    date: STAND_IN_DATE,
+    config: { ...config, sources: { ...config.sources, hfApiUrl, arxivApiUrl } },
+    logger,
+    rateGate: createRateGate(100),
+    retry: FAST_RETRY,
+  });
+  assert.ok(performance.now() - started < 2_000);
+  assert.deepEqual(result.reachable, { huggingface: false, arxiv: false });
+  assert.deepEqual(result.papers, []);
+  assert.ok(result.problems.some((p) => p.source === "arxiv" && /not asked for cs\.LG: arXiv cannot be reached/.test(p.message)));
+  assert.ok(result.problems.some((p) => p.source === "huggingface" && /cannot connect: ECONNREFUSED/.test(p.message)));
+});
+
+test("given the reset headers a 429 can carry, then the wait is read from each", () => {
+  const now = Date.parse("2026-11-23T10:00:00Z");
+  const wait = (headers: Record<string, string>) => rateLimitResetMs(new Headers(headers), now);
+  assert.equal(wait({ "retry-after": "7" }), 7000);
+  assert.equal(wait({ "retry-after": "Mon, 23 Nov 2026 10:00:30 GMT" }), 30_000);
+  assert.equal(wait({ "ratelimit-reset": "12" }), 12_000);
+  assert.equal(wait({ "x-ratelimit-reset": String(now / 1000 + 45) }), 45_000);
+  assert.equal(wait({ ratelimit: '"api";r=0;t=55' }), 55_000);
+  assert.equal(wait({}), undefined);
+  assert.equal(wait({ "retry-after": "soon" }), undefined);
+});
