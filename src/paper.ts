@@ -181,3 +181,15 @@ export function mergePapers(a: Paper, b: Paper): Paper {
 function definedFields(p: Paper): Partial<Paper> {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== "")) as Partial<Paper>;
 }
+
+/** Every link known for a paper, by kind: arxiv, huggingface, pdf, code, project. */
+export function paperLinks(p: Paper): Record<string, string> {
+  const links: Record<string, string> = {};
+  const abs = paperUrl(p);
+  if (abs) links.arxiv = abs;
+  if (p.arxivId) links.huggingface = huggingFacePaperUrl(p.arxivId);
+  if (p.pdfUrl) links.pdf = p.pdfUrl;
+  if (p.githubRepo) links.code = p.githubRepo;
+  if (p.projectPage) links.project = p.projectPage;
+  return links;
+}

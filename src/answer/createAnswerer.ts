@@ -5,7 +5,7 @@ import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
 import { checkCitations, type Source } from "./citations.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { standaloneQuestion, type Turn } from "./followUp.js";
+import { condenseQuestion, type Turn } from "./followUp.js";
 import { NOT_IN_LIBRARY, answerPrompt, formatSources } from "./llmPrompt.js";
 
 /**
@@ -99,7 +99,7 @@ export function createAnswerer(deps: AnswererDeps) {
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
-    const searchedFor = standaloneQuestion(question, options.history ?? []);
+    const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger);
     const hits = await deps.searcher.search(searchedFor, { k: options.k ?? DEFAULT_SOURCES, filters: options.filters });
     // Either the passages speak to the question, or the question names a paper we have.
     const answerable = hits.some((h) => relevanceOf(h) >= minRelevance || h.titleMatch >= NAMES_A_PAPER);
@@ -116,7 +116,7 @@ export function createAnswerer(deps: AnswererDeps) {
 
     let text = "";
     try {
-      const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question });
+      const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question: searchedFor });
       for await (const chunk of await deps.llm.stream(messages)) {
         text += typeof chunk.content === "string" ? chunk.content : "";
         if (!text.startsWith(NOT_IN_LIBRARY.slice(0, Math.min(text.length, NOT_IN_LIBRARY.length)))) {

@@ -1,5 +1,5 @@
 import type { App } from "../app.js";
-import { paperUrl, huggingFacePaperUrl, type Paper } from "../paper.js";
+import { paperLinks, type Paper } from "../paper.js";
 import { findPaper } from "../retrieve/findPaper.js";
 import { similarPapers } from "../retrieve/similarPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
@@ -15,17 +15,6 @@ async function resolve(store: PaperStore, query: string, json: boolean | undefin
     process.stderr.write(`No paper matches "${query}".${hint}\n`);
   }
   return undefined;
-}
-
-export function paperLinks(p: Paper): Record<string, string> {
-  const links: Record<string, string> = {};
-  const abs = paperUrl(p);
-  if (abs) links.arxiv = abs;
-  if (p.arxivId) links.huggingface = huggingFacePaperUrl(p.arxivId);
-  if (p.pdfUrl) links.pdf = p.pdfUrl;
-  if (p.githubRepo) links.code = p.githubRepo;
-  if (p.projectPage) links.project = p.projectPage;
-  return links;
 }
 
 export function formatPaper(p: Paper): string {

@@ -142,6 +142,30 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     assert.equal(standIn.requests.filter((r) => r.path.endsWith("/chat/completions")).length, 2);
   });
 
+  test("given a follow-up and a model, then the model rewrites it from the thread's history and the rewrite is searched", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    const rewritten = "How much less memory does Lantern use on long legal contracts?";
+    standIn.chat.enqueue({ kind: "reply", content: rewritten }, { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` });
+    const answer = await answerer.answer("and how much memory does the second one save?", {
+      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+    });
+    assert.equal(answer.searchedFor, rewritten);
+    assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+    const [rewrite] = standIn.requests.filter((r) => r.path.endsWith("/chat/completions"));
+    assert.match(promptText(rewrite!.body as ChatRequestBody), /source 2: Lantern/);
+  });
+
+  test("given a follow-up and a model that fails to rewrite it, then the rule resolves it and the answer still comes", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({ kind: "status", status: 400 }, { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` });
+    const answer = await answerer.answer("how much memory does the second one save?", {
+      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+    });
+    assert.match(answer.searchedFor, /"Lantern: Linear Attention for Long Legal Documents"/);
+    assert.equal(answer.mode, "llm");
+    assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+  });
+
   test("without a model, then the extractive answer quotes the matching sentence with its citation", async () => {
     const answer = await createAnswerer({ searcher, embeddings }).answer("How much less memory does the long-document attention method use?");
     assert.equal(answer.mode, "extractive");

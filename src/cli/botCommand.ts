@@ -1,0 +1,61 @@
+import { fileURLToPath } from "node:url";
+import { ShardingManager } from "discord.js";
+import type { App } from "../app.js";
+import { UserFacingError } from "../errors.js";
+import { createBotServices } from "../discord/botServices.js";
+import { createBot } from "../discord/createBot.js";
+import { loadCommands } from "../discord/loadCommands.js";
+
+export const NO_TOKEN_MESSAGE = [
+  "DISCORD_TOKEN is not set, so the bot cannot log in.",
+  "Create an application at the Discord Developer Portal, copy its bot token into .env (see README → Discord), then run `npx paperbot deploy-commands` and `npm start`.",
+  'Without Discord, `npx paperbot ask "your question"` answers from the same library.',
+].join("\n");
+
+/**
+ * `paperbot bot`: wires config, logger, store and client, registers handlers
+ * and runs until SIGTERM/SIGINT, then finishes answers in flight and exits 0.
+ */
+export async function botCommand(app: App): Promise<void> {
+  const { config, logger } = app;
+  const token = config.discord.token;
+  if (!token) throw new UserFacingError(NO_TOKEN_MESSAGE);
+  if (config.bot.shards !== "off" && !config.bot.isShard) return runShards(app, token, config.bot.shards);
+
+  const services = await createBotServices(app);
+  const commands = await loadCommands();
+  const bot = createBot(services, commands, { restApi: config.discord.apiUrl });
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down: no new questions, finishing answers in flight");
+      void bot
+        .stop()
+        .finally(() => services.store.close())
+        .then(resolve);
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await bot.start(token);
+  await stopped;
+}
+
+/** BOT_SHARDS=auto|N: this process only supervises; each shard runs `paperbot bot` itself. */
+async function runShards(app: App, token: string, totalShards: "auto" | number): Promise<void> {
+  const manager = new ShardingManager(fileURLToPath(new URL("./main.js", import.meta.url)), {
+    token,
+    totalShards,
+    shardArgs: ["bot"],
+  });
+  manager.on("shardCreate", (shard) => app.logger.info({ shardId: shard.id }, "shard started"));
+  await manager.spawn();
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      for (const shard of manager.shards.values()) shard.process?.kill("SIGTERM");
+      resolve();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

@@ -1,0 +1,44 @@
+import type { App } from "../app.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
+import { createAnswerer, type Answerer } from "../answer/createAnswerer.js";
+import { createChatModel } from "../answer/createChatModel.js";
+import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
+import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { AnswerGate } from "./answerGate.js";
+import { VoteLog } from "./votes.js";
+
+/**
+ * Everything the Discord adapter needs from the core, built once at start-up
+ * and handed to every handler and command. Nothing here knows about Discord.
+ */
+export interface BotServices {
+  config: Config;
+  logger: Logger;
+  store: PaperStore;
+  searcher: Searcher;
+  answerer: Answerer;
+  gate: AnswerGate;
+  votes: VoteLog;
+  suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
+  startedAt: Date;
+}
+
+export async function createBotServices(app: App): Promise<BotServices> {
+  const store = await app.openStore();
+  const { embeddings } = await app.embedder();
+  const llm = await createChatModel(app.config);
+  const searcher = createSearcher({ store, embeddings });
+  return {
+    config: app.config,
+    logger: app.logger,
+    store,
+    searcher,
+    answerer: createAnswerer({ searcher, embeddings, llm, logger: app.logger }),
+    gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
+    votes: new VoteLog(app.config.bot.votesFile),
+    suggestTitles: createTitleSuggester(store),
+    startedAt: new Date(),
+  };
+}

@@ -1,0 +1,41 @@
+import type { Interaction } from "discord.js";
+import { errorMessage } from "../errors.js";
+import type { BotServices } from "./botServices.js";
+import type { Command } from "./command.js";
+import { respond, runInteraction } from "./interactionReply.js";
+import { parseVoteId } from "./votes.js";
+
+/** Routes every interaction: slash commands, autocomplete, and the 👍/👎 buttons. */
+export function createInteractionHandler(services: BotServices, commands: ReadonlyMap<string, Command>) {
+  const { logger, votes } = services;
+
+  return async function handleInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isAutocomplete()) {
+      const command = commands.get(interaction.commandName);
+      try {
+        await command?.autocomplete?.(interaction, services);
+      } catch (error) {
+        // Autocomplete is a convenience: an empty list beats an error popup.
+        logger.warn({ err: errorMessage(error), command: interaction.commandName }, "autocomplete failed");
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+      }
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const command = commands.get(interaction.commandName);
+      await runInteraction(interaction, logger, async () => {
+        if (!command) throw new Error(`no handler for /${interaction.commandName}`);
+        await command.execute(interaction, services);
+      });
+      return;
+    }
+    if (interaction.isButton()) {
+      const vote = parseVoteId(interaction.customId);
+      if (!vote) return;
+      await runInteraction(interaction, logger, async () => {
+        await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
+        await respond(interaction, { content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎", ephemeral: true });
+      });
+    }
+  };
+}

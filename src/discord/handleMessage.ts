@@ -1,0 +1,93 @@
+import { ChannelType, type Message, type SendableChannels } from "discord.js";
+import { UserFacingError, errorMessage, newErrorId } from "../errors.js";
+import type { BotServices } from "./botServices.js";
+import { THINKING } from "./answerMessages.js";
+import { deliverAnswer, type AnswerSink } from "./deliverAnswer.js";
+import { NO_MENTIONS, threadNameFrom } from "./discordText.js";
+import { stripBotMention, threadHistory } from "./threadHistory.js";
+
+/** Threads the bot opens archive after a day of silence. */
+const THREAD_ARCHIVE_MINUTES = 1440;
+const ACK_EMOJI = "👀";
+
+/**
+ * Questions in chat: answered when the bot is mentioned, in an answer channel,
+ * in a thread the bot started, or (as configured) in a DM. The answer goes in a
+ * thread named from the question, streamed by editing one message.
+ */
+export function createMessageHandler(services: BotServices, botId: () => string) {
+  const { config, logger, gate, answerer, votes } = services;
+
+  function shouldAnswer(message: Message): boolean {
+    if (message.author.bot || message.system || message.webhookId) return false;
+    const channel = message.channel;
+    if (channel.type === ChannelType.DM) return true;
+    if (channel.isThread() && channel.ownerId === botId()) return true;
+    if (config.discord.answerChannelIds.includes(message.channelId)) return true;
+    return new RegExp(`<@!?${botId()}>`).test(message.content);
+  }
+
+  return async function handleMessage(message: Message): Promise<void> {
+    if (!shouldAnswer(message)) return;
+    const channel = message.channel;
+    // Acknowledge at once: the reaction is the first thing the user sees.
+    const ack = message.react(ACK_EMOJI).catch((e: unknown) => logger.debug({ err: errorMessage(e) }, "could not react"));
+    try {
+      if (channel.type === ChannelType.DM && config.bot.dmMode === "refuse") {
+        await message.reply({ content: "I only answer questions in servers — mention me in a channel there, or use `/ask`.", allowedMentions: NO_MENTIONS });
+        return;
+      }
+      const question = stripBotMention(message.content, botId());
+      if (!question) {
+        await message.reply({ content: "Ask me about a paper — for example: *which method detects replaced tokens?* Or try `/help`.", allowedMentions: NO_MENTIONS });
+        return;
+      }
+      gate.admit(message.author.id);
+      if ("sendTyping" in channel) void channel.sendTyping().catch(() => undefined);
+
+      const ownThread = channel.isThread() && channel.ownerId === botId();
+      const history = ownThread ? await threadHistory(channel, botId(), message) : [];
+      const target: SendableChannels = channel.isThread() || channel.type === ChannelType.DM || !("threads" in channel)
+        ? (channel as SendableChannels)
+        : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
+
+      const sink = messageSink(target);
+      await gate.run(
+        async () => {
+          await sink.show(THINKING);
+          await deliverAnswer(question, answerer.stream(question, { history }), sink, votes);
+        },
+        (ahead) => sink.show(`-# ⏳ ${ahead} question${ahead === 1 ? " is" : "s are"} ahead of yours — I'll answer here shortly.`),
+      );
+    } catch (error) {
+      await tellUser(message, error);
+    } finally {
+      await ack;
+    }
+  };
+
+  async function tellUser(message: Message, error: unknown): Promise<void> {
+    let content: string;
+    if (error instanceof UserFacingError) content = error.message;
+    else {
+      const id = newErrorId();
+      logger.error({ err: error, errorId: id, messageId: message.id, channelId: message.channelId }, "answering a message failed");
+      content = `Something went wrong on my side (error id \`${id}\`). It has been logged; please try again.`;
+    }
+    await message.reply({ content, allowedMentions: NO_MENTIONS }).catch((e: unknown) => logger.warn({ err: errorMessage(e) }, "could not tell the user about a failure"));
+  }
+}
+
+/** An answer in a channel or thread: one message edited as it grows, then more if it is long. */
+function messageSink(channel: SendableChannels): AnswerSink {
+  let first: Message | undefined;
+  return {
+    async show(content, components = []) {
+      if (first) first = await first.edit({ content, components, allowedMentions: NO_MENTIONS });
+      else first = await channel.send({ content, components, allowedMentions: NO_MENTIONS });
+    },
+    async add(content, components = []) {
+      await channel.send({ content, components, allowedMentions: NO_MENTIONS });
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { UserFacingError } from "../errors.js";
+import type { Paper } from "../paper.js";
+import { findPaper } from "../retrieve/findPaper.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { escapeForDiscord } from "./discordText.js";
+
+/**
+ * The paper a user meant: an id picked from autocomplete, an arXiv id or URL,
+ * or a (fuzzy) title. Otherwise a UserFacingError with "did you mean" titles.
+ */
+export async function resolvePaper(store: PaperStore, query: string): Promise<Paper> {
+  const [byId] = await store.findPapers([query]);
+  if (byId) return JSON.parse(byId.record) as Paper;
+  const found = await findPaper(store, query);
+  if ("paper" in found) return found.paper;
+  const hint = found.suggestions.length > 0 ? `\nDid you mean:\n${found.suggestions.map((t) => `• ${escapeForDiscord(t)}`).join("\n")}` : "";
+  throw new UserFacingError(`No paper in the library matches “${escapeForDiscord(query)}”.${hint}`);
+}

@@ -1,0 +1,44 @@
+import MiniSearch from "minisearch";
+import { normaliseTitle } from "../paper.js";
+import type { PaperStore } from "../store/paperStore.js";
+
+export interface TitleChoice {
+  paperId: string;
+  title: string;
+}
+
+/** How long a loaded title list is reused: autocomplete fires on every keystroke. */
+const REFRESH_MS = 60_000;
+
+/**
+ * Title suggestions as the user types (prefix and typo tolerant), from an
+ * in-memory index of the library's titles that is rebuilt at most once a minute.
+ */
+export function createTitleSuggester(store: PaperStore, now: () => number = Date.now) {
+  let index: MiniSearch<{ id: string; title: string }> | undefined;
+  let newest: TitleChoice[] = [];
+  let loadedAt = -Infinity;
+  let loading: Promise<void> | undefined;
+
+  async function load(): Promise<void> {
+    const rows = (await store.papers().query().select(["id", "title", "publishedAt"]).toArray()) as { id: string; title: string; publishedAt: string | null }[];
+    const next = new MiniSearch<{ id: string; title: string }>({ fields: ["title"], storeFields: ["title"], processTerm: (t) => normaliseTitle(t) || null });
+    next.addAll(rows);
+    index = next;
+    newest = rows
+      .filter((r) => r.publishedAt)
+      .sort((a, b) => (b.publishedAt ?? "").localeCompare(a.publishedAt ?? ""))
+      .slice(0, 25)
+      .map((r) => ({ paperId: r.id, title: r.title }));
+    loadedAt = now();
+  }
+
+  return async function suggestTitles(typed: string, limit = 25): Promise<TitleChoice[]> {
+    if (!index || now() - loadedAt > REFRESH_MS) await (loading ??= load().finally(() => (loading = undefined)));
+    if (!typed.trim()) return newest.slice(0, limit);
+    return index!
+      .search(typed, { prefix: true, fuzzy: 0.2, combineWith: "AND" })
+      .slice(0, limit)
+      .map((r) => ({ paperId: String(r.id), title: String(r.title) }));
+  };
+}
