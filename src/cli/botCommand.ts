@@ -5,6 +5,7 @@ import { UserFacingError } from "../errors.js";
 import { createBotServices } from "../discord/botServices.js";
 import { createBot } from "../discord/createBot.js";
 import { loadCommands } from "../discord/loadCommands.js";
+import { startDigest } from "../discord/startDigest.js";
 
 export const NO_TOKEN_MESSAGE = [
   "DISCORD_TOKEN is not set, so the bot cannot log in.",
@@ -31,6 +32,7 @@ export async function botCommand(app: App): Promise<void> {
       logger.info({ signal }, "shutting down: no new questions, finishing answers in flight");
       void bot
         .stop()
+        .then(() => services.digest?.close())
         .finally(() => services.store.close())
         .then(resolve);
     };
@@ -38,6 +40,7 @@ export async function botCommand(app: App): Promise<void> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await bot.start(token);
+  await startDigest(app, services, bot.client);
   await stopped;
 }
 

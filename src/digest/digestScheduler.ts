@@ -363,7 +363,7 @@ export async function openDigestService(
   poster: DigestPoster,
   options: Partial<Omit<DigestSchedulerOptions, "subscriptions" | "ledger" | "poster" | "logger">> = {},
 ): Promise<DigestService> {
-  const subscriptions = await SubscriptionStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions });
+  const subscriptions = await SubscriptionStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions, ...(options.now ? { now: options.now } : {}) });
   const ledger = await DigestLedger.open(config.digest.stateDir);
   const scheduler = new DigestScheduler({ ...options, subscriptions, ledger, poster, logger: logger.child({ component: "digest" }) });
   return {

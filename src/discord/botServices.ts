@@ -6,6 +6,7 @@ import { createChatModel } from "../answer/createChatModel.js";
 import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
+import type { DigestService } from "../digest/digestScheduler.js";
 import { AnswerGate } from "./answerGate.js";
 import { VoteLog } from "./votes.js";
 
@@ -23,6 +24,20 @@ export interface BotServices {
   votes: VoteLog;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
   startedAt: Date;
+  /** Digest threads → the papers of that digest, so questions there look at them first. */
+  digestThreads: Map<string, string[]>;
+  /** Subscriptions and the scheduler, once the bot is connected (absent in CLI use). */
+  digest?: DigestService;
+}
+
+/** The papers of the digest a thread belongs to: from memory, else from the ledger (after a restart). */
+export async function digestPapersFor(services: BotServices, threadId: string, parentId: string | null): Promise<string[] | undefined> {
+  const known = services.digestThreads.get(threadId);
+  if (known || !parentId || !services.digest) return known;
+  const record = (await services.digest.ledger.history(parentId)).find((r) => r.state === "posted" && r.threadId === threadId);
+  const paperIds = record?.state === "posted" ? record.paperIds : undefined;
+  if (paperIds) services.digestThreads.set(threadId, paperIds);
+  return paperIds;
 }
 
 export async function createBotServices(app: App): Promise<BotServices> {
@@ -40,5 +55,6 @@ export async function createBotServices(app: App): Promise<BotServices> {
     votes: new VoteLog(app.config.bot.votesFile),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),
+    digestThreads: new Map(),
   };
 }

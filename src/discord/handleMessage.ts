@@ -1,6 +1,6 @@
 import { ChannelType, type Message, type SendableChannels } from "discord.js";
 import { UserFacingError, errorMessage, newErrorId } from "../errors.js";
-import type { BotServices } from "./botServices.js";
+import { digestPapersFor, type BotServices } from "./botServices.js";
 import { THINKING } from "./answerMessages.js";
 import { deliverAnswer, type AnswerSink } from "./deliverAnswer.js";
 import { NO_MENTIONS, threadNameFrom } from "./discordText.js";
@@ -47,6 +47,9 @@ export function createMessageHandler(services: BotServices, botId: () => string)
 
       const ownThread = channel.isThread() && channel.ownerId === botId();
       const history = ownThread ? await threadHistory(channel, botId(), message) : [];
+      // Under a digest, "about today's papers": those papers are looked at first.
+      const digestPapers = ownThread ? await digestPapersFor(services, channel.id, channel.parentId) : undefined;
+      const filters = digestPapers ? { preferPaperIds: digestPapers } : undefined;
       const target: SendableChannels = channel.isThread() || channel.type === ChannelType.DM || !("threads" in channel)
         ? (channel as SendableChannels)
         : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
@@ -55,7 +58,7 @@ export function createMessageHandler(services: BotServices, botId: () => string)
       await gate.run(
         async () => {
           await sink.show(THINKING);
-          await deliverAnswer(question, answerer.stream(question, { history }), sink, votes);
+          await deliverAnswer(question, answerer.stream(question, { history, filters }), sink, votes);
         },
         (ahead) => sink.show(`-# ⏳ ${ahead} question${ahead === 1 ? " is" : "s are"} ahead of yours — I'll answer here shortly.`),
       );

@@ -15,8 +15,10 @@ export async function threadHistory(thread: AnyThreadChannel, botId: string, cur
   const messages = [...fetched.values()].sort((a, b) => a.createdTimestamp - b.createdTimestamp);
   const turns: Turn[] = [];
   const starter = await thread.fetchStarterMessage().catch(() => null);
-  if (starter) turns.push({ question: stripBotMention(starter.content, botId) });
-  else if (thread.name) turns.push({ question: thread.name });
+  // A thread under the bot's own post (a digest) starts with no question.
+  if (starter) {
+    if (starter.author.id !== botId) turns.push({ question: stripBotMention(starter.content, botId) });
+  } else if (thread.name) turns.push({ question: thread.name });
   for (const message of messages) {
     if (message.author.id === botId) {
       const titles = sourceTitlesIn(message.content);

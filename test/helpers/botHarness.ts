@@ -5,6 +5,7 @@ import { buildConfig } from "../../src/config.js";
 import { createBotServices, type BotServices } from "../../src/discord/botServices.js";
 import { createBot, type Bot } from "../../src/discord/createBot.js";
 import { loadCommands } from "../../src/discord/loadCommands.js";
+import { startDigest } from "../../src/discord/startDigest.js";
 import { startDiscordStandIn, type DiscordStandIn } from "./discordStandIn.js";
 import { startOpenAiStandIn, type OpenAiStandIn } from "./openAiStandIn.js";
 
@@ -24,6 +25,8 @@ export interface BotHarnessOptions {
   /** Answer with a model on an OpenAI-compatible stand-in (else extractive). */
   withModel?: boolean;
   settings?: Record<string, string>;
+  /** Run the digest with this clock and no real timers (the test calls runDue). */
+  digestClock?: () => Date;
 }
 
 /**
@@ -40,15 +43,18 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     ANSWER_CHANNEL_IDS: discord.channelIds.answers,
     ASK_COOLDOWN_SECONDS: "0",
     VOTES_FILE: join(options.libraryUri, "..", "votes.jsonl"),
+    DIGEST_STATE_DIR: join(options.libraryUri, "..", "digest-state"),
     LOG_LEVEL: "debug",
     ...(openAi ? { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: openAi.baseURL, OPENAI_MAX_RETRIES: "0", OPENAI_TIMEOUT_MS: "3000" } : {}),
     ...options.settings,
   });
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const services = await createBotServices(createApp(config, logger));
+  const app = createApp(config, logger);
+  const services = await createBotServices(app);
   const bot = createBot(services, await loadCommands(), { restApi: discord.apiUrl });
   await bot.start(discord.token);
+  if (options.digestClock) await startDigest(app, services, bot.client, { now: options.digestClock, timers: false });
   return {
     discord,
     bot,
@@ -57,6 +63,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     logs,
     async close() {
       await bot.stop(1000);
+      await services.digest?.close();
       services.store.close();
       await discord.close();
       await openAi?.close();

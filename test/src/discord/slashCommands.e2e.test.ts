@@ -34,7 +34,7 @@ before(async () => {
     env: { DISCORD_TOKEN: h.discord.token, DISCORD_API_URL: h.discord.apiUrl, LANCEDB_URI: library },
   });
   assert.equal(deployed.code, 0, deployed.stderr);
-  assert.match(deployed.stdout, /Registered 7 slash commands in server/);
+  assert.match(deployed.stdout, /Registered 8 slash commands in server/);
 });
 after(async () => {
   await h.close();
@@ -44,7 +44,7 @@ after(async () => {
 describe("slash commands", { concurrency: false }, () => {
   test("deploy-commands registers one command per file in commands/, with its options", () => {
     const names = h.discord.commands(h.discord.guildId).map((c) => c.name).sort();
-    assert.deepEqual(names, ["ask", "help", "paper", "recent", "search", "similar", "stats"]);
+    assert.deepEqual(names, ["ask", "digest", "help", "paper", "recent", "search", "similar", "stats"]);
   });
 
   test("/ask defers within 3 s and answers with the cited paper and vote buttons", async () => {

@@ -1,0 +1,86 @@
+import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
+import { buildDigest } from "../src/digest/buildDigest.js";
+import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
+import { renderDigest } from "../src/digest/renderDigest.js";
+import { parseTopics } from "../src/digest/subscriptions.js";
+import { UserFacingError } from "../src/errors.js";
+import type { BotServices } from "../src/discord/botServices.js";
+import type { Command } from "../src/discord/command.js";
+import { escapeForDiscord } from "../src/discord/discordText.js";
+
+function requireManageServer(interaction: ChatInputCommandInteraction): void {
+  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
+    throw new UserFacingError("Only members with the **Manage Server** permission can change this channel's digest.");
+  }
+}
+
+function digestService(services: BotServices) {
+  if (!services.digest) throw new UserFacingError("The digest is not running in this bot right now.");
+  return services.digest;
+}
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName("digest")
+    .setDescription("This channel's daily digest of new papers")
+    .addSubcommand((s) =>
+      s
+        .setName("subscribe")
+        .setDescription("Post the digest in this channel every day (Manage Server)")
+        .addStringOption((o) => o.setName("time").setDescription("Local time, HH:MM (default 09:00)").setMaxLength(5))
+        .addStringOption((o) => o.setName("timezone").setDescription("IANA time zone, e.g. Europe/Berlin (default UTC)").setMaxLength(64))
+        .addStringOption((o) => o.setName("topics").setDescription('Rank by these, e.g. "diffusion, RLHF"').setMaxLength(500))
+        .addIntegerOption((o) => o.setName("max").setDescription("Papers per digest (1–25)").setMinValue(1).setMaxValue(25)),
+    )
+    .addSubcommand((s) => s.setName("unsubscribe").setDescription("Stop the digest in this channel (Manage Server)"))
+    .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
+    .addSubcommand((s) => s.setName("now").setDescription("Post today's digest here now, if not yet posted (Manage Server)")),
+
+  async execute(interaction, services) {
+    const { config } = services;
+    const sub = interaction.options.getSubcommand();
+    if (!interaction.inGuild()) throw new UserFacingError("Digests are posted in server channels: use this command in one.");
+
+    if (sub === "subscribe") {
+      requireManageServer(interaction);
+      await interaction.deferReply();
+      const subscription = await digestService(services).scheduler.subscribe(interaction.channelId, interaction.guildId, {
+        time: interaction.options.getString("time") ?? config.digest.defaultTime,
+        timeZone: interaction.options.getString("timezone") ?? config.digest.defaultTimeZone,
+        topics: parseTopics(interaction.options.getString("topics") ?? undefined),
+        max: interaction.options.getInteger("max") ?? undefined,
+      });
+      const topics = subscription.topics.length > 0 ? ` on ${escapeForDiscord(subscription.topics.join(", "))}` : "";
+      await interaction.editReply({ content: `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, up to ${subscription.max ?? config.digest.maxPapers} papers.`, allowedMentions: { parse: [] } });
+    } else if (sub === "unsubscribe") {
+      requireManageServer(interaction);
+      await interaction.deferReply();
+      const removed = await digestService(services).scheduler.unsubscribe(interaction.channelId);
+      await interaction.editReply(removed ? "This channel will no longer get the daily digest." : "This channel had no digest subscription.");
+    } else if (sub === "preview") {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const subscription = await services.digest?.subscriptions.get(interaction.channelId);
+      const timeZone = subscription?.timeZone ?? config.digest.defaultTimeZone;
+      const date = todayIn(timeZone);
+      const gathered = await gatherDigestPapers({ date, config, logger: services.logger, store: services.store, offline: true });
+      const topics = subscription && subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
+      const digest = await buildDigest({ papers: gathered.papers, date: gathered.libraryDate ?? date, topics, max: subscription?.max ?? config.digest.maxPapers, logger: services.logger });
+      const [first, ...rest] = renderDigest(digest);
+      await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
+      for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    } else {
+      requireManageServer(interaction);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const outcome = await digestService(services).scheduler.postNow(interaction.channelId);
+      const said: Record<string, string> = {
+        posted: "Posted today's digest.",
+        reconciled: "Today's digest was already posted here.",
+        already: "Today's digest was already posted here.",
+        skipped: "Nothing new to post today.",
+        busy: "Another bot process is posting today's digest right now.",
+        failed: "Posting failed; it will be retried shortly.",
+      };
+      await interaction.editReply(outcome ? (said[outcome.status] ?? outcome.status) : "This channel has no digest subscription: use `/digest subscribe` first.");
+    }
+  },
+} satisfies Command;

@@ -1,0 +1,85 @@
+import type { Client, Message, SendableChannels } from "discord.js";
+import type { App } from "../app.js";
+import { buildDigest } from "../digest/buildDigest.js";
+import type { DigestPoster } from "../digest/digestScheduler.js";
+import { gatherDigestPapers } from "../digest/digestSources.js";
+import { findDigestMarker, renderDigest } from "../digest/renderDigest.js";
+import type { BotServices } from "./botServices.js";
+
+export const DIGEST_THREAD_NAME = "Ask about today's papers";
+/** How far back a channel is read when checking whether a digest was already posted. */
+const RECONCILE_PAGES = 10;
+
+/**
+ * The digest's Discord side: builds the day's digest from the core, posts it
+ * (split as rendered, mentions off) and opens the thread under it. `findPosted`
+ * reads the channel for the digest's marker line, so a crash between posting
+ * and recording never leads to a second post.
+ */
+export function createDigestPoster(app: App, services: BotServices, client: Client): DigestPoster {
+  async function channelOf(channelId: string): Promise<SendableChannels & { messages: { fetch(o: object): Promise<Map<string, Message>> } }> {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isSendable() || !("messages" in channel)) throw new Error(`channel ${channelId} is not a text channel the bot can post in`);
+    return channel as never;
+  }
+
+  return {
+    async findPosted(channelId, date, hint) {
+      const channel = await channelOf(channelId);
+      const found: Message[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < RECONCILE_PAGES; page++) {
+        const batch = [...(await channel.messages.fetch({ limit: 100, ...(before ? { before } : {}) })).values()];
+        for (const m of batch) if (m.author.id === client.user?.id && findDigestMarker(m.content)?.date === date) found.push(m);
+        const oldest = batch.at(-1);
+        if (batch.length < 100 || !oldest || (hint && oldest.createdAt < hint.after)) break;
+        before = oldest.id;
+      }
+      if (found.length === 0) return undefined;
+      found.sort((a, b) => a.createdTimestamp - b.createdTimestamp);
+      return { messageIds: found.map((m) => m.id), threadId: found[0]!.thread?.id ?? found[0]!.id };
+    },
+
+    async post(channelId, date, subscription, context) {
+      const { config, logger } = app;
+      const embedder = await app.embedder();
+      const gathered = await gatherDigestPapers({
+        date,
+        config,
+        logger,
+        store: services.store,
+        ingest: { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers },
+      });
+      for (const line of gathered.notices) logger.warn({ channelId, date }, line);
+      const topics = subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
+      const digest = await buildDigest({
+        papers: gathered.papers,
+        date,
+        topics,
+        max: subscription.max ?? config.digest.maxPapers,
+        embeddings: topics ? embedder.embeddings : undefined,
+        since: context.since,
+        logger,
+      });
+      if (digest.entries.length === 0 && !config.digest.postWhenEmpty) return { skipped: "nothing new" };
+
+      const channel = await channelOf(channelId);
+      const messageIds: string[] = [];
+      let first: Message | undefined;
+      for (const message of renderDigest(digest)) {
+        const sent = await channel.send({ content: message.content, ...(message.embeds ? { embeds: message.embeds } : {}), allowedMentions: { parse: [] } });
+        first ??= sent;
+        messageIds.push(sent.id);
+      }
+      const paperIds = digest.entries.map((e) => e.id);
+      let threadId: string | undefined;
+      if (first && paperIds.length > 0 && "startThread" in first && first.inGuild()) {
+        const thread = await first.startThread({ name: DIGEST_THREAD_NAME, autoArchiveDuration: 1440 });
+        threadId = thread.id;
+        services.digestThreads.set(thread.id, paperIds);
+        await thread.send({ content: "Ask me anything about these papers here — I'll look at them first.", allowedMentions: { parse: [] } });
+      }
+      return { messageIds, paperIds, ...(threadId ? { threadId } : {}) };
+    },
+  };
+}
