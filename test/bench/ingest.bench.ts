@@ -76,7 +76,7 @@ try {
   const chunks = summary.chunks.written;
   console.log(`${summary.papers.added} papers → ${chunks} chunks`);
   console.log(`  parse + chunk + embed + write: ${writeSeconds.toFixed(1)} s = ${Math.round(chunks / writeSeconds)} chunks/s (floor ≥ 3,000)`);
-  console.log(`  index builds (full-text, HNSW vector, compaction): ${(indexMs / 1000).toFixed(1)} s`);
+  console.log(`  index builds (full-text, IVF vector, compaction): ${(indexMs / 1000).toFixed(1)} s`);
   console.log(`  end to end: ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s`);
   console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
