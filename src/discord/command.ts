@@ -14,7 +14,7 @@ import type { BotServices } from "./botServices.js";
  */
 export interface Command {
   data: SlashCommandBuilder | SlashCommandOptionsOnlyBuilder | SlashCommandSubcommandsOnlyBuilder;
-  /** Ephemeral by default for look-ups nobody else needs to see? Each command decides when it defers. */
+  /** Acknowledges within Discord's 3 s (reply or defer first), then answers through the interaction. */
   execute(interaction: ChatInputCommandInteraction, services: BotServices): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, services: BotServices): Promise<void>;
 }
