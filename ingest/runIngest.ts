@@ -212,9 +212,12 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
   const needEmbedding: ChunkRow[] = [];
   for (const { paper } of batch) {
     const kinds = sourceKinds(paper);
-    // Every passage carries its paper's record, so that search needs no second read.
+    // Every passage carries its paper's record, so that search needs no second read. The summary is
+    // left out of that copy: the passages are the summary, and repeating it on each passage doubled
+    // the bytes written.
     const record = JSON.stringify(paper);
     const recordHash = sha1(record);
+    const shown = JSON.stringify({ ...paper, summary: "" });
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
       const filters = { year: paper.year ?? null, section: paper.section ?? null, publishedAt: paper.publishedAt ?? null, sourceKinds: kinds };
@@ -227,7 +230,7 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
         textHash,
         vector: vectorByTextHash.get(`${paper.id}|${textHash}`) ?? [],
         ...filters,
-        hit: JSON.stringify([paper.id, chunk.text, record]),
+        hit: JSON.stringify([paper.id, chunk.text, shown]),
         hash: sha1(JSON.stringify([textHash, chunk.chunkIndex, filters, recordHash])),
       };
       rows.push(row);

@@ -55,6 +55,7 @@ export interface PaperHit {
   passages: string[];
   url: string | undefined;
   year: number | undefined;
+  /** The paper's record without its summary (the passages are its text; look the paper up for the whole). */
   paper: Paper;
 }
 
@@ -452,6 +453,8 @@ export function createSearcher({ store, embeddings, fusion = "relative" }: { sto
       return best.map(([paperId, entry], i): PaperHit => {
         const paper = JSON.parse(entry.record) as Paper;
         const passages = [...entry.passages.entries()].sort((a, b) => b[1] - a[1]).map(([text]) => passageOf(text));
+        // A paper known by title only has one chunk: the bare title, with no passage after it.
+        const hasSummary = [...entry.passages.keys()].some((text) => text.includes("\n\n"));
         return {
           rank: i + 1,
           paperId,
@@ -461,8 +464,8 @@ export function createSearcher({ store, embeddings, fusion = "relative" }: { sto
           textScore: entry.textScore,
           titleMatch: entry.titleMatch,
           coverage: coverageOf(stems, `${paper.title} ${[...entry.passages.keys()].join(" ")}`),
-          snippet: snippetOf(paper.summary ? (passages[0] ?? "") : ""),
-          passages: paper.summary ? passages : [],
+          snippet: snippetOf(hasSummary ? (passages[0] ?? "") : ""),
+          passages: hasSummary ? passages : [],
           url: paperUrl(paper),
           year: paper.year,
           paper,
