@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
 import type { Command } from "../src/discord/command.js";
-import { DISCORD_LIMITS, truncate } from "../src/discord/discordText.js";
+import { titleAutocomplete } from "../src/discord/titleAutocomplete.js";
 import { paperListEmbed } from "../src/discord/listEmbed.js";
 import { resolvePaper } from "../src/discord/resolvePaper.js";
 import { similarPapers } from "../src/retrieve/similarPapers.js";
@@ -24,8 +24,5 @@ export default {
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
   },
 
-  async autocomplete(interaction, { suggestTitles }) {
-    const choices = await suggestTitles(interaction.options.getFocused(), DISCORD_LIMITS.autocompleteChoices);
-    await interaction.respond(choices.map((c) => ({ name: truncate(c.title, DISCORD_LIMITS.autocompleteChoiceName), value: c.paperId })));
-  },
+  autocomplete: titleAutocomplete,
 } satisfies Command;

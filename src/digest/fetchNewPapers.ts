@@ -87,18 +87,16 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/** The fetch settings both sources share; each adds what it accepts and how it is named in logs. */
+function requestOptions(options: FetchNewPapersOptions, accept: string, label: string) {
+  return { fetchImpl: options.fetchImpl, timeoutMs: options.config.sources.fetchTimeoutMs, retry: options.retry, logger: options.logger, accept, label };
+}
+
 async function fetchHuggingFace(options: FetchNewPapersOptions, report: Report): Promise<SourceResult> {
   const url = `${trimSlash(options.config.sources.hfApiUrl)}/api/daily_papers?date=${options.date}`;
   let text: string;
   try {
-    ({ text } = await fetchText(url, {
-      fetchImpl: options.fetchImpl,
-      timeoutMs: options.config.sources.fetchTimeoutMs,
-      retry: options.retry,
-      logger: options.logger,
-      accept: "application/json",
-      label: "huggingface",
-    }));
+    ({ text } = await fetchText(url, requestOptions(options, "application/json", "huggingface")));
   } catch (error) {
     report("huggingface", `cannot fetch the daily papers for ${options.date}: ${errorMessage(error)}`);
     return { records: [], reachable: false };
@@ -126,15 +124,7 @@ async function fetchArxiv(options: FetchNewPapersOptions, report: Report): Promi
       const url = `${base}${base.includes("?") ? "&" : "?"}${query}`;
       let text: string;
       try {
-        ({ text } = await fetchText(url, {
-          fetchImpl: options.fetchImpl,
-          timeoutMs: options.config.sources.fetchTimeoutMs,
-          retry: options.retry,
-          gate,
-          logger: options.logger,
-          accept: "application/atom+xml",
-          label: `arxiv ${category}`,
-        }));
+        ({ text } = await fetchText(url, { ...requestOptions(options, "application/atom+xml", `arxiv ${category}`), gate }));
       } catch (error) {
         report("arxiv", `cannot fetch ${category}: ${errorMessage(error)}`);
         if (error instanceof ConnectionFailure && !error.timedOut && !reachable) {

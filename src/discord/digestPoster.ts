@@ -9,6 +9,8 @@ import type { BotServices } from "./botServices.js";
 export const DIGEST_THREAD_NAME = "Ask about today's papers";
 /** How far back a channel is read when checking whether a digest was already posted. */
 const RECONCILE_PAGES = 10;
+/** Channels due around the same time share one fetch + ingest of the day's papers. */
+const GATHER_REUSE_MS = 15 * 60_000;
 
 /**
  * The digest's Discord side: builds the day's digest from the core, posts it
@@ -21,6 +23,30 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
     const channel = await client.channels.fetch(channelId);
     if (!channel?.isSendable() || !("messages" in channel)) throw new Error(`channel ${channelId} is not a text channel the bot can post in`);
     return channel as never;
+  }
+
+  const gathered = new Map<string, { at: number; papers: ReturnType<typeof gather> }>();
+  async function gather(date: string) {
+    const { config, logger } = app;
+    const embedder = await app.embedder();
+    const result = await gatherDigestPapers({
+      date,
+      config,
+      logger,
+      store: services.store,
+      ingest: { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers },
+    });
+    for (const line of result.notices) logger.warn({ date }, line);
+    return result.papers;
+  }
+  function papersOf(date: string): ReturnType<typeof gather> {
+    const cached = gathered.get(date);
+    if (cached && Date.now() - cached.at < GATHER_REUSE_MS) return cached.papers;
+    const papers = gather(date);
+    // A failed fetch is not kept: the scheduler's retry fetches again.
+    papers.catch(() => gathered.delete(date));
+    gathered.set(date, { at: Date.now(), papers });
+    return papers;
   }
 
   return {
@@ -42,22 +68,14 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
 
     async post(channelId, date, subscription, context) {
       const { config, logger } = app;
-      const embedder = await app.embedder();
-      const gathered = await gatherDigestPapers({
-        date,
-        config,
-        logger,
-        store: services.store,
-        ingest: { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers },
-      });
-      for (const line of gathered.notices) logger.warn({ channelId, date }, line);
+      const papers = await papersOf(date);
       const topics = subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
       const digest = await buildDigest({
-        papers: gathered.papers,
+        papers,
         date,
         topics,
         max: subscription.max ?? config.digest.maxPapers,
-        embeddings: topics ? embedder.embeddings : undefined,
+        embeddings: topics ? (await app.embedder()).embeddings : undefined,
         since: context.since,
         logger,
       });
