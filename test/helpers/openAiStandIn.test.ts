@@ -216,7 +216,7 @@ describe("retries and timeouts through ChatOpenAI and OpenAIEmbeddings", { concu
     const standIn = await standInFor(t);
     standIn.chat.enqueue({ kind: "hang" }, { kind: "reply", content: "second time lucky" });
 
-    const reply = await chatModel(standIn, { timeout: 300, maxRetries: 1 }).invoke("q");
+    const reply = await chatModel(standIn, { timeout: 1_000, maxRetries: 1 }).invoke("q");
 
     assert.equal(reply.content, "second time lucky");
     assert.equal(standIn.requestsTo(CHAT_PATH).length, 2);

@@ -25,7 +25,8 @@ async function setup(t: Parameters<typeof tempDir>[0]) {
     OPENAI_API_KEY: "sk-test",
     OPENAI_BASE_URL: standIn.baseURL,
     OPENAI_MAX_RETRIES: "1",
-    OPENAI_TIMEOUT_MS: "400",
+    // Long enough that a loaded CI host answering a good request slowly is not a timeout.
+    OPENAI_TIMEOUT_MS: "1500",
     INGEST_BATCH_PAPERS: "4",
     EMBEDDINGS_BATCH_SIZE: "8",
   };

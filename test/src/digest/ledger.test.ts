@@ -105,9 +105,11 @@ test("given a claim left by a process that died, then it is stale at once; one h
 
 test("given a held claim, then its heartbeat keeps it from going stale", async (t) => {
   const dir = await tempDir(t);
-  const a = await DigestLedger.open(dir, { leaseMs: 300 });
+  // A lease several heartbeats long, and a wait of two leases: the claim would have gone
+  // stale without its heartbeat, while an event-loop stall on a loaded host cannot.
+  const a = await DigestLedger.open(dir, { leaseMs: 1_000 });
   const claim = claimed(await a.claim(CHANNEL, "2026-11-23", DUE));
-  await new Promise((r) => setTimeout(r, 700));
+  await new Promise((r) => setTimeout(r, 2_200));
   const status = await a.status(CHANNEL, "2026-11-23");
   assert.equal(status.state === "claimed" && status.stale, false);
   claim.release();
