@@ -4,6 +4,7 @@ import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js"
 import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
 import type { ChunkRow, PaperRow } from "../src/store/schema.js";
 import { chunkPaper } from "./chunkPaper.js";
+import { ingestFingerprint, repeatedRun } from "./ingestMemo.js";
 import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
 import { parseInputs } from "./parseInputs.js";
 import type { InputText } from "./readInputs.js";
@@ -54,13 +55,27 @@ interface PlannedPaper {
  * those; chunks it already wrote are then found unchanged and not rewritten.
  */
 export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
-  const parsed = parseInputs(inputs, { format: options.format, now: options.now ?? new Date() });
-  return ingestRecords(
+  const now = options.now ?? new Date();
+  // Dates without a year are read relative to today, so a memo holds for the day it was made.
+  const fingerprint = options.reembed ? undefined : ingestFingerprint(inputs, { format: options.format, day: now.toISOString().slice(0, 10), embedderId: deps.embedder.id });
+  const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint) : undefined;
+  if (repeated) {
+    deps.logger.debug({ papers: repeated.papers }, "same inputs as the last ingest, library unchanged since: nothing to do");
+    return { papers: { added: 0, updated: 0, unchanged: repeated.papers }, chunks: { written: 0, unchanged: repeated.chunks }, skipped: repeated.skipped };
+  }
+
+  const parsed = parseInputs(inputs, { format: options.format, now });
+  const summary = await ingestRecords(
     parsed.papers.map((p) => p.paper),
     deps,
     { dryRun: options.dryRun, reembed: options.reembed },
     parsed.skipped,
   );
+  if (fingerprint && !options.dryRun) {
+    const { papers, chunks } = summary;
+    await deps.store.rememberIngest({ fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
+  }
+  return summary;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import { rowsToArrow } from "./arrowRows.js";
+import type { IngestMemo } from "../../ingest/ingestMemo.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 
 /**
@@ -13,6 +14,8 @@ import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } 
 export const PAPERS = "papers";
 export const CHUNKS = "chunks";
 const META = "meta";
+/** Meta row holding the last finished ingest's memo. */
+const INGEST_MEMO = "lastIngest";
 
 /**
  * Below this many chunks a flat scan is already fast (search holds them in memory and
@@ -322,6 +325,28 @@ export class PaperStore {
       for (const kind of listCell(row.sourceKinds)) counts[kind] = (counts[kind] ?? 0) + 1;
     }
     return counts;
+  }
+
+  /** What the last finished ingest left (see ingest/ingestMemo.ts). */
+  async ingestMemo(): Promise<IngestMemo | undefined> {
+    if (!this.metaTable) return undefined;
+    const rows = (await this.metaTable.query().where(`key = ${sqlString(INGEST_MEMO)}`).toArray()) as { value: string }[];
+    const value = rows[0]?.value;
+    if (!value) return undefined;
+    try {
+      return JSON.parse(value) as IngestMemo;
+    } catch {
+      return undefined; // a memo only ever saves work: an unreadable one is ignored
+    }
+  }
+
+  /** Records a finished ingest's totals with the table versions it left. */
+  async rememberIngest(memo: Omit<IngestMemo, "versions">): Promise<void> {
+    const { papers, chunks } = await this.versions();
+    if (!this.metaTable || papers === undefined || chunks === undefined) return;
+    const value = JSON.stringify({ ...memo, versions: { papers, chunks } } satisfies IngestMemo);
+    const data = makeArrowTable([{ key: INGEST_MEMO, value }], { schema: metaSchema });
+    await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   async versions(): Promise<{ papers: number | undefined; chunks: number | undefined }> {

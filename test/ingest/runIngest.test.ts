@@ -53,6 +53,32 @@ test("given the same inputs again, then everything is reported unchanged and not
   assert.deepEqual(after.versions, before.versions, "no new table version: no write happened");
 });
 
+test("given a file edited since the last ingest, then the edit is ingested, not taken for a repeat of that run", async (t) => {
+  const dir = await tempDir(t);
+  const uri = join(dir, "db");
+  const file = join(dir, "papers.jsonl");
+  const orchard = { title: "Orchard: Federated Fine-Tuning on Phones", summary: "Orchard fine-tunes a model across phones.", year: 2024 };
+  await writeFile(file, `${JSON.stringify(orchard)}\n`);
+  assert.equal((await ingestInto(uri, [file])).papers.added, 1);
+  assert.deepEqual((await ingestInto(uri, [file])).papers, { added: 0, updated: 0, unchanged: 1 });
+
+  await writeFile(file, `${JSON.stringify({ ...orchard, summary: "Orchard fine-tunes a model across ten thousand phones without sharing their data." })}\n`);
+  assert.deepEqual((await ingestInto(uri, [file])).papers, { added: 0, updated: 1, unchanged: 0 });
+  const { papers } = await readLibrary(uri);
+  assert.match(papers[0]!.summary, /ten thousand phones/);
+});
+
+test("given the same inputs on another day, then the full comparison runs and reports the same as a same-day repeat", async (t) => {
+  const uri = join(await tempDir(t), "db");
+  await ingestInto(uri, [page, hf, jsonl]);
+  const sameDay = await ingestInto(uri, [page, hf, jsonl]);
+  const before = await readLibrary(uri);
+  const nextDay = await ingestInto(uri, [page, hf, jsonl], { now: new Date("2025-11-04T12:00:00Z") });
+  assert.deepEqual(nextDay, sameDay);
+  assert.deepEqual(sameDay.papers, { added: 0, updated: 0, unchanged: 6 });
+  assert.deepEqual((await readLibrary(uri)).versions, before.versions, "no paper or chunk written");
+});
+
 test("given a page with dates without a year, then they take the page's year and a year-dated entry keeps its own", async (t) => {
   const uri = join(await tempDir(t), "db");
   await ingestInto(uri, [page]);

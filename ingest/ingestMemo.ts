@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SkippedRecord } from "../src/paper.js";
+import type { PaperStore } from "../src/store/paperStore.js";
+import type { InputText } from "./readInputs.js";
+
+/**
+ * Re-running an ingest over the same folder (a cron job, a deploy script) is the
+ * common case, and parsing and comparing every record only to find nothing new
+ * costs more than starting the process. So a finished run leaves a memo: a
+ * fingerprint of what it read, the totals it reported, and the table versions it
+ * left. The next run with the same fingerprint, on tables still at those
+ * versions, has nothing to do and says so at once. Anything else (another input,
+ * another day, another embedder, changed ingest code, any write in between) takes
+ * the full path, which is idempotent in its own right.
+ */
+export interface IngestMemo {
+  fingerprint: string;
+  versions: { papers: number; chunks: number };
+  papers: number;
+  chunks: number;
+  skipped: SkippedRecord[];
+}
+
+/** The code that turns texts into papers: when it changes, old memos no longer apply. */
+const CODE_DIGEST = digestIngestCode();
+
+function digestIngestCode(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = [...codeFiles(here), join(here, "..", "src", "paper.js")].sort();
+  const hash = createHash("sha256");
+  for (const file of files) {
+    try {
+      hash.update(file).update(readFileSync(file));
+    } catch {
+      hash.update(`${file}: unreadable`); // then memos simply never match
+    }
+  }
+  return hash.digest("hex");
+}
+
+function codeFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return codeFiles(path);
+    return /\.[cm]?[jt]s$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** Order-independent: the same files in another order make the same library. */
+export function ingestFingerprint(inputs: readonly InputText[], context: { format?: string; day: string; embedderId: string }): string {
+  const perInput = inputs.map((input) => createHash("sha256").update(input.source).update("\0").update(input.text).digest("hex")).sort();
+  return createHash("sha256")
+    .update(JSON.stringify({ code: CODE_DIGEST, format: context.format ?? "auto", day: context.day, embedder: context.embedderId, inputs: perInput }))
+    .digest("hex");
+}
+
+/** The totals of the run that left `memo`, if this run would repeat it exactly. */
+export async function repeatedRun(store: PaperStore, fingerprint: string): Promise<IngestMemo | undefined> {
+  const memo = await store.ingestMemo();
+  if (memo?.fingerprint !== fingerprint) return undefined;
+  const now = await store.versions();
+  return now.papers === memo.versions.papers && now.chunks === memo.versions.chunks ? memo : undefined;
+}
