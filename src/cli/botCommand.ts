@@ -42,6 +42,8 @@ export async function botCommand(app: App): Promise<void> {
   await bot.start(token);
   await startDigest(app, services, bot.client);
   await stopped;
+  // A shard's IPC channel to its manager would keep this process alive after the bot stopped.
+  if (config.bot.isShard) process.disconnect?.();
 }
 
 /** BOT_SHARDS=auto|N: this process only supervises; each shard runs `paperbot bot` itself. */
@@ -55,10 +57,19 @@ async function runShards(app: App, token: string, totalShards: "auto" | number):
   await manager.spawn();
   await new Promise<void>((resolve) => {
     const stop = () => {
-      for (const shard of manager.shards.values()) shard.process?.kill("SIGTERM");
-      resolve();
+      // Without this the manager would start every shard again as soon as it exits.
+      manager.respawn = false;
+      const exits = [...manager.shards.values()].map((shard) => {
+        const child = shard.process;
+        if (!child || child.exitCode !== null) return Promise.resolve();
+        const exited = new Promise<void>((done) => child.once("exit", () => done()));
+        child.kill("SIGTERM"); // each shard finishes its answers in flight, then exits
+        return exited;
+      });
+      void Promise.all(exits).then(() => resolve());
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
+  app.logger.info("all shards stopped");
 }

@@ -38,6 +38,8 @@ export interface GatewayOptions {
 export interface SessionInfo {
   readonly id: string;
   readonly intents: number;
+  /** [shard id, shard count] from IDENTIFY; [0, 1] when the client does not shard. */
+  readonly shard: readonly [number, number];
   readonly sequence: number;
   readonly state: "connected" | "detached" | "ended";
 }
@@ -56,7 +58,16 @@ class Session implements SessionInfo {
   /** Dispatches waiting to be replayed after a resume. */
   pending: Array<{ s: number; resolve: (at: number) => void }> = [];
 
-  constructor(readonly intents: number) {}
+  constructor(
+    readonly intents: number,
+    readonly shard: readonly [number, number],
+  ) {}
+
+  /** Discord's rule: a guild's events go to shard (guild_id >> 22) % count; DMs go to shard 0. */
+  owns(guildId: string | undefined): boolean {
+    const [id, count] = this.shard;
+    return guildId === undefined ? id === 0 : Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
+  }
 
   get state(): SessionInfo["state"] {
     return this.ended ? "ended" : this.connection ? "connected" : "detached";
@@ -186,7 +197,11 @@ export class Gateway {
     if (!this.options.privilegedIntents && (intents & PRIVILEGED_INTENTS) !== 0) {
       return this.#close(connection, 4014, "Disallowed intent(s).");
     }
-    const session = new Session(intents);
+    const shard = d["shard"] ?? [0, 1];
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      return this.#close(connection, 4010, "Invalid shard.");
+    }
+    const session = new Session(intents, [shard[0] as number, shard[1] as number]);
     this.sessions.set(session.id, session);
     session.connection = connection;
     connection.session = session;
@@ -196,11 +211,11 @@ export class Gateway {
     this.#dispatchTo(session, "READY", {
       v: 10,
       user: { ...world.botUser, verified: true, mfa_enabled: false, email: null },
-      guilds: [{ id: world.guildId, unavailable: true }],
+      guilds: session.owns(world.guildId) ? [{ id: world.guildId, unavailable: true }] : [],
       session_id: session.id,
       session_type: "normal",
       resume_gateway_url: this.resumeUrl,
-      shard: [0, 1],
+      shard: session.shard,
       application: { id: world.fixture.applicationId, flags: (1 << 15) | (1 << 19) | (1 << 23) },
       private_channels: [],
       presences: [],
@@ -211,7 +226,7 @@ export class Gateway {
       user_settings: {},
       _trace: ["stand-in"],
     });
-    if (intents & GatewayIntentBits.Guilds) this.#dispatchTo(session, "GUILD_CREATE", world.guildCreatePayload());
+    if (intents & GatewayIntentBits.Guilds && session.owns(world.guildId)) this.#dispatchTo(session, "GUILD_CREATE", world.guildCreatePayload());
   }
 
   #resume(connection: Connection, d: Record<string, unknown>): void {
@@ -274,7 +289,8 @@ export class Gateway {
   // --- sending -------------------------------------------------------------------------------
 
   /**
-   * Sends a dispatch to every live session (filtered by intents). Resolves when it has been
+   * Sends a dispatch to every live session (filtered by intents and by the shard that owns the
+   * payload's guild). Resolves when it has been
    * written to every connected session; if the only recipients are disconnected but resumable
    * (e.g. after dropConnection), when the first of them resumes and gets it replayed.
    */
@@ -292,6 +308,9 @@ export class Gateway {
       if (options.intents && (session.intents & options.intents) === 0) continue;
       const payload = options.build ? options.build(session) : data;
       if (payload === undefined) continue;
+      // Each event goes to the one shard that owns its guild (or, without one, shard 0).
+      const guildId = (payload as { guild_id?: unknown }).guild_id;
+      if (!session.owns(typeof guildId === "string" ? guildId : undefined)) continue;
       const delivery = this.#dispatchTo(session, event, payload);
       (session.connection ? connected : detached).push(delivery);
     }

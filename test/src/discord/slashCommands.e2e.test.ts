@@ -148,6 +148,44 @@ describe("running the bot as a process", () => {
     assert.match(result.stderr, /npx paperbot ask/);
   });
 
+  // A timeout, not a hang, if SIGTERM ever stops ending the manager and its shards again.
+  test("given BOT_SHARDS=2, then both shards log in, a mention and a DM are each answered once, and SIGTERM stops them all", { timeout: 90_000 }, async () => {
+    const discord = await startDiscordStandIn();
+    let spawned: ReturnType<typeof spawnCli> | undefined;
+    try {
+      const child = spawnCli(["bot"], {
+        cwd: dir,
+        env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, LANCEDB_URI: library, LOG_LEVEL: "info", BOT_SHARDS: "2", ASK_COOLDOWN_SECONDS: "0", VOTES_FILE: join(dir, "votes-sharded.jsonl") },
+      });
+      spawned = child;
+      let stderr = "";
+      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.stdout?.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      // discord.js's ShardingManager waits ~5.5 s between shards, as Discord's identify limit asks.
+      await discord.waitFor(() => (stderr.match(/"bot ready"/g) ?? []).length === 2, 45_000, "both shards to be ready");
+      assert.deepEqual(discord.sessions.map((s) => s.shard).sort(), [[0, 2], [1, 2]]);
+
+      const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: "which pre-training method trains a discriminator to spot replaced tokens?", mentionBot: true });
+      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 15_000, "the answer thread");
+      await discord.waitFor(() => /\*\*Sources\*\*\n1\. ELECTRA/.test(discord.channelMessages(thread.id).at(-1)?.content ?? ""), 15_000, "the cited answer");
+      const dm = await discord.sendDm({ userId: discord.users.carol, content: "which pre-training method trains a discriminator to spot replaced tokens?" });
+      await discord.waitFor(() => discord.channelMessages(dm.channel_id).some((m) => m.author.id === discord.botUser.id && /ELECTRA/.test(m.content)), 15_000, "the DM answer");
+
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(discord.threads.filter((t) => t.starterMessageId === question.id).length, 1, "one thread, not one per shard");
+      assert.equal(discord.reactions.filter((r) => r.messageId === question.id).length, 1, "one 👀");
+      assert.deepEqual(discord.violations, []);
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+      assert.match(stderr, /all shards stopped/);
+      assert.doesNotMatch(stderr, new RegExp(discord.token.replace(/\./g, "\\.")));
+    } finally {
+      if (spawned?.exitCode === null) spawned.kill("SIGKILL");
+      await discord.close();
+    }
+  });
+
   test("given SIGTERM while answering, then the answer in flight is finished and the process exits 0", async () => {
     const discord = await startDiscordStandIn();
     try {
