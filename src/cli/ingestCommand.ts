@@ -1,4 +1,3 @@
-import { SingleBar, Presets } from "cli-progress";
 import { readInputs } from "../../ingest/readInputs.js";
 import { runIngest, type IngestSummary } from "../../ingest/runIngest.js";
 import type { SourceFormat } from "../../ingest/parsers/types.js";
@@ -15,7 +14,9 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
   const { config, logger, openStore } = app;
   const embedder = await app.embedder();
   const store = await openStore();
-  const bar = process.stderr.isTTY && !flags.json ? new SingleBar({ format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr }, Presets.shades_classic) : undefined;
+  // Loaded only for a terminal: scripts and re-runs should not pay for it at start-up.
+  const progress = process.stderr.isTTY && !flags.json ? await import("cli-progress") : undefined;
+  const bar = progress ? new progress.SingleBar({ format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr }, progress.Presets.shades_classic) : undefined;
   let started = false;
   try {
     const { inputs, failed } = await readInputs(args, { fetchTimeoutMs: config.sources.fetchTimeoutMs });
