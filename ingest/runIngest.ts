@@ -217,6 +217,11 @@ interface PreparedBatch {
  * Chunks a batch, reuses stored vectors for unchanged text and embeds the rest.
  * `chunked`: papers with chunks stored when the run began (new papers have none to look up).
  */
+/** An embedder that can hand over float32 vectors directly (the local one). */
+function hasFloat32Path(embeddings: EmbeddingsInterface): embeddings is EmbeddingsInterface & { embedFloat32(texts: readonly string[]): Float32Array[] } {
+  return typeof (embeddings as { embedFloat32?: unknown }).embedFloat32 === "function";
+}
+
 async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, number>, deps: IngestDeps): Promise<PreparedBatch> {
   const { store, embedder } = deps;
   const storedChunks = await store.findChunks(batch.map((p) => p.paper.id).filter((id) => chunked.has(id)));
@@ -255,7 +260,8 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
 
   for (let i = 0; i < needEmbedding.length; i += deps.embedBatchSize) {
     const slice = needEmbedding.slice(i, i + deps.embedBatchSize);
-    const vectors = await deps.embeddings.embedDocuments(slice.map((r) => r.text));
+    const texts = slice.map((r) => r.text);
+    const vectors = hasFloat32Path(deps.embeddings) ? deps.embeddings.embedFloat32(texts) : await deps.embeddings.embedDocuments(texts);
     if (vectors.length !== slice.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${slice.length} texts`);
     slice.forEach((row, k) => (row.vector = vectors[k]!));
   }

@@ -114,6 +114,15 @@ export class LocalEmbeddings extends Embeddings {
     return features;
   }
 
+  /**
+   * The vectors as they are made, for callers that store them as float32 anyway (ingest):
+   * `embedDocuments` must return number[][] (LangChain's interface), and converting 100k
+   * vectors to arrays of doubles and back cost seconds of garbage collection.
+   */
+  embedFloat32(documents: readonly string[]): Float32Array[] {
+    return documents.map((d) => this.embedText(d));
+  }
+
   override async embedDocuments(documents: string[]): Promise<number[][]> {
     return documents.map((d) => Array.from(this.embedText(d)));
   }
