@@ -24,8 +24,8 @@ export interface IngestMemo {
   skipped: SkippedRecord[];
 }
 
-/** The code that turns texts into papers: when it changes, old memos no longer apply. */
-const CODE_DIGEST = digestIngestCode();
+/** The code that turns texts into papers: when it changes, old memos no longer apply. Read on first use. */
+let codeDigest: string | undefined;
 
 function digestIngestCode(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -53,7 +53,7 @@ function codeFiles(dir: string): string[] {
 export function ingestFingerprint(inputs: readonly InputText[], context: { format?: string; day: string; embedderId: string }): string {
   const perInput = inputs.map((input) => createHash("sha256").update(input.source).update("\0").update(input.text).digest("hex")).sort();
   return createHash("sha256")
-    .update(JSON.stringify({ code: CODE_DIGEST, format: context.format ?? "auto", day: context.day, embedder: context.embedderId, inputs: perInput }))
+    .update(JSON.stringify({ code: (codeDigest ??= digestIngestCode()), format: context.format ?? "auto", day: context.day, embedder: context.embedderId, inputs: perInput }))
     .digest("hex");
 }
 
