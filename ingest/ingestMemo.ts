@@ -16,7 +16,7 @@ import type { InputText } from "./readInputs.js";
  * another day, another embedder, changed ingest code, any write in between) takes
  * the full path, which is idempotent in its own right.
  */
-export interface IngestMemo {
+interface IngestMemo {
   fingerprint: string;
   versions: { papers: number; chunks: number };
   papers: number;
@@ -57,10 +57,29 @@ export function ingestFingerprint(inputs: readonly InputText[], context: { forma
     .digest("hex");
 }
 
-/** The totals of the run that left `memo`, if this run would repeat it exactly. */
+/** Meta row holding the last finished ingest's memo. */
+const MEMO_KEY = "lastIngest";
+
+/** The totals of the run that left the memo, if this run would repeat it exactly. */
 export async function repeatedRun(store: PaperStore, fingerprint: string): Promise<IngestMemo | undefined> {
-  const memo = await store.ingestMemo();
+  const memo = parseMemo((await store.metaValues([MEMO_KEY]))[MEMO_KEY]);
   if (memo?.fingerprint !== fingerprint) return undefined;
   const now = await store.versions();
   return now.papers === memo.versions.papers && now.chunks === memo.versions.chunks ? memo : undefined;
+}
+
+/** Records a finished run's totals with the table versions it left. */
+export async function rememberRun(store: PaperStore, run: Omit<IngestMemo, "versions">): Promise<void> {
+  const { papers, chunks } = await store.versions();
+  if (papers === undefined || chunks === undefined) return; // nothing was stored: nothing to repeat
+  await store.setMetaValues({ [MEMO_KEY]: JSON.stringify({ ...run, versions: { papers, chunks } } satisfies IngestMemo) });
+}
+
+function parseMemo(value: string | undefined): IngestMemo | undefined {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as IngestMemo;
+  } catch {
+    return undefined; // a memo only ever saves work: an unreadable one is ignored
+  }
 }

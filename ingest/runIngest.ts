@@ -4,7 +4,7 @@ import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js"
 import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
 import type { ChunkRow, PaperRow } from "../src/store/schema.js";
 import { chunkPaper } from "./chunkPaper.js";
-import { ingestFingerprint, repeatedRun } from "./ingestMemo.js";
+import { ingestFingerprint, rememberRun, repeatedRun } from "./ingestMemo.js";
 import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
 import { parseInputs } from "./parseInputs.js";
 import type { InputText } from "./readInputs.js";
@@ -73,7 +73,7 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
   );
   if (fingerprint && !options.dryRun) {
     const { papers, chunks } = summary;
-    await deps.store.rememberIngest({ fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
+    await rememberRun(deps.store, { fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
   }
   return summary;
 }

@@ -45,6 +45,8 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
     const papers = gather(date);
     // A failed fetch is not kept: the scheduler's retry fetches again.
     papers.catch(() => gathered.delete(date));
+    // Only recent gathers are reused, so older ones are let go rather than kept for the bot's lifetime.
+    for (const [day, entry] of gathered) if (Date.now() - entry.at >= GATHER_REUSE_MS) gathered.delete(day);
     gathered.set(date, { at: Date.now(), papers });
     return papers;
   }

@@ -74,7 +74,7 @@ export interface SearchOptions {
 export type Fusion = "rrf" | "relative";
 
 /** Candidates taken from each side before fusion; enough for several passages per paper. */
-const CANDIDATES = 20;
+export const CANDIDATES = 20;
 /** What a preferred paper adds to its fused score, as a share of the best possible score. */
 const PREFER_SHARE = 0.1;
 /** Query vectors remembered per searcher: a remote embedder costs a round trip per question. */

@@ -2,7 +2,6 @@ import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import { rowsToArrow } from "./arrowRows.js";
-import type { IngestMemo } from "../../ingest/ingestMemo.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 
 /**
@@ -14,8 +13,6 @@ import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } 
 export const PAPERS = "papers";
 export const CHUNKS = "chunks";
 const META = "meta";
-/** Meta row holding the last finished ingest's memo. */
-const INGEST_MEMO = "lastIngest";
 
 /**
  * Below this many chunks a flat scan is already fast (search holds them in memory and
@@ -94,11 +91,22 @@ export class PaperStore {
   }
 
   async embedder(): Promise<EmbedderInfo | undefined> {
-    if (!this.metaTable) return undefined;
-    const rows = (await this.metaTable.query().where(sqlIn("key", ["embedder", "dimensions"])).toArray()) as { key: string; value: string }[];
-    const id = rows.find((r) => r.key === "embedder")?.value;
-    const dims = rows.find((r) => r.key === "dimensions")?.value;
+    const { embedder: id, dimensions: dims } = await this.metaValues(["embedder", "dimensions"]);
     return id && dims ? { id, dimensions: Number(dims) } : undefined;
+  }
+
+  /** Values of the library's meta rows (key → value), for the keys that are set. */
+  async metaValues(keys: readonly string[]): Promise<Record<string, string | undefined>> {
+    if (!this.metaTable) return {};
+    const rows = (await this.metaTable.query().where(sqlIn("key", keys)).toArray()) as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Sets meta rows, creating the meta table on first use. */
+  async setMetaValues(values: Record<string, string>): Promise<void> {
+    const data = makeArrowTable(Object.entries(values).map(([key, value]) => ({ key, value })), { schema: metaSchema });
+    if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
+    else await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   /**
@@ -123,13 +131,7 @@ export class PaperStore {
       this.chunksTable = undefined;
     }
     if (!current || current.id !== info.id || current.dimensions !== info.dimensions) {
-      const rows = [
-        { key: "embedder", value: info.id },
-        { key: "dimensions", value: String(info.dimensions) },
-      ];
-      const data = makeArrowTable(rows, { schema: metaSchema });
-      if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
-      else await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      await this.setMetaValues({ embedder: info.id, dimensions: String(info.dimensions) });
     }
   }
 
@@ -325,28 +327,6 @@ export class PaperStore {
       for (const kind of listCell(row.sourceKinds)) counts[kind] = (counts[kind] ?? 0) + 1;
     }
     return counts;
-  }
-
-  /** What the last finished ingest left (see ingest/ingestMemo.ts). */
-  async ingestMemo(): Promise<IngestMemo | undefined> {
-    if (!this.metaTable) return undefined;
-    const rows = (await this.metaTable.query().where(`key = ${sqlString(INGEST_MEMO)}`).toArray()) as { value: string }[];
-    const value = rows[0]?.value;
-    if (!value) return undefined;
-    try {
-      return JSON.parse(value) as IngestMemo;
-    } catch {
-      return undefined; // a memo only ever saves work: an unreadable one is ignored
-    }
-  }
-
-  /** Records a finished ingest's totals with the table versions it left. */
-  async rememberIngest(memo: Omit<IngestMemo, "versions">): Promise<void> {
-    const { papers, chunks } = await this.versions();
-    if (!this.metaTable || papers === undefined || chunks === undefined) return;
-    const value = JSON.stringify({ ...memo, versions: { papers, chunks } } satisfies IngestMemo);
-    const data = makeArrowTable([{ key: INGEST_MEMO, value }], { schema: metaSchema });
-    await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   async versions(): Promise<{ papers: number | undefined; chunks: number | undefined }> {
