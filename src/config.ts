@@ -58,6 +58,7 @@ export const configSchema = z.object({
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_BATCH_SIZE: positiveInt(256),
   INGEST_BATCH_PAPERS: positiveInt(2000),
+  SEARCH_MEMORY_MAX_CHUNKS: z.coerce.number().int().min(0).default(200_000),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
   OPENAI_TIMEOUT_MS: positiveInt(30_000),
@@ -113,6 +114,8 @@ export interface Config {
   lancedb: { uri: string; storageOptions: Record<string, string> };
   embeddings: { provider: "local" | "openai"; model: string | undefined; batchSize: number };
   ingest: { batchPapers: number };
+  /** The biggest library (in chunks) the bot holds in memory to search faster; 0 = only small ones. */
+  search: { memoryChunks: number };
   openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
   chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
   sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number };
@@ -176,6 +179,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS },
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
     ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
+    search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
     chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
     sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS },

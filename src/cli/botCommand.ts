@@ -26,6 +26,12 @@ export async function botCommand(app: App): Promise<void> {
   const services = await createBotServices(app);
   const commands = await loadCommands();
   const bot = createBot(services, commands, { restApi: config.discord.apiUrl });
+  // Search loads what it holds in memory while the client logs in, not at the first question.
+  const preparing = performance.now();
+  services.searcher.prepare().then(
+    () => logger.info({ ms: Math.round(performance.now() - preparing) }, "search ready"),
+    (error: unknown) => logger.warn({ err: error }, "search could not read the library yet; the first question tries again"),
+  );
 
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -44,7 +44,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
   const store = await app.openStore();
   const { embeddings } = await app.embedder();
   const llm = await createChatModel(app.config);
-  const searcher = createSearcher({ store, embeddings });
+  const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   return {
     config: app.config,
     logger: app.logger,

@@ -2,6 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { paperUrl, type Paper } from "../paper.js";
+import { cosine, hitAt, loadChunkMemory, nearestInMemory, norm, parseHit, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
 import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
 
 /**
@@ -10,7 +11,8 @@ import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore
  * each paper once with its best passages. Every chunk row carries what a search
  * returns for it (its `hit` column: paper id, text and the paper's record), so a
  * search needs no look-up in the papers table: it is two LanceDB queries run
- * together, or one full-text query for a library small enough to hold in memory.
+ * together. With the table held in memory (ChunkMemory), those queries return only
+ * row ids and scores, and a small library's vector side is scanned in memory.
  */
 
 export interface SearchFilters {
@@ -83,18 +85,6 @@ const EMBED_CACHE_SIZE = 256;
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
 
-/** A chunk found by one side, with what fusion and display need. */
-interface ChunkHit {
-  paperId: string;
-  text: string;
-  /** The paper's record, JSON. */
-  record: string;
-  /** Cosine similarity of the chunk to the query. */
-  similarity: number;
-  /** BM25 score (text side only). */
-  score?: number;
-}
-
 export function filtersToSql(filters: SearchFilters = {}): string | undefined {
   const clauses: string[] = [];
   if (filters.yearFrom !== undefined) clauses.push(`year >= ${Math.trunc(filters.yearFrom)}`);
@@ -157,71 +147,26 @@ function snippetOf(passage: string): string {
 
 export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<PaperHit[]>;
-}
-
-/** Cosine similarity; `bNorm` when b's norm is known. */
-function cosine(a: ArrayLike<number>, aNorm: number, b: ArrayLike<number>, bNorm = norm(b)): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
-  return aNorm > 0 && bNorm > 0 ? dot / (aNorm * bNorm) : 0;
-}
-
-function norm(v: ArrayLike<number>): number {
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) sq += (v[i] ?? 0) ** 2;
-  return Math.sqrt(sq);
-}
-
-/**
- * A small library (no vector index) held in memory: every chunk's vector, text
- * and paper record. Its vector side is then a scan in JavaScript, ~0.3 ms for
- * 2,000 chunks where a LanceDB flat search costs ~3 ms in calls and reads; the
- * full-text side stays in LanceDB and returns only row ids and scores.
- */
-interface MemoryChunks {
-  /** Row ids to positions. A row keeps its id until it is rewritten (updated or compacted), which makes a new version. */
-  row: Map<bigint, number>;
-  paperIds: string[];
-  texts: string[];
-  records: string[];
-  vectors: Float32Array;
-  norms: Float32Array;
-  dims: number;
+  /** Reads what the searcher holds in memory now rather than at the first search (a big library takes a second or two). */
+  prepare(): Promise<void>;
 }
 
 /** What a searcher knows of the chunks table as of one version. */
 interface TableState {
   table: Table;
   version: number;
-  /** Set while the table is small enough (below the vector index threshold). */
-  memory: MemoryChunks | undefined;
+  /** Set while the table is no bigger than the searcher may hold (see `memoryChunks`). */
+  memory: ChunkMemory | undefined;
+  /** Big enough to have a vector index: its vector side is asked of LanceDB, not scanned here. */
+  indexed: boolean;
 }
 
-async function readState(store: PaperStore, table: Table): Promise<TableState> {
+async function readState(store: PaperStore, table: Table, memoryChunks: number): Promise<TableState> {
   await store.checkChunkColumns();
   const [version, rows] = await Promise.all([table.version(), table.countRows()]);
-  if (rows >= VECTOR_INDEX_MIN_ROWS) return { table, version, memory: undefined };
-  const data = await table.query().select(["hit", "vector"]).withRowId().toArrow();
-  const n = data.numRows;
-  const vectorColumn = data.getChild("vector");
-  const dims = n > 0 ? (vectorColumn?.get(0) as { length: number }).length : 0;
-  const memory: MemoryChunks = { row: new Map(), paperIds: [], texts: [], records: [], vectors: new Float32Array(n * dims), norms: new Float32Array(n), dims };
-  if (n === 0) return { table, version, memory }; // no batch, so no columns either
-  const rowIds = data.getChild("_rowid");
-  const hits = stringColumn(data, "hit");
-  const recordOf = new Map<string, string>(); // one string per paper, not one per chunk
-  for (let i = 0; i < n; i++) {
-    const [paperId, text, record] = parseHit(hits(i));
-    memory.row.set(rowIds?.get(i) as bigint, i);
-    memory.paperIds.push(paperId);
-    memory.texts.push(text);
-    if (!recordOf.has(paperId)) recordOf.set(paperId, record);
-    memory.records.push(recordOf.get(paperId)!);
-    const v = vectorOf(vectorColumn?.get(i));
-    memory.vectors.set(v, i * dims);
-    memory.norms[i] = norm(v);
-  }
-  return { table, version, memory };
+  const indexed = rows >= VECTOR_INDEX_MIN_ROWS;
+  const memory = !indexed || rows <= memoryChunks ? await loadChunkMemory(table, rows) : undefined;
+  return { table, version, memory, indexed };
 }
 
 function stringColumn(data: ArrowTable, name: string): (i: number) => string {
@@ -230,79 +175,44 @@ function stringColumn(data: ArrowTable, name: string): (i: number) => string {
   return (i) => column.get(i) as string;
 }
 
-/** A chunk row's `hit` cell: paper id, chunk text, the paper's record (JSON). */
-function parseHit(cell: string): [paperId: string, text: string, record: string] {
-  return JSON.parse(cell) as [string, string, string];
-}
-
-function vectorOf(cell: unknown): Float32Array {
-  if (cell instanceof Float32Array) return cell;
-  return (cell as { toArray(): Float32Array }).toArray();
-}
-
-/** The `limit` chunks closest to the query, best first, among those of `allowed` papers if given. */
-function nearestInMemory(memory: MemoryChunks, query: Float32Array, queryNorm: number, limit: number, allowed: ReadonlySet<string> | undefined): ChunkHit[] {
-  const { vectors, norms, dims } = memory;
-  const best: { row: number; similarity: number }[] = [];
-  if (queryNorm === 0) return [];
-  for (let r = 0; r < norms.length; r++) {
-    const rowNorm = norms[r]!;
-    if (rowNorm === 0 || (allowed && !allowed.has(memory.paperIds[r]!))) continue;
-    const similarity = dotAt(query, vectors, r * dims, dims) / (queryNorm * rowNorm);
-    if (best.length === limit && similarity <= best[limit - 1]!.similarity) continue;
-    let at = best.length === limit ? limit - 1 : best.length;
-    while (at > 0 && best[at - 1]!.similarity < similarity) {
-      best[at] = best[at - 1]!;
-      at--;
-    }
-    best[at] = { row: r, similarity };
-  }
-  return best.map(({ row, similarity }) => ({ paperId: memory.paperIds[row]!, text: memory.texts[row]!, record: memory.records[row]!, similarity }));
-}
-
-/** query · vectors[base, base + dims): four sums side by side run about twice as fast as one. */
-function dotAt(query: Float32Array, vectors: Float32Array, base: number, dims: number): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let e = 0;
-  let d = 0;
-  for (; d + 4 <= dims; d += 4) {
-    a += query[d]! * vectors[base + d]!;
-    b += query[d + 1]! * vectors[base + d + 1]!;
-    c += query[d + 2]! * vectors[base + d + 2]!;
-    e += query[d + 3]! * vectors[base + d + 3]!;
-  }
-  for (; d < dims; d++) a += query[d]! * vectors[base + d]!;
-  return a + b + c + e;
-}
-
 interface Found {
   byVector: ChunkHit[];
   byText: ChunkHit[];
 }
 
-/** One candidate search: both sides at once, each limited to CANDIDATES chunks. */
-async function findChunks(state: TableState, vector: Float32Array, queryNorm: number, words: string, where: string | undefined, allowed: ReadonlySet<string> | undefined): Promise<Found> {
+/**
+ * One candidate search: both sides at once, each limited to CANDIDATES chunks.
+ * With the table in memory, LanceDB returns only row ids and scores (reading no
+ * column), and the vector side of a small library without filters other than
+ * papers is scanned here; `scanHere` says so.
+ */
+async function findChunks(state: TableState, vector: Float32Array, queryNorm: number, words: string, where: string | undefined, allowed: ReadonlySet<string> | undefined, scanHere: boolean): Promise<Found> {
   const { table, memory } = state;
   if (memory) {
-    // Row ids and scores only: reading no column, it answers in ~2 ms on the seeds instead of ~3.5.
     let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
     if (textQuery && where) textQuery = textQuery.where(where);
-    const text = textQuery?.toArrow();
-    const byVector = nearestInMemory(memory, vector, queryNorm, CANDIDATES, allowed);
+    let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["_distance"]).withRowId();
+    if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
+    const text = textQuery?.toArrow(); // first: see below
+    const vectorData = vectorQuery?.toArrow();
+    const byVector = scanHere ? nearestInMemory(memory, vector, queryNorm, CANDIDATES, allowed) : [];
     const byText: ChunkHit[] = [];
-    if (text) {
-      const data = await text;
+    // A row id this copy does not know was written after it: the caller reads the table again and searches once more.
+    const known = (data: ArrowTable, found: (r: number, i: number) => void) => {
       const rowIds = data.getChild("_rowid");
-      const scores = data.getChild("_score");
       for (let i = 0; i < data.numRows; i++) {
         const r = memory.row.get(rowIds?.get(i) as bigint);
-        if (r === undefined) continue; // written after this snapshot: the caller reloads and searches again
-        const base = r * memory.dims;
-        const similarity = cosine(vector, queryNorm, memory.vectors.subarray(base, base + memory.dims), memory.norms[r]);
-        byText.push({ paperId: memory.paperIds[r]!, text: memory.texts[r]!, record: memory.records[r]!, similarity, score: scores?.get(i) as number });
+        if (r !== undefined) found(r, i);
       }
+    };
+    const [textData, vectorHits] = await Promise.all([text, vectorData]);
+    if (vectorHits) {
+      const distances = vectorHits.getChild("_distance");
+      known(vectorHits, (r, i) => byVector.push(hitAt(memory, r, 1 - ((distances?.get(i) as number | null) ?? 1))));
+    }
+    if (textData) {
+      const scores = textData.getChild("_score");
+      known(textData, (r, i) => byText.push(hitAt(memory, r, similarityAt(memory, r, vector, queryNorm), scores?.get(i) as number)));
     }
     return { byVector, byText };
   }
@@ -312,7 +222,9 @@ async function findChunks(state: TableState, vector: Float32Array, queryNorm: nu
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "vector", "_score"]) : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
-  const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), textQuery?.toArrow()]);
+  // The text query first: starting a vector query blocks this thread for ~0.4 ms, which the text query spends running.
+  const textStarted = textQuery?.toArrow();
+  const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), textStarted]);
   const hits = (data: ArrowTable, similarity: (i: number) => number, score?: (i: number) => number): ChunkHit[] => {
     if (data.numRows === 0) return []; // no batch, so no columns either
     const cells = stringColumn(data, "hit");
@@ -343,7 +255,20 @@ function mergeFound(a: Found, b: Found): Found {
   return { byVector: merge(a.byVector, b.byVector), byText: merge(a.byText, b.byText) };
 }
 
-export function createSearcher({ store, embeddings, fusion = "relative" }: { store: PaperStore; embeddings: EmbeddingsInterface; fusion?: Fusion }): Searcher {
+export interface SearcherOptions {
+  store: PaperStore;
+  embeddings: EmbeddingsInterface;
+  fusion?: Fusion;
+  /**
+   * The biggest library, in chunks, this searcher holds in memory (see ChunkMemory).
+   * A library below the vector index threshold always is: it loads in milliseconds.
+   * A long-running searcher (the bot) holds bigger ones too, to search them faster;
+   * a one-shot search would spend more time loading than it saves.
+   */
+  memoryChunks?: number;
+}
+
+export function createSearcher({ store, embeddings, fusion = "relative", memoryChunks = 0 }: SearcherOptions): Searcher {
   let state: Promise<TableState> | undefined;
   const embedded = new Map<string, Float32Array>();
 
@@ -363,7 +288,7 @@ export function createSearcher({ store, embeddings, fusion = "relative" }: { sto
   /** What is known of `table`, read once and again after each write (see `find`). */
   function currentState(table: Table): Promise<TableState> {
     const known = state;
-    return remember(known ? known.then((s) => (s.table === table ? s : readState(store, table))) : readState(store, table));
+    return remember(known ? known.then((s) => (s.table === table ? s : readState(store, table, memoryChunks))) : readState(store, table, memoryChunks));
   }
 
   function remember(next: Promise<TableState>): Promise<TableState> {
@@ -381,28 +306,31 @@ export function createSearcher({ store, embeddings, fusion = "relative" }: { sto
     const words = toTextQuery(query);
     const { preferPaperIds, ...restricting } = filters;
     const where = filtersToSql(restricting);
-    // The in-memory vector side can keep to some papers; other filters are left to LanceDB.
+    // The vector side is scanned here for a small library, when no filter other than papers applies.
     const otherFilters = filtersToSql({ ...restricting, paperIds: undefined }) !== undefined;
-    const usable = current.memory && otherFilters ? { ...current, memory: undefined } : current;
+    const scanHere = !current.indexed && !otherFilters;
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
-    const searches = [findChunks(usable, vector, queryNorm, words, where, allowed)];
+    const searches = [findChunks(current, vector, queryNorm, words, where, allowed, scanHere)];
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
     if (preferred.length > 0) {
-      searches.push(findChunks(usable, vector, queryNorm, words, filtersToSql({ ...restricting, paperIds: preferred }), new Set(preferred)));
+      searches.push(findChunks(current, vector, queryNorm, words, filtersToSql({ ...restricting, paperIds: preferred }), new Set(preferred), scanHere));
     }
     // Only a search against the copy in memory can be out of date; LanceDB reads the
-    // latest version itself. (A big table that shrinks keeps being searched in LanceDB.)
-    const [results, version] = await Promise.all([Promise.all(searches), usable.memory ? table.version() : current.version]);
+    // latest version itself. (A table too big to hold stays searched in LanceDB.)
+    const [results, version] = await Promise.all([Promise.all(searches), current.memory ? table.version() : current.version]);
     if (version !== current.version) {
-      // Written since: this search saw an older copy (and skipped text hits it did
-      // not know). Read the table again and search once more.
-      void remember(readState(store, table));
+      // Written since: this search saw an older copy (and skipped hits it did not
+      // know). Read the table again and search once more.
+      void remember(readState(store, table, memoryChunks));
       if (!retried) return find(query, vector, filters, true);
     }
     return results.reduce(mergeFound);
   }
 
   return {
+    async prepare() {
+      if (!store.isEmpty) await currentState(store.chunks());
+    },
     async search(query, { k = 10, filters = {} } = {}) {
       if (filters.paperIds?.length === 0) return [];
       const vector = await embed(query);

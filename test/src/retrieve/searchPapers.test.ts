@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { UserFacingError } from "../../../src/errors.js";
-import { createSearcher, filtersToSql, type Searcher } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore } from "../../../src/store/paperStore.js";
+import { createSearcher, filtersToSql, type SearchFilters, type Searcher } from "../../../src/retrieve/searchPapers.js";
+import { PaperStore, VECTOR_INDEX_MIN_ROWS } from "../../../src/store/paperStore.js";
 import { generatePapers, toJsonl } from "../../helpers/generateCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
@@ -184,5 +184,54 @@ describe("a library written before passages carried their paper's record", () =>
     t.after(() => rebuilt.close());
     const hits = await createSearcher({ store: rebuilt, embeddings: new LocalEmbeddings() }).search("speech retrieval", { k: 1 });
     assert.match(hits[0]!.title, /^Tidal/);
+  });
+});
+
+describe("search over a library big enough for a vector index (~10k chunks)", () => {
+  const questions = generatePapers(20, { seed: 99, sentencesPerPaper: 1 }).map((p) => p.summary);
+  let dir = "";
+  let uri = "";
+  let store: PaperStore | undefined;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-search-indexed-"));
+    uri = join(dir, "db");
+    const file = join(dir, "generated.jsonl");
+    await writeFile(file, toJsonl(generatePapers(3_400, { seed: 11, sentencesPerPaper: 22 })));
+    const summary = await ingestInto(uri, [file]);
+    assert.ok(summary.chunks.written >= VECTOR_INDEX_MIN_ROWS, `${summary.chunks.written} chunks: too few for a vector index`);
+    store = await PaperStore.open({ uri });
+  });
+  after(async () => {
+    store?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given the library held in memory (as the bot holds it), then every search finds what the same search through LanceDB alone finds", async () => {
+    const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
+    const notHeld = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 0 });
+    const year = (await notHeld.search(questions[0]!, { k: 1 }))[0]!.year!;
+    const cases: [string, SearchFilters][] = [...questions.map((q): [string, SearchFilters] => [q, {}]), [questions[1]!, { yearFrom: year, yearTo: year }]];
+    for (const [question, filters] of cases) {
+      const [a, b] = await Promise.all([held.search(question, { k: 10, filters }), notHeld.search(question, { k: 10, filters })]);
+      assert.equal(a.length, 10);
+      assert.deepEqual(
+        a.map((h) => [h.paperId, h.score, h.passages[0]]),
+        b.map((h) => [h.paperId, h.score, h.passages[0]]),
+        question,
+      );
+      if (filters.yearFrom) assert.ok(a.every((h) => h.year === year));
+    }
+  });
+
+  test("given papers ingested after the library was read into memory, then the next search finds them", async (t) => {
+    const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
+    await held.prepare();
+    const question = "zebra migration across the serengeti grasslands";
+    assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+
+    const later = join(await tempDir(t, "paperbot-search-later-"), "later.jsonl");
+    await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
+    await ingestInto(uri, [later]);
+    assert.match((await held.search(question, { k: 3 }))[0]!.title, /^Zebra Herds/);
   });
 });
