@@ -8,7 +8,7 @@ import type { Table } from "@lancedb/lancedb";
  * scan in JavaScript, ~0.3 ms for 2,000 chunks where a LanceDB flat search costs
  * ~3 ms in calls and reads.
  *
- * It costs ~1.5 MB per 1,000 chunks with the local embedder's 256 dimensions
+ * It costs ~2.2 MB per 1,000 chunks with the local embedder's 256 dimensions
  * (texts ~1 KB each, vectors 1 KB each) and ~2 s to read at 100k chunks.
  */
 export interface ChunkMemory {
