@@ -180,51 +180,67 @@ interface Found {
   byText: ChunkHit[];
 }
 
+/** What one candidate search is given: the query, its vector and the filters as SQL. */
+interface CandidateQuery {
+  vector: Float32Array;
+  queryNorm: number;
+  /** The question as words for full-text search; "" for none. */
+  words: string;
+  where: string | undefined;
+  /** The papers the vector side may scan in memory (`paperIds`), if restricted. */
+  allowed: ReadonlySet<string> | undefined;
+  /** Scan the vectors in memory (a small library, no filter other than papers) rather than ask LanceDB. */
+  scanHere: boolean;
+}
+
 /**
  * One candidate search: both sides at once, each limited to CANDIDATES chunks.
- * With the table in memory, LanceDB returns only row ids and scores (reading no
- * column), and the vector side of a small library without filters other than
- * papers is scanned here; `scanHere` says so.
+ * Each LanceDB query is started text first: starting a vector query blocks this
+ * thread for ~0.4 ms, which the text query spends running.
  */
-async function findChunks(state: TableState, vector: Float32Array, queryNorm: number, words: string, where: string | undefined, allowed: ReadonlySet<string> | undefined, scanHere: boolean): Promise<Found> {
-  const { table, memory } = state;
-  if (memory) {
-    let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
-    if (textQuery && where) textQuery = textQuery.where(where);
-    let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["_distance"]).withRowId();
-    if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
-    const text = textQuery?.toArrow(); // first: see below
-    const vectorData = vectorQuery?.toArrow();
-    const byVector = scanHere ? nearestInMemory(memory, vector, queryNorm, CANDIDATES, allowed) : [];
-    const byText: ChunkHit[] = [];
-    // A row id this copy does not know was written after it: the caller reads the table again and searches once more.
-    const known = (data: ArrowTable, found: (r: number, i: number) => void) => {
-      const rowIds = data.getChild("_rowid");
-      for (let i = 0; i < data.numRows; i++) {
-        const r = memory.row.get(rowIds?.get(i) as bigint);
-        if (r !== undefined) found(r, i);
-      }
-    };
-    const [textData, vectorHits] = await Promise.all([text, vectorData]);
-    if (vectorHits) {
-      const distances = vectorHits.getChild("_distance");
-      known(vectorHits, (r, i) => byVector.push(hitAt(memory, r, 1 - ((distances?.get(i) as number | null) ?? 1))));
-    }
-    if (textData) {
-      const scores = textData.getChild("_score");
-      known(textData, (r, i) => byText.push(hitAt(memory, r, similarityAt(memory, r, vector, queryNorm), scores?.get(i) as number)));
-    }
-    return { byVector, byText };
-  }
+function findChunks(state: TableState, query: CandidateQuery): Promise<Found> {
+  return state.memory ? findHeldChunks(state.table, state.memory, query) : findStoredChunks(state.table, query);
+}
 
+/** With the table in memory, LanceDB returns only row ids and scores (reading no column); the rest is read here. */
+async function findHeldChunks(table: Table, memory: ChunkMemory, { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery): Promise<Found> {
+  let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
+  if (textQuery && where) textQuery = textQuery.where(where);
+  let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["_distance"]).withRowId();
+  if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
+  const text = textQuery?.toArrow();
+  const nearest = vectorQuery?.toArrow();
+  const byVector = scanHere ? nearestInMemory(memory, vector, queryNorm, CANDIDATES, allowed) : [];
+  const byText: ChunkHit[] = [];
+  // A row id this copy does not know was written after it: the caller reads the table again and searches once more.
+  const known = (data: ArrowTable, found: (r: number, i: number) => void) => {
+    const rowIds = data.getChild("_rowid");
+    for (let i = 0; i < data.numRows; i++) {
+      const r = memory.row.get(rowIds?.get(i) as bigint);
+      if (r !== undefined) found(r, i);
+    }
+  };
+  const [textData, vectorData] = await Promise.all([text, nearest]);
+  if (vectorData) {
+    const distances = vectorData.getChild("_distance");
+    known(vectorData, (r, i) => byVector.push(hitAt(memory, r, 1 - ((distances?.get(i) as number | null) ?? 1))));
+  }
+  if (textData) {
+    const scores = textData.getChild("_score");
+    known(textData, (r, i) => byText.push(hitAt(memory, r, similarityAt(memory, r, vector, queryNorm), scores?.get(i) as number)));
+  }
+  return { byVector, byText };
+}
+
+/** Without the table in memory, each query reads back what a search shows of its hits (the `hit` column). */
+async function findStoredChunks(table: Table, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
   let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["hit", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "vector", "_score"]) : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
-  // The text query first: starting a vector query blocks this thread for ~0.4 ms, which the text query spends running.
-  const textStarted = textQuery?.toArrow();
-  const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), textStarted]);
+  const text = textQuery?.toArrow();
+  const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), text]);
   const hits = (data: ArrowTable, similarity: (i: number) => number, score?: (i: number) => number): ChunkHit[] => {
     if (data.numRows === 0) return []; // no batch, so no columns either
     const cells = stringColumn(data, "hit");
@@ -310,10 +326,10 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     const otherFilters = filtersToSql({ ...restricting, paperIds: undefined }) !== undefined;
     const scanHere = !current.indexed && !otherFilters;
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
-    const searches = [findChunks(current, vector, queryNorm, words, where, allowed, scanHere)];
+    const searches = [findChunks(current, { vector, queryNorm, words, where, allowed, scanHere })];
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
     if (preferred.length > 0) {
-      searches.push(findChunks(current, vector, queryNorm, words, filtersToSql({ ...restricting, paperIds: preferred }), new Set(preferred), scanHere));
+      searches.push(findChunks(current, { vector, queryNorm, words, where: filtersToSql({ ...restricting, paperIds: preferred }), allowed: new Set(preferred), scanHere }));
     }
     // Only a search against the copy in memory can be out of date; LanceDB reads the
     // latest version itself. (A table too big to hold stays searched in LanceDB.)
