@@ -20,14 +20,15 @@ const META = "meta";
  */
 export const VECTOR_INDEX_MIN_ROWS = 10_000;
 /** Rows per partition of the vector index. */
-const ROWS_PER_PARTITION = 2_000;
+const ROWS_PER_PARTITION = 1_000;
 /**
- * Partitions a vector search scans (of 50 at 100k chunks). On the generated 100k-chunk
- * library, 8 finds 84% of the exact top 20, as the HNSW-SQ index used before did with
- * LanceDB's default 20 probes; 10 finds 88% and 12 finds 91%, each ~0.3 ms slower.
- * (Random sentences are the hard case: real abstracts cluster.)
+ * Partitions a vector search scans (of 100 at 100k chunks). On the generated 100k-chunk
+ * library, 12 of 100 find 82% of the exact top 20 in 5.2 ms, where 8 of 50 found 81% in
+ * 5.8 ms (the HNSW-SQ index used before found about as many with LanceDB's default 20
+ * probes); 14 of 100 find 85% in 5.5 ms. (Random sentences are the hard case: real
+ * abstracts cluster.)
  */
-export const VECTOR_PROBES = 8;
+export const VECTOR_PROBES = 12;
 
 export interface EmbedderInfo {
   id: string;
