@@ -3,10 +3,12 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
+import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
 import { checkCitations, type Source } from "./citations.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
 import { NOT_IN_LIBRARY, answerPrompt, formatSources } from "./llmPrompt.js";
+import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
 /**
  * Question → retrieval → an answer whose every citation is a paper that was
@@ -47,6 +49,8 @@ export interface AnswererDeps {
   minSimilarity?: number;
   /** Below this relevance (similarity + coverage) for the best paper, the library does not answer. */
   minRelevance?: number;
+  /** Today, for "this week" and the like. */
+  now?: () => Date;
 }
 
 /** A paper this far from the question (cosine) is not quoted or given to the model. */
@@ -73,10 +77,25 @@ export function createAnswerer(deps: AnswererDeps) {
   const minSimilarity = deps.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
   const minRelevance = deps.minRelevance ?? DEFAULT_MIN_RELEVANCE;
 
-  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }): Answer {
+  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow): Answer {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
     const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
-    return { answer: `I couldn't find an answer to that in the library.${list}`, citations: [], grounded: false, closest, removedCitations: 0, ...base };
+    const answer = window
+      ? hits.length > 0
+        ? `I couldn't find an answer to that among the papers published ${window.label}.${list}`
+        : `Nothing in the library was published ${window.label}.`
+      : `I couldn't find an answer to that in the library.${list}`;
+    return { answer, citations: [], grounded: false, closest, removedCitations: 0, ...base };
+  }
+
+  /** "What's new this week?" with no topic: the window's newest papers, each cited. */
+  async function whatsNew(window: TimeWindow, filters: SearchFilters, k: number | undefined, searchedFor: string): Promise<Answer> {
+    const papers = await deps.searcher.newest(filters, k ?? WHATS_NEW_SIZE);
+    if (papers.length === 0) {
+      return { answer: `Nothing in the library was published ${window.label}.`, citations: [], grounded: false, closest: [], removedCitations: 0, mode: "extractive", searchedFor };
+    }
+    const checked = checkCitations(whatsNewText(papers, window.label), papers.length);
+    return { answer: checked.text, citations: checked.cited.map((n) => toSource(papers[n - 1]!, n)), grounded: true, mode: "extractive", closest: [], removedCitations: 0, searchedFor };
   }
 
   async function extractive(question: string, allSources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {
@@ -100,13 +119,20 @@ export function createAnswerer(deps: AnswererDeps) {
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger);
-    const hits = await deps.searcher.search(searchedFor, { k: options.k ?? DEFAULT_SOURCES, filters: options.filters });
+    // "This week", "since 2023": a window on the publication date (or year); the rest of the question is searched.
+    const window = findTimeWindow(searchedFor, deps.now?.() ?? new Date());
+    const filters = window ? { ...window.filters, ...options.filters } : options.filters;
+    if (window && topicOf(window.rest) === "") {
+      yield { type: "done", answer: await whatsNew(window, filters ?? {}, options.k, searchedFor) };
+      return;
+    }
+    const hits = await deps.searcher.search(window ? window.rest : searchedFor, { k: options.k ?? DEFAULT_SOURCES, filters });
     // Either the passages speak to the question, or the question names a paper we have.
     const answerable = hits.some((h) => relevanceOf(h) >= minRelevance || h.titleMatch >= NAMES_A_PAPER);
     const sources = answerable ? hits.filter((h) => h.similarity >= minSimilarity || h.titleMatch >= NAMES_A_PAPER) : [];
     const mode = deps.llm ? "llm" : "extractive";
     if (sources.length === 0) {
-      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }) };
+      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window) };
       return;
     }
     if (!deps.llm) {
@@ -132,7 +158,7 @@ export function createAnswerer(deps: AnswererDeps) {
 
     const checked = checkCitations(text, sources.length);
     if (text.includes(NOT_IN_LIBRARY)) {
-      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }) };
+      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window) };
       return;
     }
     if (checked.cited.length === 0) {

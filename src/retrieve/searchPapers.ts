@@ -147,6 +147,12 @@ function snippetOf(passage: string): string {
 
 export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<PaperHit[]>;
+  /**
+   * The newest papers that match `filters` (which must restrict, e.g. a publication
+   * window), newest first, then most upvoted: "what's new this week?". Each with its
+   * opening passage; scores are 0, as no query was matched.
+   */
+  newest(filters: SearchFilters, k: number): Promise<PaperHit[]>;
   /** Reads what the searcher holds in memory now rather than at the first search (a big library takes a second or two). */
   prepare(): Promise<void>;
 }
@@ -346,6 +352,28 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
   return {
     async prepare() {
       if (!store.isEmpty) await currentState(store.chunks());
+    },
+    async newest(filters, k) {
+      const where = filtersToSql(filters);
+      if (!where) throw new Error("newest() needs a filter: it would read every passage");
+      const data = await store.chunks().query().where(where).select(["id", "hit"]).toArrow();
+      const first = new Map<string, { index: number; text: string; record: string }>(); // each paper's opening chunk
+      if (data.numRows > 0) {
+        const ids = stringColumn(data, "id");
+        const cells = stringColumn(data, "hit");
+        for (let i = 0; i < data.numRows; i++) {
+          const [paperId, text, record] = parseHit(cells(i));
+          const index = Number(ids(i).slice(ids(i).lastIndexOf("#") + 1));
+          if ((first.get(paperId)?.index ?? Infinity) > index) first.set(paperId, { index, text, record });
+        }
+      }
+      const papers = [...first.entries()].map(([paperId, { text, record }]) => ({ paperId, text, paper: JSON.parse(record) as Paper }));
+      papers.sort((a, b) => (b.paper.publishedAt ?? "").localeCompare(a.paper.publishedAt ?? "") || (b.paper.upvotes ?? 0) - (a.paper.upvotes ?? 0) || a.paper.title.localeCompare(b.paper.title));
+      return papers.slice(0, k).map(({ paperId, text, paper }, i): PaperHit => {
+        const passage = text.includes("\n\n") ? passageOf(text) : "";
+        const passages = passage ? [passage] : [];
+        return { rank: i + 1, paperId, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passage), passages, url: paperUrl(paper), year: paper.year, paper };
+      });
     },
     async search(query, { k = 10, filters = {} } = {}) {
       if (filters.paperIds?.length === 0) return [];
