@@ -54,7 +54,8 @@ const RULES: Rule[] = [
   },
   { pattern: /\b(?:this|last)\s+week\b/i, window: (m, today) => lastDays(7, today, m[0].toLowerCase()) },
   { pattern: /\b(?:this|last)\s+month\b/i, window: (m, today) => lastDays(30, today, m[0].toLowerCase()) },
-  { pattern: /\btoday\b/i, window: (_, today) => ({ filters: { publishedAfter: isoDay(today), publishedBefore: isoDay(today) }, label: `today (${readable(today)})` }) },
+  // "today's models" speaks of the present, not of papers published today.
+  { pattern: /\btoday\b(?!['’]s)/i, window: (_, today) => ({ filters: { publishedAfter: isoDay(today), publishedBefore: isoDay(today) }, label: `today (${readable(today)})` }) },
   {
     pattern: /\byesterday\b/i,
     window: (_, today) => {

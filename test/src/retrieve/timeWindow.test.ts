@@ -49,6 +49,7 @@ test("given a question with dates, numbers or month names that name no window, t
     "Which model has 7 billion parameters?",
     "What is the role of the last layer?",
     "a week-long evaluation of agents",
+    "What do today's language models still get wrong about arithmetic?",
     "which pre-training method trains a discriminator to spot tokens swapped in by a small generator?",
   ]) {
     assert.equal(findTimeWindow(question, TODAY), undefined, question);
