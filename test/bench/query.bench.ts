@@ -39,9 +39,14 @@ async function timeInTurn<K extends string>(runs: Record<K, Timed>, queries: str
   return times;
 }
 
-/** Bytes of JavaScript heap and array buffers still reachable (after a full collection: the script runs with --expose-gc). */
-function memoryInUse(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+/** Bytes of JavaScript heap and array buffers still reachable (after full collections: the script runs with --expose-gc). */
+async function memoryInUse(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  // Array buffers are freed after the collection that finds them unreachable: collect, let that run, collect again.
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;
 }
@@ -83,11 +88,11 @@ try {
   try {
     // As the bot searches: the library held in memory, read once at start-up.
     const held = createSearcher({ store, embeddings, memoryChunks });
-    const before = memoryInUse();
+    const before = await memoryInUse();
     const loading = performance.now();
     await held.prepare();
     const loaded = performance.now() - loading;
-    const heldMb = (memoryInUse() - before) / 1e6;
+    const heldMb = ((await memoryInUse()) - before) / 1e6;
     // As a one-shot `npx paperbot search` does (and the bot above SEARCH_MEMORY_MAX_CHUNKS): LanceDB reads the columns.
     const notHeld = createSearcher({ store, embeddings, memoryChunks: 0 });
     // The floor under search: the two LanceDB queries it makes (row ids and scores), with the same
