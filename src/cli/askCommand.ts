@@ -5,7 +5,7 @@ import { createChatModel } from "../answer/createChatModel.js";
 import { createSearcher } from "../retrieve/searchPapers.js";
 
 export interface AskFlags {
-  k: string;
+  k?: string;
   json?: boolean;
 }
 
@@ -19,8 +19,8 @@ export function formatAnswer(a: Answer): string {
 }
 
 export async function askCommand(app: App, question: string, flags: AskFlags): Promise<void> {
-  const k = Number(flags.k);
-  if (!Number.isInteger(k) || k < 1 || k > 20) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 20`);
+  const k = flags.k === undefined ? undefined : Number(flags.k);
+  if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 20)) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 20`);
   const store = await app.openStore();
   try {
     const { embeddings } = await app.embedder();

@@ -38,7 +38,7 @@ program
   .command("ask")
   .description("answer a question from the library, citing the papers it comes from")
   .argument("<question>", "the question")
-  .option("--k <n>", "how many papers to draw on", "5")
+  .option("--k <n>", "how many papers to draw on (default 5; 10 listed for \"what's new this week?\")")
   .option("--json", "print the answer as JSON")
   .action(async (question: string, flags) => (await import("./askCommand.js")).askCommand(await getApp(), question, flags));
 
