@@ -7,7 +7,6 @@ import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow
 import { checkCitations, type Source } from "./citations.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
-import { NOT_IN_LIBRARY, answerPrompt, formatSources } from "./llmPrompt.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
 /**
@@ -140,6 +139,7 @@ export function createAnswerer(deps: AnswererDeps) {
       return;
     }
 
+    const { NOT_IN_LIBRARY, answerPrompt, formatSources } = await import("./llmPrompt.js");
     let text = "";
     try {
       const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question: searchedFor });
