@@ -79,22 +79,21 @@ export function createAnswerer(deps: AnswererDeps) {
   function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow): Answer {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
     const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
-    const answer = window
-      ? hits.length > 0
+    // With a time window, no hit at all means no paper was published in it.
+    const answer = !window
+      ? `I couldn't find an answer to that in the library.${list}`
+      : hits.length > 0
         ? `I couldn't find an answer to that among the papers published ${window.label}.${list}`
-        : `Nothing in the library was published ${window.label}.`
-      : `I couldn't find an answer to that in the library.${list}`;
+        : `Nothing in the library was published ${window.label}.`;
     return { answer, citations: [], grounded: false, closest, removedCitations: 0, ...base };
   }
 
   /** "What's new this week?" with no topic: the window's newest papers, each cited. */
   async function whatsNew(window: TimeWindow, filters: SearchFilters, k: number | undefined, searchedFor: string): Promise<Answer> {
     const papers = await deps.searcher.newest(filters, k ?? WHATS_NEW_SIZE);
-    if (papers.length === 0) {
-      return { answer: `Nothing in the library was published ${window.label}.`, citations: [], grounded: false, closest: [], removedCitations: 0, mode: "extractive", searchedFor };
-    }
+    if (papers.length === 0) return notInLibrary([], { mode: "extractive", searchedFor }, window);
     const checked = checkCitations(whatsNewText(papers, window.label), papers.length);
-    return { answer: checked.text, citations: checked.cited.map((n) => toSource(papers[n - 1]!, n)), grounded: true, mode: "extractive", closest: [], removedCitations: 0, searchedFor };
+    return { answer: checked.text, citations: checked.cited.map((n) => toSource(papers[n - 1]!, n)), grounded: true, mode: "extractive", closest: [], removedCitations: checked.removed, searchedFor };
   }
 
   async function extractive(question: string, allSources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {

@@ -356,23 +356,17 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     async newest(filters, k) {
       const where = filtersToSql(filters);
       if (!where) throw new Error("newest() needs a filter: it would read every passage");
-      const data = await store.chunks().query().where(where).select(["id", "hit"]).toArrow();
-      const first = new Map<string, { index: number; text: string; record: string }>(); // each paper's opening chunk
-      if (data.numRows > 0) {
-        const ids = stringColumn(data, "id");
-        const cells = stringColumn(data, "hit");
-        for (let i = 0; i < data.numRows; i++) {
-          const [paperId, text, record] = parseHit(cells(i));
-          const index = Number(ids(i).slice(ids(i).lastIndexOf("#") + 1));
-          if ((first.get(paperId)?.index ?? Infinity) > index) first.set(paperId, { index, text, record });
-        }
-      }
-      const papers = [...first.entries()].map(([paperId, { text, record }]) => ({ paperId, text, paper: JSON.parse(record) as Paper }));
+      // Each paper's opening chunk only (chunk ids are `<paper id>#<index>`): one row per paper.
+      const data = await store.chunks().query().where(`${where} AND id LIKE '%#0'`).select(["hit"]).toArrow();
+      const cells = data.numRows > 0 ? stringColumn(data, "hit") : () => "";
+      const papers = Array.from({ length: data.numRows }, (_, i) => {
+        const [paperId, text, record] = parseHit(cells(i));
+        return { paperId, text, paper: JSON.parse(record) as Paper };
+      });
       papers.sort((a, b) => (b.paper.publishedAt ?? "").localeCompare(a.paper.publishedAt ?? "") || (b.paper.upvotes ?? 0) - (a.paper.upvotes ?? 0) || a.paper.title.localeCompare(b.paper.title));
       return papers.slice(0, k).map(({ paperId, text, paper }, i): PaperHit => {
-        const passage = text.includes("\n\n") ? passageOf(text) : "";
-        const passages = passage ? [passage] : [];
-        return { rank: i + 1, paperId, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passage), passages, url: paperUrl(paper), year: paper.year, paper };
+        const passages = text.includes("\n\n") ? [passageOf(text)] : [];
+        return { rank: i + 1, paperId, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
       });
     },
     async search(query, { k = 10, filters = {} } = {}) {
