@@ -101,10 +101,14 @@ const STOP_WORDS = new Set(
   "a about an and any are as at be been but by can could did do does for from has have how i in into is it its me of on or our paper papers so than that the their them then there these they this to us using was we were what when where which while who whom why will with would you your".split(" "),
 );
 
+/** The words of a text that carry its meaning: lower-cased, longer than two letters, no stop words. */
+export function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
+}
+
 /** Distinct content words of a question, cut to 5 letters so "models" meets "modeling". */
 export function contentWordStems(text: string): string[] {
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
-  return [...new Set(words.map((w) => w.slice(0, 5)))];
+  return [...new Set(contentWords(text).map((w) => w.slice(0, 5)))];
 }
 
 function coverageOf(stems: readonly string[], text: string): number {

@@ -1,4 +1,4 @@
-import type { SearchFilters } from "./searchPapers.js";
+import { contentWords, type SearchFilters } from "./searchPapers.js";
 
 /**
  * "What's new this week on X": a time phrase in a question becomes a filter on
@@ -85,11 +85,11 @@ export function findTimeWindow(question: string, today: Date): TimeWindow | unde
 }
 
 /** Words that ask for newness rather than name a topic ("what's new", "anything interesting out"). */
-const NEWNESS_WORDS = new Set(
-  "what whats s new newest latest recent recently published released out anything something interesting notable happened came come lately there any papers paper on about in the is are have has been were was of for me show list give tell".split(" "),
-);
+const NEWNESS_WORDS = new Set("new newest latest recent recently published released out anything something interesting notable happened came come lately show list give tell".split(" "));
 
 /** The topic left in a question once its time phrase and newness words are gone; "" for "what's new this week?". */
 export function topicOf(rest: string): string {
-  return (rest.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !NEWNESS_WORDS.has(w)).join(" ");
+  return contentWords(rest)
+    .filter((w) => !NEWNESS_WORDS.has(w))
+    .join(" ");
 }
