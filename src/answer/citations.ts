@@ -2,7 +2,8 @@
  * The grounding rules every answer passes through, whoever wrote it: a `[n]`
  * must name one of the numbered sources given, the citation list is exactly the
  * sources cited, and a sentence that cites only sources that were not given is
- * dropped, because nothing retrieved supports it.
+ * dropped, because nothing retrieved supports it. What is shown is numbered 1..n in
+ * order of first use, so a reader never meets [2] before [1].
  */
 
 export interface Source {
@@ -16,7 +17,7 @@ export interface CheckedText {
   text: string;
   /** Markers removed because they named no source. */
   removed: number;
-  /** Source numbers cited, in order of first citation. */
+  /** The given source numbers cited, in order of first citation: shown as [1], [2], … in this order. */
   cited: number[];
 }
 
@@ -47,5 +48,11 @@ export function checkCitations(text: string, sourceCount: number): CheckedText {
     });
     return [kept];
   });
-  return { text: sentences.join("").replace(/[ \t]+([.,;:])/g, "$1").trim(), removed, cited };
+  const shown = (n: number) => cited.indexOf(n) + 1;
+  const shownText = sentences
+    .join("")
+    .replace(MARKER, (_all, n: string) => `[${shown(Number(n))}]`)
+    .replace(/[ \t]+([.,;:])/g, "$1")
+    .trim();
+  return { text: shownText, removed, cited };
 }

@@ -4,8 +4,11 @@ import type { Logger } from "pino";
 import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
 import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
-import { checkCitations, type Source } from "./citations.js";
+import { answerProbability, calibrationFor, type Calibration } from "./calibration.js";
+import { checkCitations, type CheckedText, type Source } from "./citations.js";
+import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
+import { mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
@@ -30,6 +33,18 @@ export interface Answer {
   searchedFor: string;
 }
 
+export interface Assessment {
+  searchedFor: string;
+  window: TimeWindow | undefined;
+  filters: SearchFilters;
+  /** What was searched: the question without its time phrase. */
+  query: string;
+  hits: PaperHit[];
+  shape: QuestionShape;
+  /** Undefined for "what's new" with no topic, which searches nothing. */
+  evidence: Evidence | undefined;
+}
+
 export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
 
 export interface AnswerOptions {
@@ -44,47 +59,40 @@ export interface AnswererDeps {
   /** A chat model for written answers; without one, answers are extractive. */
   llm?: BaseChatModel;
   logger?: Logger;
-  /** Below this cosine similarity a paper is not evidence for the question. */
-  minSimilarity?: number;
-  /** Below this relevance (similarity + coverage) for the best paper, the library does not answer. */
-  minRelevance?: number;
+  /** The answer-or-refuse model; by default the one fit for this embedder (calibration.ts). */
+  calibration?: Calibration;
   /** Today, for "this week" and the like. */
   now?: () => Date;
 }
 
-/** A paper this far from the question (cosine) is not quoted or given to the model. */
-export const DEFAULT_MIN_SIMILARITY = 0.45;
-/**
- * relevance = cosine similarity + share of the question's words the paper covers.
- * Chosen on the eval set (test/eval/questions.json), where the two groups barely
- * overlap: 12 of 14 questions the seeds do not answer stay below 1.04, and all
- * answerable questions that search finds reach 1.16 or more.
- */
-export const DEFAULT_MIN_RELEVANCE = 1.15;
-
-/** A question whose words are (almost) a paper's title is about that paper. */
-const NAMES_A_PAPER = 0.8;
-
-export const relevanceOf = (hit: Pick<PaperHit, "similarity" | "coverage">) => hit.similarity + hit.coverage;
+/** Sources given to the model or quoted from, unless the caller asks for another number. */
 const DEFAULT_SOURCES = 5;
-/** An extractive answer quotes only papers whose search score is at least this share of the best one's. */
-const EXTRACTIVE_SCORE_RATIO = 0.85;
+/** Papers searched to decide: a name the question uses must be in none of them to be missing. */
+const EVIDENCE_HITS = 10;
+
+/** The id an embedder gives itself (the local one does), which selects its calibration. */
+const embedderIdOf = (embeddings: EmbeddingsInterface) => ("id" in embeddings && typeof embeddings.id === "string" ? embeddings.id : undefined);
 
 const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperId, title: hit.title, url: hit.url });
+/** The sources cited by a checked text, numbered as shown. */
+const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) => checked.cited.map((n, i) => toSource(sources[n - 1]!, i + 1));
+const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
 export function createAnswerer(deps: AnswererDeps) {
-  const minSimilarity = deps.minSimilarity ?? DEFAULT_MIN_SIMILARITY;
-  const minRelevance = deps.minRelevance ?? DEFAULT_MIN_RELEVANCE;
+  const calibration = deps.calibration ?? calibrationFor(embedderIdOf(deps.embeddings));
 
-  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow): Answer {
+  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow, missing: readonly string[] = []): Answer {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
     const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
     // With a time window, no hit at all means no paper was published in it.
-    const answer = !window
-      ? `I couldn't find an answer to that in the library.${list}`
-      : hits.length > 0
-        ? `I couldn't find an answer to that among the papers published ${window.label}.${list}`
-        : `Nothing in the library was published ${window.label}.`;
+    const answer =
+      missing.length > 0
+        ? `I don't have ${quoted(missing)} in the library${window ? ` among the papers published ${window.label}` : ""}.${list}`
+        : !window
+          ? `I couldn't find an answer to that in the library.${list}`
+          : hits.length > 0
+            ? `I couldn't find an answer to that among the papers published ${window.label}.${list}`
+            : `Nothing in the library was published ${window.label}.`;
     return { answer, citations: [], grounded: false, closest, removedCitations: 0, ...base };
   }
 
@@ -93,19 +101,16 @@ export function createAnswerer(deps: AnswererDeps) {
     const papers = await deps.searcher.newest(filters, k ?? WHATS_NEW_SIZE);
     if (papers.length === 0) return notInLibrary([], { mode: "extractive", searchedFor }, window);
     const checked = checkCitations(whatsNewText(papers, window.label), papers.length);
-    return { answer: checked.text, citations: checked.cited.map((n) => toSource(papers[n - 1]!, n)), grounded: true, mode: "extractive", closest: [], removedCitations: checked.removed, searchedFor };
+    return { answer: checked.text, citations: citedSources(checked, papers), grounded: true, mode: "extractive", closest: [], removedCitations: checked.removed, searchedFor };
   }
 
-  async function extractive(question: string, allSources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {
-    // Quoting is only as good as the papers quoted: keep those scored close to the best.
-    const best = allSources[0]?.score ?? 0;
-    const sources = allSources.filter((h) => h.score >= best * EXTRACTIVE_SCORE_RATIO);
-    const text = await extractiveAnswer(question, sources, deps.embeddings);
+  async function extractive(question: string, shape: QuestionShape, sources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {
+    const text = await extractiveAnswer(question, shape, sources, deps.embeddings);
     const checked = checkCitations(text, sources.length);
     if (checked.cited.length === 0) return notInLibrary(sources, { mode: "extractive", searchedFor, notice });
     return {
       answer: checked.text,
-      citations: checked.cited.map((n) => toSource(sources[n - 1]!, n)),
+      citations: citedSources(checked, sources),
       grounded: true,
       mode: "extractive",
       closest: [],
@@ -115,26 +120,50 @@ export function createAnswerer(deps: AnswererDeps) {
     };
   }
 
-  async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
+  /** What the answer is decided on: the standalone question, its time window, the papers found and the evidence in them. */
+  async function assess(question: string, options: AnswerOptions = {}): Promise<Assessment> {
     const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger);
     // "This week", "since 2023": a window on the publication date (or year); the rest of the question is searched.
     const window = findTimeWindow(searchedFor, deps.now?.() ?? new Date());
-    const filters = window ? { ...window.filters, ...options.filters } : options.filters;
-    if (window && topicOf(window.rest) === "") {
-      yield { type: "done", answer: await whatsNew(window, filters ?? {}, options.k, searchedFor) };
+    const filters = window ? { ...window.filters, ...options.filters } : (options.filters ?? {});
+    const query = window ? window.rest : searchedFor;
+    // "What's new this week?" with no topic lists the window's newest papers: nothing to search.
+    if (window && topicOf(window.rest) === "") return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
+    const hits = await deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters });
+    const shape = shapeOf(query);
+    const evidence = evidenceOf(shape, hits);
+    // A name the question's papers do not mention may still be in another paper: look for it alone
+    // before saying the library lacks it.
+    const stillMissing: string[] = [];
+    for (const name of evidence.missing) {
+      const named = await deps.searcher.search(name, { k: EVIDENCE_HITS, filters });
+      if (!named.some((hit) => mentions(textOf(hit), name))) stillMissing.push(name);
+    }
+    return { searchedFor, window, filters, query, hits, shape, evidence: { ...evidence, missing: stillMissing } };
+  }
+
+  async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
+    const { searchedFor, window, filters, query, hits, shape, evidence } = await assess(question, options);
+    if (!evidence) {
+      yield { type: "done", answer: await whatsNew(window!, filters, options.k, searchedFor) };
       return;
     }
-    const hits = await deps.searcher.search(window ? window.rest : searchedFor, { k: options.k ?? DEFAULT_SOURCES, filters });
-    // Either the passages speak to the question, or the question names a paper we have.
-    const answerable = hits.some((h) => relevanceOf(h) >= minRelevance || h.titleMatch >= NAMES_A_PAPER);
-    const sources = answerable ? hits.filter((h) => h.similarity >= minSimilarity || h.titleMatch >= NAMES_A_PAPER) : [];
+    const { missing, features } = evidence;
+    const k = options.k ?? DEFAULT_SOURCES;
     const mode = deps.llm ? "llm" : "extractive";
-    if (sources.length === 0) {
-      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window) };
+    // A name no retrieved paper mentions is not in the library: say so, whatever the neighbours say.
+    // Otherwise the calibrated model decides; a language model is asked on weaker evidence,
+    // since it can still answer that the sources do not say.
+    const probability = calibration ? answerProbability(calibration, features) : 1;
+    const answerable = hits.length > 0 && missing.length === 0 && probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0));
+    deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
+    if (!answerable) {
+      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window, missing) };
       return;
     }
+    const sources = hits.slice(0, k);
     if (!deps.llm) {
-      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor) };
+      yield { type: "done", answer: await extractive(query, shape, sources, searchedFor) };
       return;
     }
 
@@ -151,7 +180,7 @@ export function createAnswerer(deps: AnswererDeps) {
     } catch (error) {
       deps.logger?.warn({ err: error }, "language model failed; answering from the papers instead");
       const notice = `The language model is unavailable right now (${errorMessage(error).slice(0, 120)}), so this answer quotes the papers directly.`;
-      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor, notice) };
+      yield { type: "done", answer: await extractive(query, shape, sources, searchedFor, notice) };
       return;
     }
 
@@ -164,14 +193,14 @@ export function createAnswerer(deps: AnswererDeps) {
       // Empty, garbled, or uncited: nothing in it can be shown as grounded.
       deps.logger?.warn({ chars: text.length }, "language model answer had no valid citation; answering from the papers instead");
       const notice = "The language model's answer could not be checked against the papers, so this answer quotes them directly.";
-      yield { type: "done", answer: await extractive(searchedFor, sources, searchedFor, notice) };
+      yield { type: "done", answer: await extractive(query, shape, sources, searchedFor, notice) };
       return;
     }
     yield {
       type: "done",
       answer: {
         answer: checked.text,
-        citations: checked.cited.map((n) => toSource(sources[n - 1]!, n)),
+        citations: citedSources(checked, sources),
         grounded: true,
         mode,
         closest: [],
@@ -187,7 +216,7 @@ export function createAnswerer(deps: AnswererDeps) {
     throw new Error("the answer stream ended without an answer");
   }
 
-  return { stream, answer };
+  return { stream, answer, assess };
 }
 
 export type Answerer = ReturnType<typeof createAnswerer>;

@@ -1,73 +1,110 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { PaperHit } from "../retrieve/searchPapers.js";
+import { contentWordStems } from "../retrieve/searchPapers.js";
 import { splitSentences } from "./citations.js";
+import { mentions, type QuestionShape } from "./questionTerms.js";
 
 /**
- * The answer without a language model: the sentences of the retrieved passages
- * that best match the question, each followed by its source number. Sentences are
- * scored by meaning (cosine to the question) and by the question's words they
- * contain, so a question about a number finds the sentence that states it.
+ * The answer without a language model: sentences quoted from the retrieved
+ * papers, each followed by its source number. The papers are chosen first (the
+ * top one, the papers a comparison names, a close runner-up), then each paper's
+ * sentences are scored by meaning (cosine to the question), by the question's words
+ * they contain, and by what the question asks for: its own statement of what it
+ * proposes for "what is X", a sentence with a number for "how many".
  */
 
-const MAX_SENTENCES = 3;
-const MAX_PER_SOURCE = 2;
-/** Sentences scoring below this share of the best one are not worth quoting. */
-const KEEP_RATIO = 0.8;
+/** Sentences quoted from the top paper, and from each other paper quoted. */
+const FROM_TOP = 2;
+const FROM_OTHERS = 1;
+/** A second paper is quoted when its search score is at least this share of the top one's. */
+const RUNNER_UP_RATIO = 0.9;
+/** The top paper's second sentence must score at least this share of its first. */
+const KEEP_RATIO = 0.85;
 const MIN_SENTENCE_CHARS = 30;
-const STOP = new Set("a an and are as at be by can did do does for from how in is it of on or that the their this to was were what when where which who why with".split(" "));
+const PROPOSES = /\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:method|approach|model))\s+(?:\w+\s+)?(?:propose|introduce|present|develop|describe|design|release|build|show|demonstrate|find)s?\b|\b(?:is|are)\s+(?:an?|the)\s+(?:new|novel|simple|general|large|family|framework|method|approach|model|dataset|benchmark)\b/i;
+const NUMBER = /\d/;
 
-const contentWords = (text: string) => new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOP.has(w) && w.length > 1).map((w) => w.slice(0, 6)));
-
-const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
+const cosine = (a: readonly number[], b: readonly number[]) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 
 interface Candidate {
+  /** 1-based source number. */
   n: number;
   sentence: string;
+  order: number;
   score: number;
 }
 
-export async function extractiveAnswer(question: string, sources: readonly PaperHit[], embeddings: EmbeddingsInterface): Promise<string> {
-  const asked = contentWords(question);
+/** Which sources to quote, by index, the first being the one the answer leads with. */
+function papersToQuote(shape: QuestionShape, sources: readonly PaperHit[]): number[] {
+  if (sources.length === 0) return [];
+  if (shape.comparison) {
+    // One paper per thing compared: the best-ranked paper whose title names it (else whose text does), then the best others.
+    const chosen: number[] = [];
+    for (const name of shape.names) {
+      const free = (j: number) => !chosen.includes(j);
+      let i = sources.findIndex((s, j) => free(j) && mentions(s.title, name));
+      if (i < 0) i = sources.findIndex((s, j) => free(j) && mentions(s.passages.join("\n"), name));
+      if (i >= 0) chosen.push(i);
+    }
+    for (let i = 0; chosen.length < 2 && i < sources.length; i++) if (!chosen.includes(i)) chosen.push(i);
+    return chosen.sort((a, b) => a - b);
+  }
+  const best = sources[0]!.score;
+  const runnerUp = sources.findIndex((s, i) => i > 0 && s.score >= best * RUNNER_UP_RATIO);
+  return runnerUp > 0 ? [0, runnerUp] : [0];
+}
+
+export async function extractiveAnswer(question: string, shape: QuestionShape, sources: readonly PaperHit[], embeddings: EmbeddingsInterface): Promise<string> {
+  const quoted = papersToQuote(shape, sources);
   const candidates: Omit<Candidate, "score">[] = [];
-  sources.forEach((hit, i) => {
+  for (const i of quoted) {
+    const hit = sources[i]!;
     const seen = new Set<string>();
+    let order = 0;
     for (const passage of hit.passages.length > 0 ? hit.passages : [hit.paper.summary]) {
       for (const raw of splitSentences(passage)) {
-        const sentence = raw.trim();
-        if (sentence.length < MIN_SENTENCE_CHARS || seen.has(sentence)) continue;
-        seen.add(sentence);
-        candidates.push({ n: i + 1, sentence });
+        const sentence = raw.replace(/\s+/g, " ").trim();
+        // The same sentence may come from two passages (chunks overlap), typed slightly apart.
+        const key = sentence.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+        if (sentence.length < MIN_SENTENCE_CHARS || seen.has(key)) continue;
+        seen.add(key);
+        candidates.push({ n: i + 1, sentence, order: order++ });
       }
     }
-  });
-  if (candidates.length === 0) return "";
+  }
+  // A paper known by its title alone is still an answer to "what is <its title>".
+  for (const i of quoted) if (!candidates.some((c) => c.n === i + 1)) candidates.push({ n: i + 1, sentence: `“${sources[i]!.title}” is in the library, known by its title only`, order: 0 });
 
+  const asked = contentWordStems(question);
   const [questionVector, ...vectors] = await embeddings.embedDocuments([question, ...candidates.map((c) => c.sentence)]);
   const scored: Candidate[] = candidates.map((c, i) => {
-    const words = contentWords(c.sentence);
-    const overlap = asked.size === 0 ? 0 : [...asked].filter((w) => words.has(w)).length / asked.size;
-    // Earlier sources were ranked higher by the search: a small nudge towards them.
-    const rankBonus = 0.05 / c.n;
-    return { ...c, score: cosine(questionVector!, vectors[i]!) + 0.5 * overlap + rankBonus };
+    const lower = c.sentence.toLowerCase();
+    const overlap = asked.length === 0 ? 0 : asked.filter((w) => lower.includes(w)).length / asked.length;
+    let bonus = 0;
+    if (shape.definition && PROPOSES.test(c.sentence)) bonus += 0.3;
+    // A number, more so beside the words asked about ("60 million parameters").
+    if (shape.quantity && NUMBER.test(c.sentence)) bonus += 0.3 + 0.3 * overlap;
+    if (shape.names.some((name) => mentions(c.sentence, name))) bonus += 0.2;
+    // A paper's opening sentences say what it is about; later ones its details.
+    if (shape.definition) bonus += 0.1 / (1 + c.order);
+    return { ...c, score: cosine(questionVector!, vectors[i]!) + 0.5 * overlap + bonus };
   });
-  scored.sort((a, b) => b.score - a.score);
 
-  const best = scored[0]!.score;
   const chosen: Candidate[] = [];
-  const perSource = new Map<number, number>();
-  for (const c of scored) {
-    if (chosen.length >= MAX_SENTENCES || c.score < best * KEEP_RATIO) break;
-    if ((perSource.get(c.n) ?? 0) >= MAX_PER_SOURCE) continue;
-    perSource.set(c.n, (perSource.get(c.n) ?? 0) + 1);
-    chosen.push(c);
+  for (const [rank, i] of quoted.entries()) {
+    const own = scored.filter((c) => c.n === i + 1).sort((a, b) => b.score - a.score);
+    const best = own[0];
+    if (!best) continue;
+    const limit = rank === 0 && !shape.comparison ? FROM_TOP : FROM_OTHERS;
+    chosen.push(...own.slice(0, limit).filter((c) => c.score >= best.score * KEEP_RATIO));
   }
-  // Read in source order, and within a source in the order chosen.
-  chosen.sort((a, b) => a.n - b.n);
+  // The papers in the order chosen, each paper's sentences in its own reading order.
+  const paperRank = new Map(quoted.map((i, rank) => [i + 1, rank]));
+  chosen.sort((a, b) => paperRank.get(a.n)! - paperRank.get(b.n)! || a.order - b.order);
   return chosen.map((c) => `${asSentence(c.sentence)} [${c.n}]`).join(" ");
 }
 
 /** Bullet points often end without a full stop; a quoted one reads better with it. */
 function asSentence(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return /[.!?…"”')]$/.test(flat) ? flat : `${flat}.`;
+  return /[.!?…"”')]$/.test(text) ? text : `${text}.`;
 }

@@ -34,6 +34,11 @@ function defaultTable(): WordVectorTable {
   return sharedTable;
 }
 
+/** A word's frequency rank in the word-vector vocabulary (0 = most frequent), or -1 for a word it does not know. */
+export function wordRank(word: string): number {
+  return defaultTable().lookup(word.toLowerCase());
+}
+
 /** A light suffix strip so that lexical features of "models"/"modeling"/"model" meet. */
 function stem(token: string): string {
   if (token.length <= 4) return token;

@@ -15,8 +15,9 @@ import { join } from "node:path";
 import { startBotHarness } from "../helpers/botHarness.js";
 import { startDiscordStandIn } from "../helpers/discordStandIn.js";
 import { spawnCli } from "../helpers/runCli.js";
+import { seedQuestions } from "../eval/evalQuestions.js";
 import { ingestInto } from "../helpers/library.js";
-import { PROJECT_ROOT, SEEDS } from "../helpers/paths.js";
+import { SEEDS } from "../helpers/paths.js";
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -25,9 +26,7 @@ const work = await mkdtemp(join(tmpdir(), "paperbot-bench-bot-"));
 try {
   const library = join(work, "db");
   await ingestInto(library, [SEEDS]);
-  const questions = (JSON.parse(await readFile(join(PROJECT_ROOT, "test", "eval", "questions.json"), "utf8")) as { question: string }[])
-    .map((q) => q.question)
-    .slice(0, 40);
+  const questions = seedQuestions().slice(0, 40);
   const h = await startBotHarness({ libraryUri: library, settings: { LOG_LEVEL: "warn" } });
   const { discord, services } = h;
   const ack: number[] = [];

@@ -7,7 +7,7 @@
  *  3. `npx paperbot ask` (extractive) on the seeds: wall time of the whole command, start-up included.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import { CANDIDATES, createSearcher, toTextQuery } from "../../src/retrieve/searchPapers.js";
 import { PaperStore, VECTOR_PROBES } from "../../src/store/paperStore.js";
 import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
+import { seedQuestions } from "../eval/evalQuestions.js";
 import { ingestInto } from "../helpers/library.js";
 import { CLI, PROJECT_ROOT, SEEDS } from "../helpers/paths.js";
 
@@ -57,7 +58,7 @@ const embeddings = new LocalEmbeddings();
 
 const work = await mkdtemp(join(tmpdir(), "paperbot-bench-query-"));
 try {
-  const questions = (JSON.parse(readFileSync(join(PROJECT_ROOT, "test", "eval", "questions.json"), "utf8")) as { question: string }[]).map((q) => q.question);
+  const questions = seedQuestions();
 
   console.log("== search on the seeds (in-process, k=10) ==");
   const seeds = join(work, "seeds");

@@ -1,0 +1,145 @@
+import { wordRank } from "../embeddings/localEmbeddings.js";
+import { contentWords } from "../retrieve/searchPapers.js";
+
+/**
+ * What a question asks about, read from its words alone: the names it uses
+ * (model, method or dataset names such as "PTMTorrent", "GLM-5", "Llama 4"), and
+ * what shape of answer it wants ("what is X", a number, a comparison). A name is the
+ * strongest evidence there is: if no retrieved passage contains it, the library does
+ * not have the thing asked about, however close the neighbours' topics are.
+ */
+
+/** A word written like a name: an inner capital (DeiT, ColBERT), letters with digits (YOLOv10, R2), or all capitals (BERT). */
+const NAME_TOKEN = /^(?=.*\p{L})(?:\p{L}[\p{L}\p{N}]*\p{Lu}[\p{L}\p{N}]*|\p{L}*\p{N}[\p{L}\p{N}]*|\p{Lu}{2,}s?)$/u;
+/** Capitalised words that are names only as the first word of a sentence or in headings. */
+const NOT_NAMES = new Set(["I", "OK", "AND", "OR", "VS", "THE", "A", "AN", "OF", "IN", "ON", "FOR", "TO", "IS", "ARE", "WHAT", "HOW", "WHY", "TL", "DR", "TLDR", "PLS", "FAQ"]);
+
+/** Words past this frequency rank in the word-vector vocabulary are rare enough to be names when capitalised. */
+const RARE_RANK = 60_000;
+
+export interface QuestionShape {
+  /** Names in the question, as written ("GLM-5", "Llama 4"). */
+  names: string[];
+  /** "What is X", "tell me about X", "explain X", "X?": the paper's own statement of what it is. */
+  definition: boolean;
+  /** Asks for a number or quantity ("how many", "what accuracy"). */
+  quantity: boolean;
+  /** Compares two or more things. */
+  comparison: boolean;
+  /** The question's content words, lower-cased. */
+  words: string[];
+}
+
+/** Words past this frequency rank are terms of art rather than everyday English. */
+const TERM_RANK = 8_000;
+
+/** The words English rarely uses: those that say what a question is about. */
+export function rareWords(words: readonly string[]): string[] {
+  return words.filter((word) => {
+    const rank = wordRank(word);
+    return rank < 0 || rank > TERM_RANK;
+  });
+}
+
+const DEFINITION = /^\s*(?:(?:so\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do)|tell\s+me\s+(?:about|more)|explain|describe|summari[sz]e|who\s+made|how\s+does|how\s+do|what\s+problem\s+does|give\s+me\s+(?:an?\s+)?(?:overview|summary|tl;?dr)|eli5|overview\s+of)\b|^\s*[\p{L}\p{N}][\p{L}\p{N}\-. ]{0,40}\?\s*$)/iu;
+const QUANTITY = /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|what(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:accuracy|score|size|number|percentage|speed-?up|improvement|error|bleu|f1|auc|rate|count|parameter)|by\s+how\s+much|how\s+(?:high|low))\b|\b(?:parameters?|params|accuracy|speed-?up|percent|%|score[sd]?)\b.*\?/i;
+const COMPARISON = /\b(?:compare[sd]?|comparison|versus|vs\.?|differ(?:s|ence|ences)?|better\s+than|worse\s+than|similarities|contrast)\b/i;
+
+/** The names a question uses, in order, each once. */
+export function namesIn(question: string): string[] {
+  const raw = question.split(/[\s/]+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const tokens = raw.map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""));
+  const names: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    // A capitalised word in mid-sentence that English rarely uses is a name ("What is Toolformer?").
+    const midSentence = i > 0 && !/[.?!:;]$/.test(raw[i - 1]!);
+    if (midSentence && /^\p{Lu}\p{Ll}{3,}$/u.test(token)) {
+      const rank = wordRank(token);
+      if (rank < 0 || rank > RARE_RANK) names.push(token);
+    }
+    const next = tokens[i + 1] ?? "";
+    // "Llama 4", "Gemma 3", "SAM 2": a capitalised word and a version number.
+    if (/^\p{Lu}[\p{L}-]*$/u.test(token) && /^\d+(?:\.\d+)?[a-zA-Z]?$/.test(next) && !NOT_NAMES.has(token.toUpperCase())) {
+      names.push(`${token} ${next}`);
+      i++;
+      continue;
+    }
+    const name = nameIn(token);
+    if (name) names.push(name);
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * The name a token is, if any. A hyphenated token is one name ("Search-R2",
+ * "Skywork-Reward-V2") less a trailing plain word ("CNN-like", "ImageNet-trained");
+ * a quantity ("10k", "2.3B") is not a name.
+ */
+function nameIn(token: string): string | undefined {
+  const parts = token.split(/[-_.]/);
+  while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
+  if (!/^\p{L}/u.test(parts[0] ?? "")) return undefined;
+  const named = parts.some((part) => NAME_TOKEN.test(part) && !NOT_NAMES.has(part) && /^\p{L}/u.test(part));
+  return named ? token.slice(0, parts.join("-").length) : undefined;
+}
+
+export function shapeOf(question: string): QuestionShape {
+  const names = namesIn(question);
+  return {
+    names,
+    definition: DEFINITION.test(question) && question.split(/\s+/).length <= 12,
+    quantity: QUANTITY.test(question),
+    comparison: COMPARISON.test(question) || (names.length >= 2 && /\b(?:and|or)\b/i.test(question) && /\b(?:which|both|between)\b/i.test(question)),
+    words: contentWords(question),
+  };
+}
+
+/**
+ * `name` written anywhere in `text`, ignoring case, spaces and hyphens inside it, a
+ * plural "s", and a version after a name that ends in a letter ("iPhone" in "iPhone12");
+ * or an acronym of consecutive words of it ("DDPM": "Denoising Diffusion Probabilistic Models").
+ */
+export function mentions(text: string, name: string): boolean {
+  const parts = name.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (parts.length === 0) return false;
+  const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";
+  if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[\\s\\-_./]*")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text)) return true;
+  if (/^\p{Lu}{2,6}s?$/u.test(name)) return isAcronymIn(text, name.replace(/s$/, ""));
+  // A plain word (a rare one taken for a name) may be mistyped: "Allign" is "Align".
+  return /^\p{L}{5,}$/u.test(name) && (text.match(/\p{L}{4,}/gu) ?? []).some((word) => withinOneEdit(word.toLowerCase(), name.toLowerCase()));
+}
+
+/** One insertion, deletion, substitution or swap of neighbours apart (or equal). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return true;
+  const rest = (x: string, y: string) => x === y;
+  return (
+    rest(a.slice(i + 1), b.slice(i + 1)) || // substitution
+    rest(a.slice(i + 1), b.slice(i)) || // a has one more
+    rest(a.slice(i), b.slice(i + 1)) || // b has one more
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a.slice(i + 2), b.slice(i + 2))) // swap
+  );
+}
+
+const SKIPPED_IN_ACRONYMS = new Set(["of", "for", "the", "and", "a", "an", "in", "on", "with", "to", "via"]);
+
+/** `acronym` spelled by the initials of consecutive words of `text` (small joining words may be skipped). */
+function isAcronymIn(text: string, acronym: string): boolean {
+  const words = text.match(/\p{L}[\p{L}\p{N}]*/gu) ?? [];
+  const letters = acronym.toLowerCase();
+  for (let start = 0; start < words.length; start++) {
+    let matched = 0;
+    for (let i = start; i < words.length && matched < letters.length; i++) {
+      const word = words[i]!.toLowerCase();
+      if (word[0] === letters[matched]) matched++;
+      else if (!(matched > 0 && SKIPPED_IN_ACRONYMS.has(word))) break;
+    }
+    if (matched === letters.length) return true;
+  }
+  return false;
+}

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { mentions, namesIn, shapeOf } from "../../../src/answer/questionTerms.js";
+
+test("given a question naming systems, then their names are found as written", () => {
+  assert.deepEqual(namesIn("how does Search-R2 train its agent vs GLM-5?"), ["Search-R2", "GLM-5"]);
+  assert.deepEqual(namesIn("what is Llama 4?"), ["Llama 4"]);
+  assert.deepEqual(namesIn("What is Toolformer?"), ["Toolformer"]);
+});
+
+test("given quantities and plain hyphenated words, then they are not taken for names", () => {
+  assert.deepEqual(namesIn("the 2.3B-parameter model trained on 10k examples"), []);
+  assert.deepEqual(namesIn("Swin vs CvT: CNN-like biases"), ["CvT", "CNN"], "a sentence's first word may be any capitalised word");
+});
+
+test("given a name and a text, then it is mentioned despite case, hyphens, plurals and acronyms", () => {
+  assert.ok(mentions("we release ptm-torrent today", "PTMTorrent") === false);
+  assert.ok(mentions("We present PTMTorrent, a dataset", "ptmtorrent"));
+  assert.ok(mentions("Denoising Diffusion Probabilistic Models", "DDPM"));
+  assert.ok(mentions("runs on an iPhone12", "iPhone"));
+  assert.ok(mentions("Neural Machine Translation by Jointly Learning to Align", "Allign"), "one typo away");
+});
+
+test("given a different version of a name, then it is not mentioned", () => {
+  assert.equal(mentions("Search-R1 trains an agent", "Search-R2"), false);
+  assert.equal(mentions("QLoRA quantises", "LoRA"), false);
+});
+
+test("given the shape of a question, then definition, quantity and comparison are told apart", () => {
+  assert.ok(shapeOf("what is PTMTorrent?").definition);
+  assert.ok(shapeOf("How many PTM packages are in the PTMTorrent dataset?").quantity);
+  assert.ok(shapeOf("compare FaceNet and ArcFace").comparison);
+  assert.equal(shapeOf("which paper trains a discriminator on replaced tokens?").comparison, false);
+});
