@@ -278,6 +278,7 @@ function printTable(title: string, outcomes: readonly Outcome[]): void {
     `answerable ${f.answerable}: wrongly refused ${pct(f.wronglyRefused)}, right paper cited ${pct(f.citesRight)}, invented citations ${f.invented}; ` +
       `model: right paper sent ${pct(f.llmRightSent)}, refused before the model ${pct(f.llmRefusedBefore)}`,
   );
+  console.log(`search (single-turn answerable): hybrid hit@1 ${dec(f.hit1)} hit@5 ${dec(f.hit5)}, BM25 hit@1 ${dec(f.bm25Hit1)} hit@5 ${dec(f.bm25Hit5)}`);
 }
 
 /** Each floor as a line: the figure, the floor, and whether it holds. */
