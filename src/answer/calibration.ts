@@ -62,7 +62,7 @@ export function calibrationFor(embedder: string | undefined): Calibration | unde
 }
 
 /** The probability that the top papers answer the question. */
-export function answerProbability(calibration: Calibration, features: Features): number {
+export function answerProbability(calibration: Pick<Calibration, "bias" | "weights">, features: Features): number {
   let z = calibration.bias;
   for (const [name, weight] of Object.entries(calibration.weights) as [keyof Features, number][]) z += weight * features[name];
   return 1 / (1 + Math.exp(-z));

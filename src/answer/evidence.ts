@@ -32,6 +32,9 @@ export interface Features {
   wordsMatched: number;
 }
 
+/** Every feature, in a fixed order (the fit's and the calibration file's). */
+export const FEATURE_NAMES = ["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "margin", "wordsMatched"] as const satisfies readonly (keyof Features)[];
+
 /** What a hit says of itself: its title, authors and retrieved passages. */
 export const textOf = (hit: PaperHit) => `${hit.title}\n${hit.paper.authors.join(", ")}\n${hit.passages.join("\n")}`;
 

@@ -16,9 +16,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { WORDS_ONLY, type Calibration } from "../../src/answer/calibration.js";
+import { WORDS_ONLY, answerProbability, type Calibration } from "../../src/answer/calibration.js";
 import { createAnswerer } from "../../src/answer/createAnswerer.js";
-import type { Features } from "../../src/answer/evidence.js";
+import { FEATURE_NAMES, type Features } from "../../src/answer/evidence.js";
 import type { Turn } from "../../src/answer/followUp.js";
 import { LOCAL_EMBEDDER_ID, LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import { normaliseTitle } from "../../src/paper.js";
@@ -95,7 +95,7 @@ function fit(examples: readonly Example[], names: readonly (keyof Features)[]): 
     b -= (0.5 * gb) / zs.length;
   }
   const weights = Object.fromEntries(
-    (["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "margin", "wordsMatched"] as const).map((n) => {
+    FEATURE_NAMES.map((n) => {
       const j = names.indexOf(n);
       return [n, j < 0 ? 0 : round(w[j]! / sd[j]!)];
     }),
@@ -105,8 +105,7 @@ function fit(examples: readonly Example[], names: readonly (keyof Features)[]): 
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
-const probability = (c: Pick<Calibration, "bias" | "weights">, f: Features) =>
-  1 / (1 + Math.exp(-(c.bias + (Object.keys(c.weights) as (keyof Features)[]).reduce((s, n) => s + c.weights[n] * f[n], 0))));
+const probability = answerProbability;
 
 /** The highest threshold that refuses at most `maxRefused` of the answerable turns (missing-name refusals included). */
 function thresholdFor(examples: readonly Example[], c: Pick<Calibration, "bias" | "weights">, maxRefused: number): number {
@@ -137,7 +136,7 @@ const root = args.keep ?? (await mkdtemp(join(tmpdir(), "paperbot-fit-")));
 try {
   const examples = [...(await collect("seeds", root)), ...(await collect("corpus", root))];
   const labelled = examples.filter((e) => e.label !== undefined && !e.missing);
-  const all: (keyof Features)[] = ["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "margin", "wordsMatched"];
+  const all: (keyof Features)[] = [...FEATURE_NAMES];
   const calibrations: Calibration[] = [
     { embedder: LOCAL_EMBEDDER_ID, features: all },
     { embedder: WORDS_ONLY, features: all.filter((n) => n !== "similarity") },
