@@ -26,33 +26,37 @@ export const WORDS_ONLY = "words";
 export const CALIBRATIONS: readonly Calibration[] = [
   {
     "embedder": "local:glove100-hash156-v2",
-    "bias": -7.9136,
+    "bias": -8.2576,
     "weights": {
-      "similarity": 4.2121,
-      "coverage": 2.2327,
-      "titleMatch": 0.1094,
-      "namesInTop": 1.548,
-      "rareCoverage": 3.3911,
-      "margin": 11.0665,
-      "wordsMatched": 0.8928
+      "similarity": 3.9133,
+      "coverage": 3.7281,
+      "titleMatch": -0.3359,
+      "namesInTop": 1.9971,
+      "rareCoverage": 2.6522,
+      "rarestInTop": 1.1345,
+      "unknownMissing": -2.1875,
+      "margin": 7.6604,
+      "wordsMatched": 1.0343
     },
-    "answerAt": 0.055,
-    "askModelAt": 0.013
+    "answerAt": 0.086,
+    "askModelAt": 0.035
   },
   {
     "embedder": "words",
-    "bias": -6.6919,
+    "bias": -7.2535,
     "weights": {
       "similarity": 0,
-      "coverage": 2.4518,
-      "titleMatch": 0.6916,
-      "namesInTop": 1.4923,
-      "rareCoverage": 3.34,
-      "margin": 11.2724,
-      "wordsMatched": 1.8235
+      "coverage": 4.2066,
+      "titleMatch": 0.0141,
+      "namesInTop": 2.0166,
+      "rareCoverage": 2.5949,
+      "rarestInTop": 1.1581,
+      "unknownMissing": -2.2414,
+      "margin": 7.894,
+      "wordsMatched": 1.8925
     },
-    "answerAt": 0.046,
-    "askModelAt": 0.018
+    "answerAt": 0.077,
+    "askModelAt": 0.021
   }
 ];
 // END FITTED

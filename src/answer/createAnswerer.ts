@@ -6,6 +6,7 @@ import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers
 import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
 import { answerProbability, calibrationFor, type Calibration } from "./calibration.js";
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
+import { comparedPapers } from "./comparedPapers.js";
 import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
@@ -139,7 +140,10 @@ export function createAnswerer(deps: AnswererDeps) {
       const named = await deps.searcher.search(name, { k: EVIDENCE_HITS, filters });
       if (!named.some((hit) => mentions(textOf(hit), name))) stillMissing.push(name);
     }
-    return { searchedFor, window, filters, query, hits, shape, evidence: { ...evidence, missing: stillMissing } };
+    // A comparison leads with one paper per side; the decision above is still on the question as a whole.
+    const sides = await comparedPapers(query, deps.searcher, filters, hits);
+    const ordered = [...sides, ...hits.filter((hit) => !sides.some((side) => side.paperId === hit.paperId))];
+    return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing } };
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {

@@ -26,6 +26,10 @@ export interface Features {
   namesInTop: number;
   /** Share of the question's rare words (names, terms of art) in the top paper's text; 0 when it has none, as a question of everyday words is seldom about a paper. */
   rareCoverage: number;
+  /** The question's rarest word is in the top paper's text; 0 when it has no rare word. */
+  rarestInTop: number;
+  /** Share of the question's unknown lower-case words (questionTerms' unknownWords) that no top-three paper has. */
+  unknownMissing: number;
   /** How far the top paper's fused score is ahead of the next one's. */
   margin: number;
   /** Full-text search matched a word of the question in the top paper. */
@@ -33,7 +37,7 @@ export interface Features {
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
-export const FEATURE_NAMES = ["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "margin", "wordsMatched"] as const satisfies readonly (keyof Features)[];
+export const FEATURE_NAMES = ["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "rarestInTop", "unknownMissing", "margin", "wordsMatched"] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
 export const textOf = (hit: PaperHit) => `${hit.title}\n${hit.paper.authors.join(", ")}\n${hit.passages.join("\n")}`;
@@ -44,6 +48,7 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evi
   const top = hits[0];
   const topText = texts[0] ?? "";
   const topTwo = texts.slice(0, 2).join("\n");
+  const topThree = texts.slice(0, 3).join("\n");
   const rare = rareWords(shape.words);
   const lowerTop = topText.toLowerCase();
   return {
@@ -54,6 +59,8 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evi
       titleMatch: top?.titleMatch ?? 0,
       namesInTop: shape.names.length > 0 && shape.names.every((name) => mentions(topTwo, name)) ? 1 : 0,
       rareCoverage: rare.length === 0 ? 0 : rare.filter((word) => lowerTop.includes(word.slice(0, 5))).length / rare.length,
+      rarestInTop: rare[0] !== undefined && lowerTop.includes(rare[0].slice(0, 5)) ? 1 : 0,
+      unknownMissing: shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
     },

@@ -37,18 +37,8 @@ interface Candidate {
 /** Which sources to quote, by index, the first being the one the answer leads with. */
 function papersToQuote(shape: QuestionShape, sources: readonly PaperHit[]): number[] {
   if (sources.length === 0) return [];
-  if (shape.comparison) {
-    // One paper per thing compared: the best-ranked paper whose title names it (else whose text does), then the best others.
-    const chosen: number[] = [];
-    for (const name of shape.names) {
-      const free = (j: number) => !chosen.includes(j);
-      let i = sources.findIndex((s, j) => free(j) && mentions(s.title, name));
-      if (i < 0) i = sources.findIndex((s, j) => free(j) && mentions(s.passages.join("\n"), name));
-      if (i >= 0) chosen.push(i);
-    }
-    for (let i = 0; chosen.length < 2 && i < sources.length; i++) if (!chosen.includes(i)) chosen.push(i);
-    return chosen.sort((a, b) => a - b);
-  }
+  // A comparison's sources lead with one paper per side (comparedPapers): quote the first two.
+  if (shape.comparison) return sources.length > 1 ? [0, 1] : [0];
   const best = sources[0]!.score;
   const runnerUp = sources.findIndex((s, i) => i > 0 && s.score >= best * RUNNER_UP_RATIO);
   return runnerUp > 0 ? [0, runnerUp] : [0];

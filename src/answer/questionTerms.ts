@@ -1,5 +1,6 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
 import { contentWords } from "../retrieve/searchPapers.js";
+import { sidesOf } from "./comparedPapers.js";
 
 /**
  * What a question asks about, read from its words alone: the names it uses
@@ -28,22 +29,33 @@ export interface QuestionShape {
   comparison: boolean;
   /** The question's content words, lower-cased. */
   words: string[];
+  /** See unknownWords. */
+  unknown: string[];
 }
 
 /** Words past this frequency rank are terms of art rather than everyday English. */
 const TERM_RANK = 8_000;
 
-/** The words English rarely uses: those that say what a question is about. */
+/**
+ * Lower-case words English does not have: a name typed in lower case ("gptq"), or
+ * an abbreviation or typo ("params", "themselfs"). Too unsure to refuse on, but
+ * evidence when no retrieved paper has them.
+ */
+export function unknownWords(question: string): string[] {
+  return (question.match(/(?<![\p{L}\p{N}-])\p{Ll}{4,}(?![\p{L}\p{N}-])/gu) ?? []).filter((word) => wordRank(word) < 0);
+}
+
+/** The words English rarely uses, rarest first: those that say what a question is about. */
 export function rareWords(words: readonly string[]): string[] {
-  return words.filter((word) => {
+  const rarity = (word: string) => {
     const rank = wordRank(word);
-    return rank < 0 || rank > TERM_RANK;
-  });
+    return rank < 0 ? Number.MAX_SAFE_INTEGER : rank;
+  };
+  return words.filter((word) => rarity(word) > TERM_RANK).sort((a, b) => rarity(b) - rarity(a));
 }
 
 const DEFINITION = /^\s*(?:(?:so\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do)|tell\s+me\s+(?:about|more)|explain|describe|summari[sz]e|who\s+made|how\s+does|how\s+do|what\s+problem\s+does|give\s+me\s+(?:an?\s+)?(?:overview|summary|tl;?dr)|eli5|overview\s+of)\b|^\s*[\p{L}\p{N}][\p{L}\p{N}\-. ]{0,40}\?\s*$)/iu;
 const QUANTITY = /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|what(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:accuracy|score|size|number|percentage|speed-?up|improvement|error|bleu|f1|auc|rate|count|parameter)|by\s+how\s+much|how\s+(?:high|low))\b|\b(?:parameters?|params|accuracy|speed-?up|percent|%|score[sd]?)\b.*\?/i;
-const COMPARISON = /\b(?:compare[sd]?|comparison|versus|vs\.?|differ(?:s|ence|ences)?|better\s+than|worse\s+than|similarities|contrast)\b/i;
 
 /** The names a question uses, in order, each once. */
 export function namesIn(question: string): string[] {
@@ -52,6 +64,8 @@ export function namesIn(question: string): string[] {
   const names: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
+    // "Houlsby et al." names an author, whom a library of titles and abstracts may not list.
+    if (/^et$/i.test(tokens[i + 1] ?? "")) continue;
     // A capitalised word in mid-sentence that English rarely uses is a name ("What is Toolformer?").
     const midSentence = i > 0 && !/[.?!:;]$/.test(raw[i - 1]!);
     if (midSentence && /^\p{Lu}\p{Ll}{3,}$/u.test(token)) {
@@ -59,8 +73,8 @@ export function namesIn(question: string): string[] {
       if (rank < 0 || rank > RARE_RANK) names.push(token);
     }
     const next = tokens[i + 1] ?? "";
-    // "Llama 4", "Gemma 3", "SAM 2": a capitalised word and a version number.
-    if (/^\p{Lu}[\p{L}-]*$/u.test(token) && /^\d+(?:\.\d+)?[a-zA-Z]?$/.test(next) && !NOT_NAMES.has(token.toUpperCase())) {
+    // "Llama 4", "Gemma 3", "SAM 2", "ConvNeXt V2": a capitalised word and a version number.
+    if (/^\p{Lu}[\p{L}-]*$/u.test(token) && /^[vV]?\d+(?:\.\d+)?[a-zA-Z]?$/.test(next) && !NOT_NAMES.has(token.toUpperCase())) {
       names.push(`${token} ${next}`);
       i++;
       continue;
@@ -78,9 +92,13 @@ export function namesIn(question: string): string[] {
  */
 function nameIn(token: string): string | undefined {
   const parts = token.split(/[-_.]/);
-  while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
+  // A trailing plain word is the sentence's, not the name's: "CNN-like", "ImageNet-trained" (not "phi-4-mini").
+  if (/\p{Lu}/u.test(token)) while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
   if (!/^\p{L}/u.test(parts[0] ?? "")) return undefined;
-  const named = parts.some((part) => NAME_TOKEN.test(part) && !NOT_NAMES.has(part) && /^\p{L}/u.test(part));
+  const named =
+    parts.some((part) => NAME_TOKEN.test(part) && !NOT_NAMES.has(part) && /^\p{L}/u.test(part)) ||
+    // Words and a version: "Mamba-2", "phi-4-mini-reasoning".
+    (parts.length > 1 && parts.some((part) => /^\d/.test(part)));
   return named ? token.slice(0, parts.join("-").length) : undefined;
 }
 
@@ -90,13 +108,14 @@ export function shapeOf(question: string): QuestionShape {
     names,
     definition: DEFINITION.test(question) && question.split(/\s+/).length <= 12,
     quantity: QUANTITY.test(question),
-    comparison: COMPARISON.test(question) || (names.length >= 2 && /\b(?:and|or)\b/i.test(question) && /\b(?:which|both|between)\b/i.test(question)),
+    comparison: sidesOf(question).length >= 2,
     words: contentWords(question),
+    unknown: unknownWords(question),
   };
 }
 
 /**
- * `name` written anywhere in `text`, ignoring case, spaces and hyphens inside it, a
+ * `name` written anywhere in `text`, ignoring case, punctuation and spaces inside it ("GUI-G^2"), a
  * plural "s", and a version after a name that ends in a letter ("iPhone" in "iPhone12");
  * or an acronym of consecutive words of it ("DDPM": "Denoising Diffusion Probabilistic Models").
  */
@@ -105,7 +124,7 @@ export function mentions(text: string, name: string): boolean {
   if (parts.length === 0) return false;
   const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";
-  if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[\\s\\-_./]*")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text)) return true;
+  if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]{0,3}")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text)) return true;
   if (/^\p{Lu}{2,6}s?$/u.test(name)) return isAcronymIn(text, name.replace(/s$/, ""));
   // A plain word (a rare one taken for a name) may be mistyped: "Allign" is "Align".
   return /^\p{L}{5,}$/u.test(name) && (text.match(/\p{L}{4,}/gu) ?? []).some((word) => withinOneEdit(word.toLowerCase(), name.toLowerCase()));

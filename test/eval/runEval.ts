@@ -70,10 +70,10 @@ const TARGET_FLOORS = {
 const CI_FLOORS = {
   ...TARGET_FLOORS,
   outsideOfftopic: { min: 0.66 },
-  outsideTopic: { min: 0.5 },
-  outsideNamed: { min: 0.8 },
-  citesRight: { min: 0.9 },
-  comparesBoth: { min: 0.65 },
+  outsideTopic: { min: 0.55 },
+  outsideNamed: { min: 0.9 },
+  citesRight: { min: 0.87 },
+  comparesBoth: { min: 0.7 },
 } satisfies Floors;
 
 const FLOORS: Floors = args.floors === "ci" ? CI_FLOORS : TARGET_FLOORS;

@@ -1,0 +1,75 @@
+import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
+import { mentions, namesIn } from "./questionTerms.js";
+
+/**
+ * A comparison is answered from one paper per thing compared. Searching the whole
+ * question finds papers about both at once (or two about the first), so each side is
+ * searched on its own: "X vs Y", "compare X and Y", "the difference between X and Y",
+ * "how does X differ from Y", "X improves over Y", "X better than Y".
+ */
+
+const COMPARISONS = [
+  /^(?<a>.+?)\s+(?:vs\.?|versus)\s+(?<b>.+)$/i,
+  /\bcompar(?:e|ing)\s+(?<a>.+?)\s+(?:and|with|to|against)\s+(?<b>.+)$/i,
+  /\bdifferences?\s+between\s+(?<a>.+?)\s+and\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+(?:differs?|different)\s+from\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+improves?\s+(?:on|over|upon)\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+(?:better|worse|faster|slower|cheaper)\s+than\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+compares?\s+(?:to|with|against)\s+(?<b>.+)$/i,
+  // "X or Y?" only beside a word that asks to compare.
+  /^(?=.*\b(?:compare|differ|difference)).*?(?<a>\S+(?:\s+\S+){0,3})\s+or\s+(?<b>[^?,]+)/i,
+];
+/** "… vs a dense baseline": a side that is no particular paper. */
+const NO_PAPER = /^(?:an?|any|other|others|regular|standard|plain|vanilla|normal|usual|typical|prior|previous|existing|earlier|conventional|traditional|their|its|these|those|baselines?)\b/i;
+/** Words around a side that are the question's, not the side's. */
+const LEADING = /^(?:(?:so|and|but|ok)\s+)?(?:how\s+(?:does|do|is|are)|what(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:main\s+)?(?:difference|differences)?|is|are|does|do|can|the(?:\s+original)?|a|an)\s+/i;
+
+function cleanSide(side: string): string {
+  let text = side.split(/[:?—–;(,]|\s-\s/)[0]!.trim();
+  for (let previous = ""; previous !== text; ) {
+    previous = text;
+    text = text.replace(LEADING, "").trim();
+  }
+  return text;
+}
+
+/** The things a question compares, if it is a comparison: two phrases. */
+export function sidesOf(question: string): string[] {
+  for (const pattern of COMPARISONS) {
+    const groups = pattern.exec(question.trim())?.groups;
+    if (!groups) continue;
+    const raw = [groups.a ?? "", groups.b ?? ""].map((side) => side.trim());
+    if (raw.some((side) => NO_PAPER.test(side))) return [];
+    const sides = raw.map(cleanSide);
+    if (sides.every((side) => /[\p{L}\p{N}]{2,}/u.test(side))) return sides;
+  }
+  return [];
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+/** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it, or neither. */
+function nameScore(hit: PaperHit, names: readonly string[]): number {
+  const lead = hit.title.split(":")[0] ?? "";
+  if (names.some((name) => squash(lead) === squash(name))) return 3;
+  if (names.some((name) => mentions(lead, name))) return 2;
+  return names.some((name) => mentions(hit.title, name)) ? 1 : 0;
+}
+
+/**
+ * The best paper for each side of a comparison, in the order the question names them;
+ * none if it is not one. A side known only by its words ("latent diffusion") keeps its
+ * paper only if the whole question found that paper too (`found`).
+ */
+export async function comparedPapers(question: string, searcher: Searcher, filters: SearchFilters, found: readonly PaperHit[]): Promise<PaperHit[]> {
+  const chosen: PaperHit[] = [];
+  for (const side of sidesOf(question)) {
+    // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
+    const names = namesIn(side).slice(0, 1);
+    const hits = (await searcher.search(names[0] ?? side, { k: 10, filters })).filter((hit) => !chosen.some((c) => c.paperId === hit.paperId));
+    // Search's order, unless a paper is more surely the one named.
+    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top), undefined);
+    if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId))) chosen.push(best);
+  }
+  return chosen;
+}
