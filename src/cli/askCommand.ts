@@ -1,5 +1,5 @@
 import type { App } from "../app.js";
-import { UserFacingError } from "../errors.js";
+import { countFlag } from "./countFlag.js";
 import { createAnswerer, type Answer } from "../answer/createAnswerer.js";
 import { createChatModel } from "../answer/createChatModel.js";
 import { createSearcher } from "../retrieve/searchPapers.js";
@@ -19,8 +19,7 @@ export function formatAnswer(a: Answer): string {
 }
 
 export async function askCommand(app: App, question: string, flags: AskFlags): Promise<void> {
-  const k = flags.k === undefined ? undefined : Number(flags.k);
-  if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 20)) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 20`);
+  const k = flags.k === undefined ? undefined : countFlag("--k", flags.k, 20);
   const store = await app.openStore();
   try {
     const { embeddings } = await app.embedder();

@@ -1,4 +1,5 @@
 import type { App } from "../app.js";
+import { countFlag } from "./countFlag.js";
 import { createChatModel } from "../answer/createChatModel.js";
 import { buildDigest, type Digest } from "../digest/buildDigest.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
@@ -35,11 +36,6 @@ export function parseDigestDate(value: string): string {
   return date;
 }
 
-function parseMax(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAPERS) throw new UserFacingError(`--max "${value}": expected a whole number from 1 to ${MAX_PAPERS}`);
-  return n;
-}
 
 /**
  * Prints the digest that would be posted for a day. Unless --dry-run (or
@@ -62,7 +58,7 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
     }
   }
   const topics = flags.topics?.trim() || subscription?.topics?.trim() || undefined;
-  const max = flags.max !== undefined ? parseMax(flags.max) : (subscription?.max ?? config.digest.maxPapers);
+  const max = flags.max !== undefined ? countFlag("--max", flags.max, MAX_PAPERS) : (subscription?.max ?? config.digest.maxPapers);
 
   const store = await app.openStore();
   try {

@@ -1,4 +1,5 @@
 import type { App } from "../app.js";
+import { countFlag } from "./countFlag.js";
 import { paperLinks, type Paper } from "../paper.js";
 import { findPaper } from "../retrieve/findPaper.js";
 import { similarPapers } from "../retrieve/similarPapers.js";
@@ -46,9 +47,10 @@ export async function paperCommand(app: App, query: string, flags: { json?: bool
 export async function similarCommand(app: App, query: string, flags: { k: string; json?: boolean }): Promise<void> {
   const store = await app.openStore();
   try {
+    const k = countFlag("--k", flags.k, 50);
     const paper = await resolve(store, query, flags.json);
     if (!paper) return;
-    const results = await similarPapers(store, paper, Math.max(1, Math.min(50, Number(flags.k) || 5)));
+    const results = await similarPapers(store, paper, k);
     if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
     else process.stdout.write(`Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`);
   } finally {

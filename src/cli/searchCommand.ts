@@ -1,4 +1,5 @@
 import type { App } from "../app.js";
+import { countFlag } from "./countFlag.js";
 import { UserFacingError } from "../errors.js";
 import { createSearcher, type SearchFilters } from "../retrieve/searchPapers.js";
 
@@ -28,8 +29,7 @@ function parseDate(flag: string, text: string | undefined): string | undefined {
 }
 
 export async function searchCommand(app: App, query: string, flags: SearchFlags): Promise<void> {
-  const k = Number(flags.k);
-  if (!Number.isInteger(k) || k < 1 || k > 100) throw new UserFacingError(`--k "${flags.k}": expected a whole number from 1 to 100`);
+  const k = countFlag("--k", flags.k, 100);
   const filters: SearchFilters = {
     ...(flags.year ? parseYearRange(flags.year) : {}),
     section: flags.section,

@@ -67,6 +67,12 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   const badK = await runCli(["search", "x", "--k", "zero"], { cwd: dir, env });
   assert.equal(badK.code, 1);
   assert.match(badK.stderr, /--k "zero": expected a whole number/);
+  // Every command reads --k the same way: similar too says what it expected.
+  for (const k of ["0", "abc"]) {
+    const badSimilar = await runCli(["similar", "ELECTRA", "--k", k], { cwd: dir, env });
+    assert.equal(badSimilar.code, 1);
+    assert.match(badSimilar.stderr, new RegExp(`--k "${k}": expected a whole number from 1 to 50`));
+  }
 
   const again = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
   const second = JSON.parse(again.stdout) as { papers: Record<string, number>; chunks: Record<string, number> };
