@@ -64,6 +64,17 @@ export function straightenPunctuation(text: string): string {
  * The key two titles share when they name the same paper: case, accents,
  * punctuation and spacing are ignored ("BERT: Pre-training…" = "bert pre training…").
  */
+/** Small joining words an acronym skips ("Learning *to* Rank": LTR). */
+export const SKIPPED_IN_ACRONYMS = new Set(["of", "for", "the", "and", "a", "an", "in", "on", "with", "to", "via"]);
+
+/** A title's acronym, lower-case: "Denoising Diffusion Probabilistic Models" → "ddpm". */
+export function titleInitials(title: string): string {
+  return (normaliseTitle(title).match(/[a-z0-9]+/g) ?? [])
+    .filter((word) => !SKIPPED_IN_ACRONYMS.has(word))
+    .map((word) => word[0])
+    .join("");
+}
+
 export function normaliseTitle(title: string): string {
   // Unicode normalisation is the slow part and plain ASCII titles do not need it.
   const ascii = NON_ASCII.test(title) ? straightenPunctuation(title).normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : title;

@@ -1,4 +1,5 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
+import { SKIPPED_IN_ACRONYMS } from "../paper.js";
 import { contentWords } from "../retrieve/searchPapers.js";
 import { sidesOf } from "./comparedPapers.js";
 
@@ -145,7 +146,6 @@ function withinOneEdit(a: string, b: string): boolean {
   );
 }
 
-const SKIPPED_IN_ACRONYMS = new Set(["of", "for", "the", "and", "a", "an", "in", "on", "with", "to", "via"]);
 
 /** `acronym` spelled by the initials of consecutive words of `text` (small joining words may be skipped). */
 function isAcronymIn(text: string, acronym: string): boolean {

@@ -42,6 +42,20 @@ describe("looking a paper up", () => {
     assert.match(await titleOf("compas calibrated uncertainity route planing"), /^Compass/);
   });
 
+  test("given a paper's short name or its acronym, then that paper is found before anything fuzzy", async (t) => {
+    const uri = join(dir, "short-names");
+    await ingestInto(uri, [fixture("short-names.jsonl")]);
+    const names = await PaperStore.open({ uri });
+    t.after(() => names.close());
+    const title = async (query: string) => {
+      const found = await findPaper(names, query);
+      return "paper" in found ? found.paper.title : `suggestions: ${found.suggestions.join(" | ")}`;
+    };
+    assert.match(await title("KITE"), /^KITE: Keyed/, "the title it leads, though two more titles contain it");
+    assert.match(await title("GRMN"), /^Gated Recurrent Memory Networks/);
+    assert.match(await title("grmn"), /^suggestions/, "lower case is a word, not an acronym");
+  });
+
   test("given something that is no title, then nothing is made up and close titles are suggested", async () => {
     const found = await findPaper(store, "federated phones speech");
     assert.ok("suggestions" in found);
