@@ -12,14 +12,14 @@ export default {
     .addStringOption((o) => o.setName("paper").setDescription("A title or arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300))
     .addIntegerOption((o) => o.setName("k").setDescription("How many papers (1–10, default 5)").setMinValue(1).setMaxValue(10)),
 
-  async execute(interaction, { store }) {
+  async execute(interaction, { store, searcher }) {
     await interaction.deferReply();
     const paper = await resolvePaper(store, interaction.options.getString("paper", true));
-    const similar = await similarPapers(store, paper, interaction.options.getInteger("k") ?? 5);
+    const similar = await similarPapers(searcher, paper, interaction.options.getInteger("k") ?? 5);
     const embed = paperListEmbed(
       `Similar to: ${paper.title}`,
       similar.map((s) => ({ title: s.title, url: s.url, facts: [...(s.year ? [String(s.year)] : []), `similarity ${s.similarity.toFixed(2)}`] })),
-      "The library has no passages to compare this paper with (it is known by title only).",
+      "No other paper in the library is close to this one.",
     );
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });
   },

@@ -2,6 +2,7 @@ import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import { paperLinks, type Paper } from "../paper.js";
 import { findPaper } from "../retrieve/findPaper.js";
+import { createSearcher } from "../retrieve/searchPapers.js";
 import { similarPapers } from "../retrieve/similarPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
 
@@ -50,7 +51,8 @@ export async function similarCommand(app: App, query: string, flags: { k: string
     const k = countFlag("--k", flags.k, 50);
     const paper = await resolve(store, query, flags.json);
     if (!paper) return;
-    const results = await similarPapers(store, paper, k);
+    const { embeddings } = await app.embedder();
+    const results = await similarPapers(createSearcher({ store, embeddings }), paper, k);
     if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
     else process.stdout.write(`Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`);
   } finally {

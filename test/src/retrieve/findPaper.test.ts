@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { findPaper } from "../../../src/retrieve/findPaper.js";
+import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
+import { createSearcher } from "../../../src/retrieve/searchPapers.js";
 import { similarPapers } from "../../../src/retrieve/similarPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto } from "../../helpers/library.js";
@@ -66,7 +68,7 @@ describe("looking a paper up", () => {
   test("given a paper, then similar papers are other papers, each once, closest first", async () => {
     const found = await findPaper(store, "Lantern");
     assert.ok("paper" in found);
-    const similar = await similarPapers(store, found.paper, 3);
+    const similar = await similarPapers(createSearcher({ store, embeddings: new LocalEmbeddings() }), found.paper, 3);
     assert.equal(similar.length, 3);
     assert.ok(similar.every((s) => s.paperId !== found.paper.id));
     assert.equal(new Set(similar.map((s) => s.paperId)).size, 3);
