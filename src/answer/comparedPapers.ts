@@ -1,5 +1,5 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
-import { mentions, namesIn } from "./questionTerms.js";
+import { isShortNameOf, mentions, namesIn } from "./questionTerms.js";
 
 /**
  * A comparison is answered from one paper per thing compared. Searching the whole
@@ -46,12 +46,10 @@ export function sidesOf(question: string): string[] {
   return [];
 }
 
-const squash = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-
 /** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it, or neither. */
 function nameScore(hit: PaperHit, names: readonly string[]): number {
   const lead = hit.title.split(":")[0] ?? "";
-  if (names.some((name) => squash(lead) === squash(name))) return 3;
+  if (names.some((name) => isShortNameOf(hit.title, name))) return 3;
   if (names.some((name) => mentions(lead, name))) return 2;
   return names.some((name) => mentions(hit.title, name)) ? 1 : 0;
 }

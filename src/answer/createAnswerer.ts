@@ -9,7 +9,7 @@ import { checkCitations, type CheckedText, type Source } from "./citations.js";
 import { comparedPapers } from "./comparedPapers.js";
 import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
+import { isShortNameOf, mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
@@ -140,9 +140,12 @@ export function createAnswerer(deps: AnswererDeps) {
       const named = await deps.searcher.search(name, { k: EVIDENCE_HITS, filters });
       if (!named.some((hit) => mentions(textOf(hit), name))) stillMissing.push(name);
     }
-    // A comparison leads with one paper per side; the decision above is still on the question as a whole.
+    // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
+    // of that short name; the decision above is still on the question as a whole.
     const sides = await comparedPapers(query, deps.searcher, filters, hits);
-    const ordered = [...sides, ...hits.filter((hit) => !sides.some((side) => side.paperId === hit.paperId))];
+    const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
+    const first = [...sides, ...named];
+    const ordered = [...first, ...hits].filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing } };
   }
 

@@ -115,6 +115,13 @@ export function shapeOf(question: string): QuestionShape {
   };
 }
 
+const squash = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+
+/** `name` is the paper's short name: its title's lead before the colon ("LoRA: Low-Rank …", "Big Bird: …" for BigBird). */
+export function isShortNameOf(title: string, name: string): boolean {
+  return title.includes(":") && squash(title.split(":")[0]!) === squash(name);
+}
+
 /**
  * `name` written anywhere in `text`, ignoring case, punctuation and spaces inside it ("GUI-G^2"), a
  * plural "s", and a version after a name that ends in a letter ("iPhone" in "iPhone12");
