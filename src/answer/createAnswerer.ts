@@ -135,11 +135,8 @@ export function createAnswerer(deps: AnswererDeps) {
     const evidence = evidenceOf(shape, hits);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
-    const stillMissing: string[] = [];
-    for (const name of evidence.missing) {
-      const named = await deps.searcher.search(name, { k: EVIDENCE_HITS, filters });
-      if (!named.some((hit) => mentions(textOf(hit), name))) stillMissing.push(name);
-    }
+    const foundAlone = await Promise.all(evidence.missing.map(async (name) => (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name))));
+    const stillMissing = evidence.missing.filter((_, i) => !foundAlone[i]);
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name; the decision above is still on the question as a whole.
     const sides = await comparedPapers(query, deps.searcher, filters, hits);
