@@ -31,7 +31,7 @@ export function parseInputs(inputs: readonly InputText[], options: { format: Sou
       papers.push(...result.papers);
       // Parsers label records with their format; a skipped record names the file as the user typed it.
       skipped.push(...result.skipped.map((k) => ({ ...k, source: input.source })));
-      if (result.papers.length === 0 && result.skipped.length === 0) {
+      if (result.papers.length === 0 && result.skipped.length === 0 && !result.noResults) {
         skipped.push({ source: input.source, line: 1, reason: `no papers found in this ${format} input` });
       }
     } catch (error) {

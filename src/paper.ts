@@ -48,6 +48,8 @@ export interface SkippedRecord {
 export interface ParseResult {
   papers: ParsedPaper[];
   skipped: SkippedRecord[];
+  /** The input says it holds no results (an arXiv query with no hits): empty, and nothing to report. */
+  noResults?: boolean;
 }
 
 const QUOTES = /[\u2018\u2019\u201A\u201B\u2032`´]/g;

@@ -36,12 +36,15 @@ export interface ArxivEntry {
 
 export const parseArxivAtom: Parser = (text, ctx) => {
   const source = `arxiv:${ctx.source}`;
+  const feed = readFeed(text, ctx.source);
   const result: ParseResult = { papers: [], skipped: [] };
-  for (const entry of readArxivEntries(text, ctx.source)) {
+  for (const entry of checkedEntries(feed.entries, ctx.source)) {
     const outcome = paperFromEntry(entry, source);
     if (typeof outcome === "string") result.skipped.push({ source, line: entry.line, reason: outcome });
     else result.papers.push({ paper: outcome, line: entry.line });
   }
+  // A query with no hits (or a page past the last) is a valid feed saying so, not a problem with the input.
+  if (feed.totalResults !== undefined && feed.entries.length === 0) result.noResults = true;
   return result;
 };
 
@@ -88,15 +91,41 @@ type XmlNode = Record<string | symbol, unknown>;
 
 /** Every entry of an arXiv Atom feed; throws a ParseError for malformed XML, a non-feed or an arXiv error feed. */
 export function readArxivEntries(text: string, source: string): ArxivEntry[] {
+  return checkedEntries(readFeed(text, source).entries, source);
+}
+
+/**
+ * arXiv's reason when `text` is its error feed ("arXiv API error: incorrect id
+ * format for abc"), which it sends with HTTP 400; undefined for anything else.
+ */
+export function arxivApiError(text: string): string | undefined {
+  if (!text.includes("<feed")) return undefined;
+  try {
+    const error = readFeed(text, "").entries.find(isErrorEntry);
+    return error ? errorReason(error) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readFeed(text: string, source: string): { entries: ArxivEntry[]; totalResults: number | undefined } {
   const xml = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   assertWellFormed(xml, source);
   const document = xmlParser.parse(xml) as unknown;
   const feed = isNode(document) ? document.feed : undefined;
   if (!isNode(feed)) throw new ParseError(source, undefined, `not an Atom feed: ${describeRoot(document)}`);
-  const entries = nodes(feed.entry).map((node) => readEntry(node, xml));
+  const total = textOf(feed.totalResults);
+  return { entries: nodes(feed.entry).map((node) => readEntry(node, xml)), totalResults: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined };
+}
+
+function checkedEntries(entries: ArxivEntry[], source: string): ArxivEntry[] {
   const error = entries.find(isErrorEntry);
-  if (error) throw new ParseError(source, error.line, `arXiv API error: ${error.summary ?? "no details given"}`);
+  if (error) throw new ParseError(source, error.line, errorReason(error));
   return entries;
+}
+
+function errorReason(error: ArxivEntry): string {
+  return `arXiv API error: ${error.summary ?? "no details given"}`;
 }
 
 /**

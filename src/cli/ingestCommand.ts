@@ -42,7 +42,8 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
     summary.skipped.unshift(...failed);
     process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, flags.dryRun ?? false));
     const ingested = summary.papers.added + summary.papers.updated + summary.papers.unchanged;
-    if (ingested === 0) process.exitCode = 1;
+    // An input that is validly empty (an arXiv query with no hits) is not a failure; nothing read at all is.
+    if (ingested === 0 && (summary.skipped.length > 0 || inputs.length === 0)) process.exitCode = 1;
   } finally {
     bar?.stop();
     store.close();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { parseArxivAtom, readArxivEntries } from "../../../ingest/parsers/arxivAtom.js";
+import { arxivApiError, parseArxivAtom, readArxivEntries } from "../../../ingest/parsers/arxivAtom.js";
 import { ParseError } from "../../../ingest/parsers/parseError.js";
 
 // The tests run from dist/test/ingest/parsers/; the fixtures stay in the source tree.
@@ -88,6 +88,24 @@ test("given an arXiv error feed, then a ParseError carries arXiv's message", () 
     name: "ParseError",
     message: "arxiv-error.xml line 10: arXiv API error: incorrect id format for 2405.999999",
   });
+});
+
+test("given the body of an error answer, then arXiv's reason is read from its error feed and from nothing else", () => {
+  assert.equal(arxivApiError(fixture("arxiv-error.xml")), "arXiv API error: incorrect id format for 2405.999999");
+  assert.equal(arxivApiError(fixture("arxiv-cs-cl.xml")), undefined);
+  assert.equal(arxivApiError(fixture("arxiv-truncated.xml")), undefined);
+  assert.equal(arxivApiError("<html><body>502 Bad Gateway</body></html>"), undefined);
+  assert.equal(arxivApiError('{"error": "not found"}'), undefined);
+});
+
+test("given a feed with no results, then it is empty and says so; a feed with results is not", () => {
+  const empty = `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">ArXiv Query: search_query=ti:nothing</title>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
+</feed>`;
+  assert.deepEqual(parseArxivAtom(empty, ctx("empty.xml")), { papers: [], skipped: [], noResults: true });
+  assert.equal(feed().noResults, undefined);
 });
 
 test("given a feed cut off mid-download, then a ParseError points at where it stops", () => {
