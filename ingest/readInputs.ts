@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import pRetry, { AbortError } from "p-retry";
+import type { Fetcher } from "../src/fetch/fetchText.js";
 import type { SkippedRecord } from "../src/paper.js";
 import { errorMessage } from "../src/errors.js";
+import { arxivApiError } from "./parsers/arxivAtom.js";
 
 /** One thing to parse: a file's or a URL's text, with the name errors will use. */
 export interface InputText {
@@ -18,9 +19,8 @@ export interface ReadInputsResult {
 }
 
 export interface ReadOptions {
-  fetchTimeoutMs: number;
-  /** Retries for a URL answering 429 / 5xx or timing out. */
-  fetchRetries?: number;
+  /** How URLs are fetched: the one fetch path (timeouts, retries, arXiv's spacing, hosts that did not answer). */
+  fetcher: Fetcher;
 }
 
 const isUrl = (arg: string) => /^https?:\/\//i.test(arg);
@@ -65,24 +65,16 @@ async function readFileInput(path: string): Promise<InputText | SkippedRecord> {
   return { source, text };
 }
 
-async function fetchUrlInput(url: string, options: ReadOptions): Promise<InputText | SkippedRecord> {
+async function fetchUrlInput(url: string, fetcher: Fetcher): Promise<InputText | SkippedRecord> {
+  let text: string;
   try {
-    const text = await pRetry(
-      async () => {
-        const response = await fetch(url, { signal: AbortSignal.timeout(options.fetchTimeoutMs), headers: { accept: "application/json, application/atom+xml, text/plain;q=0.9, */*;q=0.5" } });
-        if (response.status === 429 || response.status >= 500) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-        if (!response.ok) throw new AbortError(`HTTP ${response.status} ${response.statusText}`);
-        return await response.text();
-      },
-      { retries: options.fetchRetries ?? 3, minTimeout: 500, factor: 2 },
-    );
-    const problem = textProblem(text);
-    if (problem) return { source: url, ...problem };
-    return { source: url, text };
+    ({ text } = await fetcher.text(url, { accept: "application/json, application/atom+xml, text/plain;q=0.9, */*;q=0.5", explainErrorBody: arxivApiError }));
   } catch (error) {
-    const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.fetchTimeoutMs} ms` : errorMessage(error);
-    return { source: url, line: 0, reason: `cannot fetch: ${reason}` };
+    return { source: url, line: 0, reason: `cannot fetch: ${errorMessage(error)}` };
   }
+  const problem = textProblem(text);
+  if (problem) return { source: url, ...problem };
+  return { source: url, text };
 }
 
 /** Reads every argument (file, directory or URL); one bad input never stops the others. */
@@ -92,7 +84,7 @@ export async function readInputs(args: readonly string[], options: ReadOptions):
   const add = (r: InputText | SkippedRecord) => ("text" in r ? inputs.push(r) : failed.push(r));
   for (const arg of args) {
     if (isUrl(arg)) {
-      add(await fetchUrlInput(arg, options));
+      add(await fetchUrlInput(arg, options.fetcher));
       continue;
     }
     const info = await stat(arg).catch(() => undefined);

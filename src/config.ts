@@ -69,6 +69,7 @@ export const configSchema = z.object({
   HF_API_URL: httpUrl.default("https://huggingface.co"),
   ARXIV_API_URL: httpUrl.default("https://export.arxiv.org/api/query"),
   FETCH_TIMEOUT_MS: positiveInt(20_000),
+  FETCH_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
@@ -98,6 +99,7 @@ export const configSchema = z.object({
     .default("cs.CL,cs.LG")
     .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, "must be arXiv categories like cs.CL,cs.LG"))),
+  DIGEST_FETCH_BUDGET_MS: positiveInt(30_000),
   DIGEST_POST_WHEN_EMPTY: z
     .enum(["true", "false"])
     .default("false")
@@ -118,7 +120,8 @@ export interface Config {
   search: { memoryChunks: number };
   openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
   chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
-  sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number };
+  /** Every outside request (ingest URLs, the digest's sources): time per attempt, and the longest Retry-After waited for. */
+  sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number; maxRetryAfterMs: number };
   discord: {
     token: string | undefined;
     clientId: string | undefined;
@@ -142,6 +145,8 @@ export interface Config {
     maxPapers: number;
     arxivCategories: readonly string[];
     postWhenEmpty: boolean;
+    /** Time for all of a digest's requests to its sources; a source not done by then is reported and left out. */
+    fetchBudgetMs: number;
     /** Local folder for the digest ledger (claims and posted records); shared by every bot process on the machine. */
     stateDir: string;
   };
@@ -182,7 +187,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
     chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
-    sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS },
+    sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS, maxRetryAfterMs: c.FETCH_MAX_RETRY_AFTER_MS },
     discord: {
       token: c.DISCORD_TOKEN,
       clientId: c.DISCORD_CLIENT_ID,
@@ -205,6 +210,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       maxPapers: c.DIGEST_MAX_PAPERS,
       arxivCategories: c.DIGEST_ARXIV_CATEGORIES,
       postWhenEmpty: c.DIGEST_POST_WHEN_EMPTY,
+      fetchBudgetMs: c.DIGEST_FETCH_BUDGET_MS,
       stateDir: c.DIGEST_STATE_DIR,
     },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },

@@ -5,6 +5,7 @@ import { buildDigest, type Digest } from "../digest/buildDigest.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
 import { renderDigest, type DigestMessage } from "../digest/renderDigest.js";
 import { UserFacingError } from "../errors.js";
+import { fetchProgress } from "./fetchProgress.js";
 
 export interface DigestFlags {
   date?: string;
@@ -70,6 +71,7 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
       logger,
       store,
       offline: flags.offline,
+      onFetch: fetchProgress(note),
       ingest: ingest && embedder ? { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers } : undefined,
     });
     for (const line of gathered.notices) note(line);

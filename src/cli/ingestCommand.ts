@@ -2,6 +2,8 @@ import { readInputs } from "../../ingest/readInputs.js";
 import { runIngest, type IngestSummary } from "../../ingest/runIngest.js";
 import type { SourceFormat } from "../../ingest/parsers/types.js";
 import type { App } from "../app.js";
+import { sourcesFetcher } from "../fetch/fetchText.js";
+import { fetchProgress } from "./fetchProgress.js";
 
 export interface IngestFlags {
   format?: SourceFormat;
@@ -19,7 +21,7 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
   const bar = progress ? new progress.SingleBar({ format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr }, progress.Presets.shades_classic) : undefined;
   let started = false;
   try {
-    const { inputs, failed } = await readInputs(args, { fetchTimeoutMs: config.sources.fetchTimeoutMs });
+    const { inputs, failed } = await readInputs(args, { fetcher: sourcesFetcher(config, { logger, onEvent: fetchProgress() }) });
     const summary = await runIngest(
       inputs,
       {

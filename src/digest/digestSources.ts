@@ -5,7 +5,7 @@ import type { Logger } from "../logger.js";
 import type { Paper } from "../paper.js";
 import { sqlString, type EmbedderInfo, type PaperStore } from "../store/paperStore.js";
 import { addDays, fetchNewPapers, type PaperSourceName, type SourceProblem } from "./fetchNewPapers.js";
-import type { RateGate, RetryPolicy } from "./fetchWithRetry.js";
+import type { FetchEvent, RateGate, RetryPolicy } from "../fetch/fetchText.js";
 import { listingDays } from "./buildDigest.js";
 
 /*
@@ -24,9 +24,10 @@ export interface GatherOptions {
   offline?: boolean;
   /** When given, the fetched papers are ingested into `store` with this embedder. */
   ingest?: { embeddings: EmbeddingsInterface; embedder: EmbedderInfo; writeBatchSize?: number };
-  fetchImpl?: typeof fetch;
   rateGate?: RateGate;
   retry?: Partial<RetryPolicy>;
+  /** Progress of each request to the sources (the CLI prints it). */
+  onFetch?: (event: FetchEvent) => void;
 }
 
 export interface GatheredPapers {
@@ -57,9 +58,9 @@ export async function gatherDigestPapers(options: GatherOptions): Promise<Gather
     date,
     config: options.config,
     logger,
-    fetchImpl: options.fetchImpl,
     rateGate: options.rateGate,
     retry: options.retry,
+    onFetch: options.onFetch,
   });
   const notices: string[] = [];
   const down = (Object.keys(fetched.reachable) as PaperSourceName[]).filter((s) => !fetched.reachable[s]);

@@ -1,12 +1,12 @@
 import { bySource, groupSameRecords, mergeSources } from "../../ingest/mergeRecords.js";
-import { parseArxivAtom } from "../../ingest/parsers/arxivAtom.js";
+import { arxivApiError, parseArxivAtom } from "../../ingest/parsers/arxivAtom.js";
 import { parseHfDailyApi } from "../../ingest/parsers/hfDailyApi.js";
 import { ParseError } from "../../ingest/parsers/parseError.js";
 import type { Config } from "../config.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Paper, ParseResult } from "../paper.js";
-import { arxivRateGate, ConnectionFailure, fetchText, type RateGate, type RetryPolicy } from "./fetchWithRetry.js";
+import { FetchError, sourcesFetcher, type FetchEvent, type Fetcher, type RateGate, type RetryPolicy } from "../fetch/fetchText.js";
 
 /*
  * The day's new papers from the two sources: the Hugging Face Daily Papers list
@@ -28,10 +28,13 @@ export interface FetchNewPapersOptions {
   date: string;
   config: Pick<Config, "sources" | "digest">;
   logger: Logger;
-  fetchImpl?: typeof fetch;
   /** Paces arXiv calls; defaults to the process-wide 3-second gate. */
   rateGate?: RateGate;
   retry?: Partial<RetryPolicy>;
+  /** Time for all the requests together; default `config.digest.fetchBudgetMs`. */
+  budgetMs?: number;
+  /** Progress of each request (the CLI prints it). */
+  onFetch?: (event: FetchEvent) => void;
   /** arXiv categories; defaults to `config.digest.arxivCategories`. */
   categories?: readonly string[];
   /** arXiv entries count when published (UTC) on the date or the `arxivWindowDays - 1` days before it. Default 1. */
@@ -62,7 +65,15 @@ export async function fetchNewPapers(options: FetchNewPapersOptions): Promise<Fe
     problems.push({ source, message });
     options.logger.warn({ source, problem: message }, "paper source problem: skipped");
   };
-  const [hf, arxiv] = await Promise.all([fetchHuggingFace(options, report), fetchArxiv(options, report)]);
+  // One fetcher for the run: its budget covers both sources, and a host that gave no answer is not asked again.
+  const fetcher = sourcesFetcher(options.config, {
+    retry: options.retry,
+    logger: options.logger,
+    onEvent: options.onFetch,
+    budget: { ms: options.budgetMs ?? options.config.digest.fetchBudgetMs, what: "the digest's sources (DIGEST_FETCH_BUDGET_MS)" },
+    ...(options.rateGate ? { arxivGate: options.rateGate } : {}),
+  });
+  const [hf, arxiv] = await Promise.all([fetchHuggingFace(options, fetcher, report), fetchArxiv(options, fetcher, report)]);
 
   const groups = groupSameRecords([...hf.records, ...arxiv.records]);
   const records: Paper[] = [];
@@ -87,16 +98,11 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
-/** The fetch settings both sources share; each adds what it accepts and how it is named in logs. */
-function requestOptions(options: FetchNewPapersOptions, accept: string, label: string) {
-  return { fetchImpl: options.fetchImpl, timeoutMs: options.config.sources.fetchTimeoutMs, retry: options.retry, logger: options.logger, accept, label };
-}
-
-async function fetchHuggingFace(options: FetchNewPapersOptions, report: Report): Promise<SourceResult> {
+async function fetchHuggingFace(options: FetchNewPapersOptions, fetcher: Fetcher, report: Report): Promise<SourceResult> {
   const url = `${trimSlash(options.config.sources.hfApiUrl)}/api/daily_papers?date=${options.date}`;
   let text: string;
   try {
-    ({ text } = await fetchText(url, requestOptions(options, "application/json", "huggingface")));
+    ({ text } = await fetcher.text(url, { accept: "application/json", label: `Hugging Face ${options.date}` }));
   } catch (error) {
     report("huggingface", `cannot fetch the daily papers for ${options.date}: ${errorMessage(error)}`);
     return { records: [], reachable: false };
@@ -105,9 +111,8 @@ async function fetchHuggingFace(options: FetchNewPapersOptions, report: Report):
   return { records: keepPlausible(parsed, "huggingface", report), reachable: true };
 }
 
-async function fetchArxiv(options: FetchNewPapersOptions, report: Report): Promise<SourceResult> {
+async function fetchArxiv(options: FetchNewPapersOptions, fetcher: Fetcher, report: Report): Promise<SourceResult> {
   const categories = options.categories ?? options.config.digest.arxivCategories;
-  const gate = options.rateGate ?? arxivRateGate;
   const windowDays = Math.max(1, options.arxivWindowDays ?? 1);
   const last = options.date;
   const first = addDays(options.date, -(windowDays - 1));
@@ -124,13 +129,14 @@ async function fetchArxiv(options: FetchNewPapersOptions, report: Report): Promi
       const url = `${base}${base.includes("?") ? "&" : "?"}${query}`;
       let text: string;
       try {
-        ({ text } = await fetchText(url, { ...requestOptions(options, "application/atom+xml", `arxiv ${category}`), gate }));
+        const label = `arXiv ${category}${page > 0 ? ` page ${page + 1}` : ""}`;
+        ({ text } = await fetcher.text(url, { accept: "application/atom+xml", label, explainErrorBody: arxivApiError }));
       } catch (error) {
         report("arxiv", `cannot fetch ${category}: ${errorMessage(error)}`);
-        if (error instanceof ConnectionFailure && !error.timedOut && !reachable) {
-          // Nothing answers at all: asking for the other categories would only wait out the gate.
+        if (error instanceof FetchError && (error.hostUnavailable || error.failure === "budget")) {
+          // arXiv gave no answer, or the time is up: asking for the other categories would only wait again.
           const rest = categories.slice(categories.indexOf(category) + 1);
-          if (rest.length > 0) report("arxiv", `not asked for ${rest.join(", ")}: arXiv cannot be reached`);
+          if (rest.length > 0) report("arxiv", `not asked for ${rest.join(", ")}: ${error.failure === "budget" ? "no time left" : "arXiv gave no answer"}`);
           return { records, reachable };
         }
         break;

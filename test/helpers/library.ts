@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { pino } from "pino";
 import { readInputs } from "../../ingest/readInputs.js";
+import { createFetcher } from "../../src/fetch/fetchText.js";
 import { runIngest, type IngestOptions, type IngestSummary } from "../../ingest/runIngest.js";
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import type { Paper } from "../../src/paper.js";
@@ -20,7 +21,7 @@ const local = new LocalEmbeddings();
 export async function ingestInto(uri: string, args: string[], options: IngestIntoOptions = {}): Promise<IngestSummary> {
   const store = await PaperStore.open({ uri });
   try {
-    const { inputs, failed } = await readInputs(args, { fetchTimeoutMs: 5_000 });
+    const { inputs, failed } = await readInputs(args, { fetcher: createFetcher({ timeoutMs: 5_000, maxRetryAfterMs: 5_000 }) });
     const summary = await runIngest(
       inputs,
       {

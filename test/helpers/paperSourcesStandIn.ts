@@ -1,9 +1,10 @@
 /**
- * The two paper sources the digest reads, as one HTTP server on 127.0.0.1:
+ * The two paper sources the digest reads, as HTTP servers on 127.0.0.1, each on its own port as the real
+ * ones are on their own hosts (so that one that hangs is not taken for the other):
  *
- *   GET /api/daily_papers?date=YYYY-MM-DD  — Hugging Face Daily Papers (JSON array of items)
+ *   GET /api/daily_papers?date=YYYY-MM-DD  — Hugging Face Daily Papers (JSON array of items), at hfApiUrl
  *   GET /api/query?search_query=cat:cs.CL&sortBy=submittedDate&sortOrder=descending&start=0&max_results=100
- *                                          — the arXiv export API (Atom feed)
+ *                                          — the arXiv export API (Atom feed), at arxivApiUrl
  *
  *   const standIn = await startPaperSourcesStandIn();
  *   t.after(() => standIn.close());
@@ -16,7 +17,9 @@
  *
  * Each source takes the next queued behaviour per request, then its default ("ok"):
  * an error status (with headers, e.g. Retry-After), a 200 HTML error page, the real body cut
- * in half, the real body plus items with missing fields, a slow answer, or no answer at all.
+ * in half, the real body plus items with missing fields, a slow answer, or no answer at all;
+ * for arXiv also its error feed with HTTP 400 (as arXiv answers a bad query) and a valid feed
+ * with no results.
  * Every request is recorded with its arrival time (performance.now()), so a test can check
  * the pacing between arXiv calls.
  */
@@ -39,7 +42,11 @@ export type SourceBehaviour =
   /** The real body, after a delay. */
   | { kind: "slow"; delayMs: number }
   /** Never answers (until the client gives up or the stand-in closes). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** arXiv's answer to a bad query: its Atom error feed with HTTP 400, giving `reason`. */
+  | { kind: "arxivError"; reason: string }
+  /** A valid Atom feed with no results (`opensearch:totalResults` 0). */
+  | { kind: "emptyFeed" };
 
 export interface SourceRequest {
   source: "hf" | "arxiv";
@@ -58,7 +65,7 @@ export interface SourceEndpoint {
 export interface PaperSourcesStandIn {
   /** Pass as HF_API_URL. */
   readonly hfApiUrl: string;
-  /** Pass as ARXIV_API_URL. */
+  /** Pass as ARXIV_API_URL (another port than hfApiUrl's). */
   readonly arxivApiUrl: string;
   readonly hf: SourceEndpoint;
   readonly arxiv: SourceEndpoint;
@@ -89,7 +96,7 @@ const HTML_ERROR_PAGE = `<!DOCTYPE html>
 <body><h1>502 Bad Gateway</h1><p>The upstream server did not answer.</p></body></html>
 `;
 
-const EMPTY_FEED = `<?xml version="1.0" encoding="UTF-8"?>
+export const EMPTY_FEED = `<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title type="html">ArXiv Query: empty</title>
   <id>http://arxiv.org/api/empty</id>
@@ -97,6 +104,32 @@ const EMPTY_FEED = `<?xml version="1.0" encoding="UTF-8"?>
   <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
 </feed>
 `;
+
+/** arXiv's error feed, as it sends it (with HTTP 400) for a bad query, e.g. "incorrect id format for abc". */
+export function arxivErrorFeed(reason: string): string {
+  const anchor = reason.replace(/\W+/g, "_");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?search_query%3D%26id_list%3Dabc%26start%3D0%26max_results%3D10" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query: search_query=&amp;id_list=abc&amp;start=0&amp;max_results=10</title>
+  <id>http://arxiv.org/api/vZr5C0lJ5hBnUdJm4qmvVyYUxHY</id>
+  <updated>2026-11-23T00:00:00-05:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:itemsPerPage>
+  <entry>
+    <id>http://arxiv.org/api/errors#${anchor}</id>
+    <title>Error</title>
+    <summary>${reason}</summary>
+    <updated>2026-11-23T00:00:00-05:00</updated>
+    <link href="http://arxiv.org/api/errors#${anchor}" rel="alternate" type="text/html"/>
+    <author>
+      <name>arXiv api core</name>
+    </author>
+  </entry>
+</feed>
+`;
+}
 
 /** Items the digest must skip: no title, no id, not an object, no paper object. */
 const BROKEN_HF_ITEMS = [
@@ -175,6 +208,12 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
         return;
       case "hang":
         return;
+      case "arxivError":
+        res.writeHead(400, { "content-type": "application/atom+xml; charset=utf-8" }).end(arxivErrorFeed(behaviour.reason));
+        return;
+      case "emptyFeed":
+        res.writeHead(200, { "content-type": "application/atom+xml; charset=utf-8" }).end(EMPTY_FEED);
+        return;
       case "slow": {
         const timer = setTimeout(() => {
           timers.delete(timer);
@@ -188,7 +227,7 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
     }
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const params = Object.fromEntries(url.searchParams);
     if (url.pathname === "/api/daily_papers") {
@@ -202,17 +241,21 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
       return answer(res, behaviour, arxivBody(params, behaviour), "application/atom+xml; charset=utf-8");
     }
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-  });
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const listen = async () => {
+    const server = createServer(handle);
+    server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  };
+  const servers = [await listen(), await listen()] as const;
 
   return {
-    hfApiUrl: base,
-    arxivApiUrl: `${base}/api/query`,
+    hfApiUrl: servers[0].base,
+    arxivApiUrl: `${servers[1].base}/api/query`,
     hf,
     arxiv,
     requests,
@@ -222,7 +265,8 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        let open = servers.length;
+        for (const { server } of servers) server.close(() => --open === 0 && resolve());
       }),
   };
 }

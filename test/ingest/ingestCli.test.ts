@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { startPaperSourcesStandIn } from "../helpers/paperSourcesStandIn.js";
 import { fixture, tempDir } from "../helpers/paths.js";
 import { runCli } from "../helpers/runCli.js";
 
@@ -11,9 +12,9 @@ interface JsonSummary {
   skipped: { source: string; line: number; reason: string }[];
 }
 
-async function setup(t: Parameters<typeof tempDir>[0]) {
+async function setup(t: Parameters<typeof tempDir>[0], settings: Record<string, string> = {}) {
   const dir = await tempDir(t);
-  const env = { LANCEDB_URI: join(dir, "db") };
+  const env = { LANCEDB_URI: join(dir, "db"), ...settings };
   return { dir, ingest: (...args: string[]) => runCli(["ingest", ...args], { cwd: dir, env }) };
 }
 
@@ -105,4 +106,42 @@ test("given a library made by another embedder, then ingest refuses clearly and 
   assert.ok(summary.chunks.written >= 5, "the three stored papers were embedded again too");
   const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
   assert.match(stats.stdout, /"id":"local:/);
+});
+
+test("given a URL that accepts the connection and never answers, then ingest fails within its timeout naming the URL, with progress on stderr", async (t) => {
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  standIn.hf.setDefault({ kind: "hang" });
+  const { ingest } = await setup(t, { FETCH_TIMEOUT_MS: "500" });
+  const url = `${standIn.hfApiUrl}/api/daily_papers?date=2026-11-23`;
+  const started = performance.now();
+  const result = await ingest(url);
+  assert.ok(performance.now() - started < 15_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(result.code, 1);
+  assert.equal(standIn.hf.requests.length, 1, "a timeout is not retried");
+  assert.ok(result.stdout.includes(`  ${url}: cannot fetch: no answer within 500 ms`), result.stdout);
+  assert.ok(result.stderr.includes(`paperbot: fetching ${url} …`), result.stderr);
+  assert.ok(result.stderr.includes(`paperbot: ${url}: failed after`), result.stderr);
+});
+
+test("given an arXiv query that arXiv refuses with its error feed and HTTP 400, then ingest reports arXiv's reason", async (t) => {
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  standIn.arxiv.enqueue({ kind: "arxivError", reason: "incorrect id format for abc" });
+  const { ingest } = await setup(t, { ARXIV_API_URL: standIn.arxivApiUrl });
+  const result = await ingest(`${standIn.arxivApiUrl}?id_list=abc`);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /id_list=abc: cannot fetch: arXiv API error: incorrect id format for abc \(HTTP 400\)/);
+  assert.doesNotMatch(result.stdout, /Bad Request/);
+});
+
+test("given an arXiv query with no results, then ingest exits 0 with 0 papers", async (t) => {
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  standIn.arxiv.enqueue({ kind: "emptyFeed" });
+  const { ingest } = await setup(t, { ARXIV_API_URL: standIn.arxivApiUrl });
+  const result = await ingest(`${standIn.arxivApiUrl}?search_query=ti:nothing-matches-this`);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Ingested 0 papers: 0 added, 0 updated, 0 unchanged\./);
+  assert.doesNotMatch(result.stdout, /Skipped/);
 });

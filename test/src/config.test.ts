@@ -11,6 +11,9 @@ test("given no settings, then the embedded defaults work without any key", () =>
   assert.equal(config.openai.apiKey, undefined);
   assert.equal(config.sources.hfApiUrl, "https://huggingface.co");
   assert.equal(config.sources.arxivApiUrl, "https://export.arxiv.org/api/query");
+  assert.equal(config.sources.fetchTimeoutMs, 20_000);
+  assert.equal(config.sources.maxRetryAfterMs, 60_000);
+  assert.ok(config.digest.fetchBudgetMs <= 30_000, "a digest's sources get at most 30 s by default");
 });
 
 test("given a bad value, then start-up fails naming the key and what is allowed", () => {
@@ -22,6 +25,7 @@ test("given a bad value, then start-up fails naming the key and what is allowed"
   });
   assert.throws(() => buildConfig({ HF_API_URL: "not a url" }), /HF_API_URL="not a url": must be an http\(s\) URL/);
   assert.throws(() => buildConfig({ OPENAI_TIMEOUT_MS: "-5" }), /OPENAI_TIMEOUT_MS/);
+  assert.throws(() => buildConfig({ DIGEST_FETCH_BUDGET_MS: "0" }), /DIGEST_FETCH_BUDGET_MS/);
   assert.throws(() => buildConfig({ ANSWER_CHANNEL_IDS: "123456789012,general" }), /ANSWER_CHANNEL_IDS/);
 });
 

@@ -124,6 +124,48 @@ test("given unreachable sources, then `digest` says so on stderr and builds from
   assert.match(digest.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-11-24(?: \(1\/\d\))?\*\* · 7 new papers/);
 });
 
+test("given a source that accepts connections and never answers, then `digest --dry-run` finishes within its budget, names the source and goes on with the other", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  standIn.hf.setDefault({ kind: "hang" });
+  // The timeout alone would wait 20 s: the budget is what ends it.
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+    FETCH_TIMEOUT_MS: "20000",
+    DIGEST_FETCH_BUDGET_MS: "1500",
+  };
+  const started = performance.now();
+  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
+  assert.ok(performance.now() - started < 12_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /Hugging Face cannot be reached: cannot fetch the daily papers for 2026-11-23: no answer within the 1\.5 s allowed for the digest's sources/);
+  assert.match(result.stderr, /paperbot: fetching Hugging Face 2026-11-23 \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-23\) …/);
+  assert.match(result.stderr, /paperbot: arXiv cs\.CL: [\d,]+ (KB|bytes) in /);
+  const digest = JSON.parse(result.stdout) as DigestJson;
+  assert.equal(digest.origin, "sources");
+  assert.deepEqual(digest.reachable, { huggingface: false, arxiv: true });
+  assert.deepEqual(digest.entries.map((e) => e.arxivId).sort(), ["2611.10002", "2611.10101", "2611.10102"]);
+});
+
+test("given arXiv accepting connections and never answering, then `digest` asks it once and not for the other categories", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  standIn.arxiv.setDefault({ kind: "hang" });
+  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG", FETCH_TIMEOUT_MS: "500" };
+  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(standIn.arxiv.requests.length, 1);
+  assert.match(result.stderr, /arXiv cannot be reached: cannot fetch cs\.CL: no answer within 500 ms/);
+  const digest = JSON.parse(result.stdout) as DigestJson;
+  assert.ok(digest.problems.some((p) => p.message === "not asked for cs.LG: arXiv gave no answer"));
+  assert.equal(digest.entries.length, 5, "Hugging Face's papers");
+});
+
 test("given a bad date or size, then `digest` exits 1 with the reason; --help lists the options", async (t) => {
   const dir = await tempDir(t);
   const env = { LANCEDB_URI: join(dir, "db") };

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { buildConfig } from "../../../src/config.js";
 import { gatherDigestPapers, papersFromLibrary, todayIn } from "../../../src/digest/digestSources.js";
-import { createRateGate } from "../../../src/digest/fetchWithRetry.js";
+import { createRateGate } from "../../../src/fetch/fetchText.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto, readLibrary, silentLogger } from "../../helpers/library.js";
@@ -12,7 +12,7 @@ import { tempDir } from "../../helpers/paths.js";
 
 const local = new LocalEmbeddings();
 const ingest = { embeddings: local, embedder: { id: local.id, dimensions: local.dimensions } };
-const FAST = { rateGate: createRateGate(0), retry: { retries: 1, minTimeoutMs: 5 } };
+const FAST = { rateGate: createRateGate(0), retry: { retries: 1, minDelayMs: 5 } };
 
 test("given the day's papers from both sources, then they are ingested once each and a second run changes nothing", async (t) => {
   const dir = await tempDir(t);

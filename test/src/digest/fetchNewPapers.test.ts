@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { pino } from "pino";
 import { buildConfig } from "../../../src/config.js";
 import { fetchNewPapers, type FetchNewPapersOptions } from "../../../src/digest/fetchNewPapers.js";
-import { createRateGate, rateLimitResetMs } from "../../../src/digest/fetchWithRetry.js";
+import { createRateGate, retryAfterMs } from "../../../src/fetch/fetchText.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE } from "../../helpers/paperSourcesStandIn.js";
 
 /** A logger whose lines a test can read. */
@@ -19,7 +19,7 @@ function capturingLogger() {
   return { logger: pino({ level: "debug" }, stream), lines };
 }
 
-const FAST_RETRY = { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 50 };
+const FAST_RETRY = { retries: 2, minDelayMs: 10, maxDelayMs: 50 };
 
 async function setUp(t: { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}) {
   const standIn = await startPaperSourcesStandIn();
@@ -127,10 +127,10 @@ test("given a 429 with Retry-After, then the next request waits for the reset an
 });
 
 test("given a 429 whose reset is beyond the bound, then Hugging Face is given up at once and reported", async (t) => {
-  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL", FETCH_MAX_RETRY_AFTER_MS: "5000" });
   standIn.hf.setDefault({ kind: "status", status: 429, headers: { "x-ratelimit-reset": "3600" } });
   const started = performance.now();
-  const result = await fetchFor({ retry: { ...FAST_RETRY, maxRateLimitWaitMs: 5_000 } });
+  const result = await fetchFor();
   assert.ok(performance.now() - started < 2_000);
   assert.equal(standIn.hf.requests.length, 1);
   assert.equal(result.reachable.huggingface, false);
@@ -152,7 +152,7 @@ test("given 500s then success, then the source is retried with backoff; given on
   assert.match(failed.problems[0]!.message, /cannot fetch the daily papers for 2026-11-23: HTTP 500/);
 });
 
-test("given a source slower than the timeout, then it is abandoned and reported", async (t) => {
+test("given a source slower than the timeout, then it is abandoned after one try (a timeout is not retried) and reported", async (t) => {
   const { standIn, config, logger } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
   standIn.hf.setDefault({ kind: "slow", delayMs: 5_000 });
   const result = await fetchNewPapers({
@@ -160,9 +160,9 @@ test("given a source slower than the timeout, then it is abandoned and reported"
     config: { ...config, sources: { ...config.sources, fetchTimeoutMs: 150 } },
     logger,
     rateGate: createRateGate(0),
-    retry: { retries: 1, minTimeoutMs: 10 },
+    retry: { retries: 1, minDelayMs: 10 },
   });
-  assert.equal(standIn.hf.requests.length, 2);
+  assert.equal(standIn.hf.requests.length, 1);
   assert.equal(result.reachable.huggingface, false);
   assert.match(result.problems[0]!.message, /no answer within 150 ms/);
 });
@@ -171,7 +171,7 @@ test("given several arXiv categories and a retry, then arXiv calls are at least 
   const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG,stat.ML" });
   standIn.arxiv.enqueue({ kind: "status", status: 503 });
   const gate = createRateGate(250);
-  const result = await fetchFor({ rateGate: gate, retry: { retries: 2, minTimeoutMs: 1 } });
+  const result = await fetchFor({ rateGate: gate, retry: { retries: 2, minDelayMs: 1 } });
 
   assert.deepEqual(result.problems, []);
   const times = standIn.arxiv.requests.map((r) => r.at);
@@ -195,18 +195,82 @@ test("given nothing listening, then both sources are reported unreachable quickl
   assert.ok(performance.now() - started < 2_000);
   assert.deepEqual(result.reachable, { huggingface: false, arxiv: false });
   assert.deepEqual(result.papers, []);
-  assert.ok(result.problems.some((p) => p.source === "arxiv" && /not asked for cs\.LG: arXiv cannot be reached/.test(p.message)));
+  assert.ok(result.problems.some((p) => p.source === "arxiv" && /not asked for cs\.LG: arXiv gave no answer/.test(p.message)));
   assert.ok(result.problems.some((p) => p.source === "huggingface" && /cannot connect: ECONNREFUSED/.test(p.message)));
 });
 
 test("given the reset headers a 429 can carry, then the wait is read from each", () => {
   const now = Date.parse("2026-11-23T10:00:00Z");
-  const wait = (headers: Record<string, string>) => rateLimitResetMs(new Headers(headers), now);
+  const wait = (headers: Record<string, string>) => retryAfterMs(new Headers(headers), now);
   assert.equal(wait({ "retry-after": "7" }), 7000);
   assert.equal(wait({ "retry-after": "Mon, 23 Nov 2026 10:00:30 GMT" }), 30_000);
   assert.equal(wait({ "ratelimit-reset": "12" }), 12_000);
   assert.equal(wait({ "x-ratelimit-reset": String(now / 1000 + 45) }), 45_000);
-  assert.equal(wait({ ratelimit: '"api";r=0;t=55' }), 55_000);
+  assert.equal(wait({ "retry-after": "2", "ratelimit-reset": "40" }), 2000, "Retry-After first, as ky reads them");
   assert.equal(wait({}), undefined);
   assert.equal(wait({ "retry-after": "soon" }), undefined);
+});
+
+test("given arXiv accepting connections and never answering, then it is asked once, the other categories are not asked, and Hugging Face's papers still count", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG,stat.ML", FETCH_TIMEOUT_MS: "300" });
+  standIn.arxiv.setDefault({ kind: "hang" });
+  const started = performance.now();
+  const result = await fetchFor();
+
+  assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(standIn.arxiv.requests.length, 1, "a host that timed out is not asked again in the same run");
+  assert.deepEqual(result.reachable, { huggingface: true, arxiv: false });
+  const arxiv = result.problems.filter((p) => p.source === "arxiv").map((p) => p.message);
+  assert.deepEqual(arxiv, ["cannot fetch cs.CL: no answer within 300 ms", "not asked for cs.LG, stat.ML: arXiv gave no answer"]);
+  assert.equal(result.papers.length, 5);
+});
+
+test("given a source that never answers and a budget shorter than the timeout, then the fetch ends within the budget, naming the source", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL", FETCH_TIMEOUT_MS: "20000" });
+  standIn.hf.setDefault({ kind: "hang" });
+  const started = performance.now();
+  const result = await fetchFor({ budgetMs: 500 });
+
+  assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+  assert.deepEqual(result.reachable, { huggingface: false, arxiv: true });
+  assert.deepEqual(
+    result.problems.map((p) => [p.source, p.message]),
+    [["huggingface", "cannot fetch the daily papers for 2026-11-23: no answer within the 500 ms allowed for the digest's sources (DIGEST_FETCH_BUDGET_MS)"]],
+  );
+  assert.deepEqual(ids(result.papers), ["2611.10002", "2611.10101", "2611.10102"], "arXiv's papers still count");
+});
+
+test("given a Retry-After longer than what is left of the budget, then the source is given up at once", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.hf.setDefault({ kind: "status", status: 429, headers: { "retry-after": "20" } });
+  const started = performance.now();
+  const result = await fetchFor({ budgetMs: 3_000 });
+  assert.ok(performance.now() - started < 2_500, `took ${Math.round(performance.now() - started)} ms`);
+  assert.equal(standIn.hf.requests.length, 1);
+  assert.match(result.problems[0]!.message, /HTTP 429: asked to wait 20 s, longer than what is left of the 3 s allowed for the digest's sources/);
+});
+
+test("given arXiv's error feed with HTTP 400, then arXiv's reason is reported, not retried, and the next category is still asked", async (t) => {
+  const { fetchFor, standIn } = await setUp(t);
+  standIn.arxiv.enqueue({ kind: "arxivError", reason: "incorrect id format for abc" });
+  const result = await fetchFor();
+
+  assert.deepEqual(
+    result.problems.map((p) => p.message),
+    ["cannot fetch cs.CL: arXiv API error: incorrect id format for abc (HTTP 400)"],
+  );
+  assert.deepEqual(
+    standIn.arxiv.requests.map((r) => r.params.search_query),
+    ["cat:cs.CL", "cat:cs.LG"],
+  );
+  assert.ok(result.papers.some((p) => p.arxivId === "2611.10201"), "cs.LG's papers count");
+});
+
+test("given an empty arXiv feed, then it is no problem: the day simply has no arXiv papers", async (t) => {
+  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
+  standIn.arxiv.enqueue({ kind: "emptyFeed" });
+  const result = await fetchFor();
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
+  assert.equal(result.papers.length, 5);
 });
