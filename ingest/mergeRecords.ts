@@ -59,8 +59,10 @@ export function canonicalPaper(paper: Paper): Paper {
   const canonical: Paper = { ...paper, sources: [...paper.sources].sort() };
   const keywords = sorted(paper.keywords);
   const categories = sorted(paper.categories);
+  const listedOn = sorted(paper.listedOn);
   if (keywords) canonical.keywords = keywords;
   if (categories) canonical.categories = categories;
+  if (listedOn) canonical.listedOn = listedOn;
   return Object.fromEntries(Object.entries(canonical).sort(([a], [b]) => a.localeCompare(b))) as unknown as Paper;
 }
 

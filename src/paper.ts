@@ -15,8 +15,13 @@ export interface Paper {
   authors: string[];
   /** Some listings only give a count ("5 authors"). */
   authorCount?: number;
-  /** ISO date, YYYY-MM-DD. */
+  /** ISO date, YYYY-MM-DD: the first publication (for a paper from arXiv or Hugging Face, arXiv's date). */
   publishedAt?: string;
+  /**
+   * Days (YYYY-MM-DD, UTC, ascending) the paper was on the Hugging Face Daily Papers
+   * list. Not its arXiv date: a paper is listed one to several days after it appears there.
+   */
+  listedOn?: string[];
   year?: number;
   /** Topic heading from a curated list ("Computer Vision", "NLP"). */
   section?: string;
@@ -180,6 +185,8 @@ export function mergePapers(a: Paper, b: Paper): Paper {
   if (keywords) merged.keywords = keywords;
   const categories = union(a.categories, b.categories);
   if (categories) merged.categories = categories;
+  const listedOn = union(a.listedOn, b.listedOn);
+  if (listedOn) merged.listedOn = [...listedOn].sort();
   const aiSummary = longer(a.aiSummary, b.aiSummary);
   if (aiSummary) merged.aiSummary = aiSummary;
   if (a.upvotes !== undefined || b.upvotes !== undefined) merged.upvotes = Math.max(a.upvotes ?? 0, b.upvotes ?? 0);
