@@ -27,7 +27,9 @@ export interface Paper {
   section?: string;
   upvotes?: number;
   aiSummary?: string;
+  /** In the source's order (Hugging Face's ai_keywords come most relevant first). */
   keywords?: string[];
+  /** arXiv categories, the primary one first. */
   categories?: string[];
   githubRepo?: string;
   projectPage?: string;

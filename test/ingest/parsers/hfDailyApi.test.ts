@@ -145,3 +145,7 @@ test("given a 2024 list without submittedOnDailyAt, then the listing day is the 
   // The date a URL asked for is the list's day, whatever the stamp.
   assert.deepEqual(dayOf("2024-11-26T13:07:45.000Z", "https://huggingface.co/api/daily_papers?date=2024-12-02"), ["2024-12-02"]);
 });
+
+test("given ai_keywords, then they keep the API's order", () => {
+  assert.deepEqual(listFromDisk().papers[0]?.paper.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
+});
