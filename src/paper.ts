@@ -57,12 +57,14 @@ export interface ParseResult {
   skipped: SkippedRecord[];
 }
 
-const QUOTES = /[\u2018\u2019\u201A\u201B\u2032`´]/g;
+// Backticks are left alone: a title shows `code` as its authors wrote it. Matching needs no
+// straightening for them, since normaliseTitle drops every ASCII mark the same way.
+const QUOTES = /[\u2018\u2019\u201A\u201B\u2032´]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
 const NON_ASCII = /[^\p{ASCII}]/u;
 
-/** Straightens typographic quotes and dashes so that the same title typed two ways compares equal. */
+/** Straightens typographic quotes and dashes (not backticks) so that the same title typed two ways compares equal. */
 export function straightenPunctuation(text: string): string {
   return text.replace(QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-");
 }

@@ -36,4 +36,5 @@ test("given an arXiv feed and a Hugging Face list, then the library keeps the pr
   const { papers } = await readLibrary(uri);
   assert.deepEqual(papers.find((p) => p.arxivId === "2605.08900")?.categories, ["stat.ML", "cs.LG", "math.ST"]);
   assert.deepEqual(papers.find((p) => p.arxivId === "2605.08811")?.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
+  assert.equal(papers.find((p) => p.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
 });

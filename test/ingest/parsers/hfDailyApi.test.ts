@@ -149,3 +149,7 @@ test("given a 2024 list without submittedOnDailyAt, then the listing day is the 
 test("given ai_keywords, then they keep the API's order", () => {
   assert.deepEqual(listFromDisk().papers[0]?.paper.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
 });
+
+test("given a title with backticks, then they are kept as written", () => {
+  assert.equal(listFromDisk().papers[1]?.paper.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
+});

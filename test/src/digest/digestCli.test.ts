@@ -145,6 +145,8 @@ test("given a saved Hugging Face list, then `digest --offline` of its day uses a
   assert.equal(day.libraryDate, "2026-05-13");
   assert.doesNotMatch(stderr, /most recent day before/);
   assert.match(day.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\* · 6 new papers/);
+  // The title is shown as its authors wrote it (escaped for Discord).
+  assert.equal(day.entries.find((e) => e.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
 
   const { digest: before } = await offline("2026-05-12");
   assert.deepEqual(before.entries.map((e) => e.arxivId).sort(), ["2605.04903", "2605.05540", "2605.07002"], "the 12th's list, not the 13th's papers published on the 12th");
