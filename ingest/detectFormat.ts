@@ -29,7 +29,7 @@ export function detectFormat(text: string): SourceFormat | undefined {
   if (head.startsWith("<")) return isAtomFeed(head) ? "arxiv-atom" : undefined;
   if (head.startsWith("{") && isJsonLines(text, start)) return "jsonl";
   if (head.startsWith("[")) return HF_PAPER_KEY.test(head) ? "hf-daily-api" : "json";
-  if (head.startsWith("{")) return "json";
+  if (head.startsWith("{")) return isHfObject(head) ? "hf-daily-api" : "json";
   return detectTextPage(head);
 }
 
@@ -51,6 +51,15 @@ function isAtomFeed(head: string): boolean {
  * records never use. The look-behind skips `\"paper\"` quoted inside a string.
  */
 const HF_PAPER_KEY = /(?<!\\)"paper"\s*:\s*\{/;
+
+/** Hugging Face lists authors as objects (`{ "_id", "name", … }`); our records as names. */
+const HF_AUTHOR_OBJECTS = /(?<!\\)"authors"\s*:\s*\[\s*\{/;
+const RECORDS_KEY = /(?<!\\)"papers"\s*:\s*\[/;
+
+/** One Hugging Face paper (`/api/papers/<id>`) or one daily item, rather than one of our records. */
+function isHfObject(head: string): boolean {
+  return HF_PAPER_KEY.test(head) || (HF_AUTHOR_OBJECTS.test(head) && !RECORDS_KEY.test(head));
+}
 
 /**
  * JSON Lines when the first line is a whole object and the next non-blank line

@@ -1,14 +1,15 @@
 import { makePaper, type Paper, type ParseResult } from "../../src/paper.js";
 import { describeJsonValue, isJsonObject, parseJsonText, recordStartLines, stripBom } from "./jsonRecords.js";
-import { ParseError } from "./parseError.js";
+import { lineAndColumn, ParseError } from "./parseError.js";
 import type { Parser } from "./types.js";
 
 /*
  * Hugging Face `GET /api/daily_papers?date=YYYY-MM-DD`: a JSON array of items,
- * the paper itself under `item.paper`. The API carries many more fields
- * (thumbnails, submitter, media) than a Paper needs; only the ones below are read,
- * and a field of an unexpected type is treated as absent rather than failing
- * the item, since the API changes without notice.
+ * the paper itself under `item.paper`; also `GET /api/papers/<arXiv id>`: one
+ * paper object with the same fields at the top level. The API carries many more
+ * fields (thumbnails, submitter, media) than a Paper needs; only the ones below
+ * are read, and a field of an unexpected type is treated as absent rather than
+ * failing the item, since the API changes without notice.
  *
  * The day a paper was on the list is `paper.submittedOnDailyAt`; files from 2024
  * and early 2025 lack it and have the item's `publishedAt` instead (see
@@ -21,6 +22,7 @@ export const parseHfDailyApi: Parser = (text, ctx) => {
   const document = parseJsonText(json, ctx.source);
   const source = `hf-daily-api:${ctx.source}`;
   const requestedDay = requestedDate(ctx.source);
+  if (isJsonObject(document) && !("error" in document)) return singlePaper(document, json, source, requestedDay);
   if (!Array.isArray(document)) throw new ParseError(ctx.source, undefined, notAnItemList(document));
   const lines = recordStartLines(json);
   const result: ParseResult = { papers: [], skipped: [] };
@@ -32,6 +34,13 @@ export const parseHfDailyApi: Parser = (text, ctx) => {
   });
   return result;
 };
+
+/** A single-paper answer (`/api/papers/<id>`), or one daily item saved on its own. */
+function singlePaper(document: Record<string, unknown>, json: string, source: string, requestedDay: string | undefined): ParseResult {
+  const line = lineAndColumn(json, Math.max(0, json.search(/\S/))).line;
+  const outcome = isJsonObject(document.paper) ? paperFromItem(document, source, requestedDay) : paperFromFields(document, {}, source, undefined);
+  return typeof outcome === "string" ? { papers: [], skipped: [{ source, line, reason: outcome }] } : { papers: [{ paper: outcome, line }], skipped: [] };
+}
 
 /** The `date` a daily-papers URL asked for: the list's day when the items do not say it themselves. */
 function requestedDate(source: string): string | undefined {
@@ -69,7 +78,8 @@ function listingDayOfStamp(stamp: string | undefined): string | undefined {
 }
 
 /**
- * The paper's own fields (under `item.paper`); `item` holds what a daily item adds. `fallbackDay` is the listing day
+ * The paper's own fields (under `item.paper`, or at the top level of a single
+ * paper); `item` holds what a daily item adds. `fallbackDay` is the listing day
  * when the paper does not carry `submittedOnDailyAt`.
  */
 function paperFromFields(paper: Record<string, unknown>, item: Record<string, unknown>, source: string, fallbackDay: string | undefined, prefix = ""): Paper | string {
@@ -91,7 +101,7 @@ function paperFromFields(paper: Record<string, unknown>, item: Record<string, un
     keywords: strings(paper.ai_keywords),
     githubRepo: text(paper.githubRepo),
     projectPage: text(paper.projectPage),
-    numComments: count(item.numComments),
+    numComments: count(item.numComments ?? paper.numComments),
   });
 }
 

@@ -153,3 +153,26 @@ test("given ai_keywords, then they keep the API's order", () => {
 test("given a title with backticks, then they are kept as written", () => {
   assert.equal(listFromDisk().papers[1]?.paper.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
 });
+
+test("given a single-paper response (/api/papers/<id>), then the paper is read from its top-level fields", () => {
+  const { papers, skipped } = parseHfDailyApi(fixture("real-formats/hf-paper-2605.08811.json"), ctx("https://huggingface.co/api/papers/2605.08811"));
+  assert.deepEqual(skipped, []);
+  assert.equal(papers.length, 1);
+  const paper = papers[0]?.paper;
+  assert.equal(papers[0]?.line, 1);
+  assert.equal(paper?.id, "arxiv:2605.08811");
+  assert.equal(paper?.title, "Tidal Memory: Recurrent State Compression for Streaming Video Models");
+  assert.deepEqual(paper?.authors, ["Ines Marr", "Teo Lindqvist", "Aya Oduya", "Bo Sand"]);
+  assert.equal(paper?.publishedAt, "2026-05-12");
+  assert.deepEqual(paper?.listedOn, ["2026-05-13"]);
+  assert.equal(paper?.upvotes, 64);
+  assert.equal(paper?.githubRepo, "https://github.com/example-lab/tidal-memory");
+  assert.deepEqual(paper?.sources, ["hf-daily-api:https://huggingface.co/api/papers/2605.08811"]);
+});
+
+test("given a single-paper object without a title, then it is skipped with the reason", () => {
+  assert.deepEqual(parseHfDailyApi('{"id": "2605.00001", "authors": []}', ctx("p.json")), {
+    papers: [],
+    skipped: [{ source: "hf-daily-api:p.json", line: 1, reason: '"title" is missing' }],
+  });
+});
