@@ -106,3 +106,11 @@ test("given a library made by another embedder, then ingest refuses clearly and 
   const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
   assert.match(stats.stdout, /"id":"local:/);
 });
+
+test("given a directory of one-record .jsonl files, then their papers are recorded as source jsonl", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const result = await ingest(fixture("real-formats/jsonl-dir"));
+  assert.equal(result.code, 0, result.stderr);
+  const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.deepEqual((JSON.parse(stats.stdout) as { sources: Record<string, number> }).sources, { jsonl: 2 });
+});
