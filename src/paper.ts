@@ -22,6 +22,7 @@ export interface Paper {
    * list. Not its arXiv date: a paper is listed one to several days after it appears there.
    */
   listedOn?: string[];
+  /** Between YEAR_BOUNDS.min and YEAR_BOUNDS.max. */
   year?: number;
   /** Topic heading from a curated list ("Computer Vision", "NLP"). */
   section?: string;
@@ -55,6 +56,16 @@ export interface SkippedRecord {
 export interface ParseResult {
   papers: ParsedPaper[];
   skipped: SkippedRecord[];
+}
+
+/**
+ * Years a record or a filter may name: four digits, as the `--year` filter takes them.
+ * A year outside them is a typo or a broken export, never a paper.
+ */
+export const YEAR_BOUNDS = { min: 1000, max: 9999 } as const;
+
+export function isYearInBounds(year: number): boolean {
+  return Number.isInteger(year) && year >= YEAR_BOUNDS.min && year <= YEAR_BOUNDS.max;
 }
 
 // Backticks are left alone: a title shows `code` as its authors wrote it. Matching needs no

@@ -107,6 +107,19 @@ test("given a library made by another embedder, then ingest refuses clearly and 
   assert.match(stats.stdout, /"id":"local:/);
 });
 
+test("given a record with year 99999, then ingest skips it naming file and line, and `search --year 99999..` is refused by the same bounds", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const file = join(dir, "years.jsonl");
+  await writeFile(file, '{"title": "A Paper From The Present", "year": 2025}\n{"title": "A Paper From The Far Future", "year": 99999}\n');
+  const result = await ingest(file);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Ingested 1 papers/);
+  assert.match(result.stdout, /years\.jsonl line 2: "year" must be a year from 1000 to 9999/);
+  const search = await runCli(["search", "paper", "--year", "99999.."], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.equal(search.code, 1);
+  assert.match(search.stderr, /--year "99999\.\.": .*years from 1000 to 9999/);
+});
+
 test("given a directory of one-record .jsonl files, then their papers are recorded as source jsonl", async (t) => {
   const { dir, ingest } = await setup(t);
   const result = await ingest(fixture("real-formats/jsonl-dir"));
