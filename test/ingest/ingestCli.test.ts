@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { fixture, tempDir } from "../helpers/paths.js";
 import { runCli } from "../helpers/runCli.js";
 
@@ -126,4 +127,15 @@ test("given a directory of one-record .jsonl files, then their papers are record
   assert.equal(result.code, 0, result.stderr);
   const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
   assert.deepEqual((JSON.parse(stats.stdout) as { sources: Record<string, number> }).sources, { jsonl: 2 });
+});
+
+test("given a file: URL, then ingest reads the file it names; a file: URL on another host is refused with the reason", async (t) => {
+  const { ingest } = await setup(t);
+  const result = await ingest(pathToFileURL(fixture("pipeline/papers.jsonl")).href, "file://fileserver/papers.jsonl", "--json");
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as JsonSummary;
+  assert.equal(summary.papers.added, 2);
+  const refused = summary.skipped.find((s) => s.source === "file://fileserver/papers.jsonl");
+  assert.match(refused?.reason ?? "", /^cannot read this file: URL: File URL host must be "localhost"/);
+  assert.doesNotMatch(result.stdout, /no such file or directory/);
 });
