@@ -21,17 +21,23 @@ export const PARSERS: Record<SourceFormat, Parser> = {
  */
 const HEAD_CHARS = 16 * 1024;
 
-/** Which parser fits a text, judging by its content only; undefined when none does. */
-export function detectFormat(text: string): SourceFormat | undefined {
+/**
+ * Which parser fits a text, judging by its content; undefined when none does.
+ * `name` (a file name or URL) only settles what the content leaves open: a
+ * `.jsonl` file holding a single record is JSON Lines.
+ */
+export function detectFormat(text: string, name?: string): SourceFormat | undefined {
   const start = firstNonBlank(text);
   if (start === undefined) return undefined;
   const head = text.slice(start, start + HEAD_CHARS);
   if (head.startsWith("<")) return isAtomFeed(head) ? "arxiv-atom" : undefined;
-  if (head.startsWith("{") && isJsonLines(text, start)) return "jsonl";
+  if (head.startsWith("{") && (isJsonLines(text, start) || (name !== undefined && JSON_LINES_NAME.test(name) && firstLineIsObject(text, start)))) return "jsonl";
   if (head.startsWith("[")) return HF_PAPER_KEY.test(head) ? "hf-daily-api" : "json";
-  if (head.startsWith("{")) return "json";
+  if (head.startsWith("{")) return isHfObject(head) ? "hf-daily-api" : "json";
   return detectTextPage(head);
 }
+
+const JSON_LINES_NAME = /\.(?:jsonl|ndjson)$/i;
 
 /** Offset of the first character that is neither a BOM nor whitespace. */
 function firstNonBlank(text: string): number | undefined {
@@ -52,6 +58,15 @@ function isAtomFeed(head: string): boolean {
  */
 const HF_PAPER_KEY = /(?<!\\)"paper"\s*:\s*\{/;
 
+/** Hugging Face lists authors as objects (`{ "_id", "name", … }`); our records as names. */
+const HF_AUTHOR_OBJECTS = /(?<!\\)"authors"\s*:\s*\[\s*\{/;
+const RECORDS_KEY = /(?<!\\)"papers"\s*:\s*\[/;
+
+/** One Hugging Face paper (`/api/papers/<id>`) or one daily item, rather than one of our records. */
+function isHfObject(head: string): boolean {
+  return HF_PAPER_KEY.test(head) || (HF_AUTHOR_OBJECTS.test(head) && !RECORDS_KEY.test(head));
+}
+
 /**
  * JSON Lines when the first line is a whole object and the next non-blank line
  * starts another. A pretty-printed document's first line is a lone "{" (or does
@@ -60,11 +75,16 @@ const HF_PAPER_KEY = /(?<!\\)"paper"\s*:\s*\{/;
  */
 function isJsonLines(text: string, start: number): boolean {
   const end = text.indexOf("\n", start);
-  if (end === -1) return false;
-  const firstLineEnd = text.slice(Math.max(start, end - 16), end).trimEnd();
-  if (!firstLineEnd.endsWith("}")) return false;
+  if (end === -1 || !firstLineIsObject(text, start)) return false;
   const next = text.slice(end + 1, end + 1 + HEAD_CHARS).trimStart();
   return next.startsWith("{");
+}
+
+/** The first line (from `start`, which is a "{") ends its object: not a pretty-printed document. */
+function firstLineIsObject(text: string, start: number): boolean {
+  const newline = text.indexOf("\n", start);
+  const end = newline === -1 ? text.length : newline;
+  return text.slice(Math.max(start, end - 16), end).trimEnd().endsWith("}");
 }
 
 /** The two plain-text page formats, recognised by their headers. */

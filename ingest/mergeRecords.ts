@@ -51,16 +51,15 @@ export function mergeSources(records: readonly Paper[], id: string): Paper {
 }
 
 /**
- * Sorts set-like fields and keys so that the same content always serialises,
- * and so hashes, the same way whatever order the sources were read in.
+ * Sorts keys and the sets (sources, listing days) so that the same content always
+ * serialises, and so hashes, the same way whatever order the sources were read in.
+ * Keywords and categories keep their order, which means something (the primary
+ * arXiv category first, the most relevant keyword first); records are merged in
+ * source order, so their merge is as stable.
  */
 export function canonicalPaper(paper: Paper): Paper {
-  const sorted = (list: string[] | undefined) => (list ? [...list].sort() : undefined);
   const canonical: Paper = { ...paper, sources: [...paper.sources].sort() };
-  const keywords = sorted(paper.keywords);
-  const categories = sorted(paper.categories);
-  if (keywords) canonical.keywords = keywords;
-  if (categories) canonical.categories = categories;
+  if (paper.listedOn) canonical.listedOn = [...paper.listedOn].sort();
   return Object.fromEntries(Object.entries(canonical).sort(([a], [b]) => a.localeCompare(b))) as unknown as Paper;
 }
 

@@ -21,7 +21,7 @@ export function parseInputs(inputs: readonly InputText[], options: { format: Sou
   const papers: ParsedPaper[] = [];
   const skipped: SkippedRecord[] = [];
   for (const input of inputs) {
-    const format = options.format ?? detectFormat(input.text);
+    const format = options.format ?? detectFormat(input.text, input.source);
     if (!format) {
       skipped.push({ source: input.source, line: 1, reason: `unknown format: expected ${KNOWN_FORMATS} (use --format to say which)` });
       continue;

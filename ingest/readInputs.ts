@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Fetcher } from "../src/fetch/fetchText.js";
 import type { SkippedRecord } from "../src/paper.js";
 import { errorMessage } from "../src/errors.js";
@@ -24,6 +25,25 @@ export interface ReadOptions {
 }
 
 const isUrl = (arg: string) => /^https?:\/\//i.test(arg);
+const isFileUrl = (arg: string) => /^file:/i.test(arg);
+/** `ftp://…` and the like; a bare `name:with-colon.json` is still a file name. */
+const OTHER_URL = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/**
+ * A `file:` URL as the path it names; a URL of any other scheme but http(s) is
+ * refused with the reason, rather than looked for as a file of that name.
+ */
+function localPath(arg: string): { path: string } | { refused: string } {
+  if (isFileUrl(arg)) {
+    try {
+      return { path: fileURLToPath(arg) };
+    } catch (error) {
+      return { refused: `cannot read this file: URL: ${errorMessage(error)}` };
+    }
+  }
+  const scheme = OTHER_URL.exec(arg)?.[1];
+  return scheme ? { refused: `cannot read ${scheme}: URLs: give a file, a directory, a file: URL or an http(s) URL` } : { path: arg };
+}
 
 /** Files inside a directory argument, recursively, in a stable order; dot-files are skipped. */
 async function listFiles(dir: string): Promise<string[]> {
@@ -77,7 +97,7 @@ async function fetchUrlInput(url: string, fetcher: Fetcher): Promise<InputText |
   return { source: url, text };
 }
 
-/** Reads every argument (file, directory or URL); one bad input never stops the others. */
+/** Reads every argument (file, directory, http(s) or file: URL); one bad input never stops the others. */
 export async function readInputs(args: readonly string[], options: ReadOptions): Promise<ReadInputsResult> {
   const inputs: InputText[] = [];
   const failed: SkippedRecord[] = [];
@@ -87,10 +107,15 @@ export async function readInputs(args: readonly string[], options: ReadOptions):
       add(await fetchUrlInput(arg, options.fetcher));
       continue;
     }
-    const info = await stat(arg).catch(() => undefined);
+    const local = localPath(arg);
+    if ("refused" in local) {
+      failed.push({ source: arg, line: 0, reason: local.refused });
+      continue;
+    }
+    const info = await stat(local.path).catch(() => undefined);
     if (!info) failed.push({ source: arg, line: 0, reason: "no such file or directory" });
-    else if (info.isDirectory()) for (const file of await listFiles(arg)) add(await readFileInput(file));
-    else add(await readFileInput(arg));
+    else if (info.isDirectory()) for (const file of await listFiles(local.path)) add(await readFileInput(file));
+    else add(await readFileInput(local.path));
   }
   return { inputs, failed };
 }

@@ -15,14 +15,22 @@ export interface Paper {
   authors: string[];
   /** Some listings only give a count ("5 authors"). */
   authorCount?: number;
-  /** ISO date, YYYY-MM-DD. */
+  /** ISO date, YYYY-MM-DD: the first publication (for a paper from arXiv or Hugging Face, arXiv's date). */
   publishedAt?: string;
+  /**
+   * Days (YYYY-MM-DD, UTC, ascending) the paper was on the Hugging Face Daily Papers
+   * list. Not its arXiv date: a paper is listed one to several days after it appears there.
+   */
+  listedOn?: string[];
+  /** Between YEAR_BOUNDS.min and YEAR_BOUNDS.max. */
   year?: number;
   /** Topic heading from a curated list ("Computer Vision", "NLP"). */
   section?: string;
   upvotes?: number;
   aiSummary?: string;
+  /** In the source's order (Hugging Face's ai_keywords come most relevant first). */
   keywords?: string[];
+  /** arXiv categories, the primary one first. */
   categories?: string[];
   githubRepo?: string;
   projectPage?: string;
@@ -52,12 +60,24 @@ export interface ParseResult {
   noResults?: boolean;
 }
 
-const QUOTES = /[\u2018\u2019\u201A\u201B\u2032`´]/g;
+/**
+ * Years a record or a filter may name: four digits, as the `--year` filter takes them.
+ * A year outside them is a typo or a broken export, never a paper.
+ */
+export const YEAR_BOUNDS = { min: 1000, max: 9999 } as const;
+
+export function isYearInBounds(year: number): boolean {
+  return Number.isInteger(year) && year >= YEAR_BOUNDS.min && year <= YEAR_BOUNDS.max;
+}
+
+// Backticks are left alone: a title shows `code` as its authors wrote it. Matching needs no
+// straightening for them, since normaliseTitle drops every ASCII mark the same way.
+const QUOTES = /[\u2018\u2019\u201A\u201B\u2032´]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
 const NON_ASCII = /[^\p{ASCII}]/u;
 
-/** Straightens typographic quotes and dashes so that the same title typed two ways compares equal. */
+/** Straightens typographic quotes and dashes (not backticks) so that the same title typed two ways compares equal. */
 export function straightenPunctuation(text: string): string {
   return text.replace(QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, "-");
 }
@@ -182,6 +202,8 @@ export function mergePapers(a: Paper, b: Paper): Paper {
   if (keywords) merged.keywords = keywords;
   const categories = union(a.categories, b.categories);
   if (categories) merged.categories = categories;
+  const listedOn = union(a.listedOn, b.listedOn);
+  if (listedOn) merged.listedOn = [...listedOn].sort();
   const aiSummary = longer(a.aiSummary, b.aiSummary);
   if (aiSummary) merged.aiSummary = aiSummary;
   if (a.upvotes !== undefined || b.upvotes !== undefined) merged.upvotes = Math.max(a.upvotes ?? 0, b.upvotes ?? 0);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { makePaper, parseArxivId, type Paper, type ParseResult } from "../../src/paper.js";
+import { isYearInBounds, makePaper, parseArxivId, YEAR_BOUNDS, type Paper, type ParseResult } from "../../src/paper.js";
 import { lineAndColumn, ParseError } from "./parseError.js";
 import type { Parser } from "./types.js";
 
@@ -27,6 +27,8 @@ const stringList = () => optional(z.array(z.string(STRING), { error: "must be an
 
 const DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+const YEAR_RANGE = `from ${YEAR_BOUNDS.min} to ${YEAR_BOUNDS.max}`;
+
 /** Rejects 2024-02-31 and the like, which the pattern alone lets through. */
 function isCalendarDate(value: string): boolean {
   const day = value.slice(0, 10);
@@ -46,9 +48,15 @@ const RECORD = z.object({
     z
       .string(STRING)
       .regex(DATE, { error: "must be a date (YYYY-MM-DD or an ISO datetime)", abort: true })
-      .refine(isCalendarDate, { error: "is not a real calendar date" }),
+      .refine(isCalendarDate, { error: "is not a real calendar date", abort: true })
+      .refine((date) => isYearInBounds(Number(date.slice(0, 4))), { error: `must be in a year ${YEAR_RANGE}` }),
   ),
-  year: optional(z.number(NUMBER).int({ error: "must be a whole number" })),
+  year: optional(
+    z
+      .number(NUMBER)
+      .int({ error: "must be a whole number", abort: true })
+      .refine(isYearInBounds, { error: `must be a year ${YEAR_RANGE}` }),
+  ),
   section: optional(z.string(STRING)),
   upvotes: count(),
   aiSummary: optional(z.string(STRING)),

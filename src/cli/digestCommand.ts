@@ -87,7 +87,8 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
 
     const digest = await buildDigest({
       papers: gathered.papers,
-      date,
+      // From the library, the papers may be an earlier day's: the digest is named for the day they are from.
+      date: gathered.libraryDate ?? date,
       topics,
       max,
       embeddings: topics ? embedder?.embeddings : undefined,

@@ -1,6 +1,7 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import { UserFacingError } from "../errors.js";
+import { isYearInBounds, YEAR_BOUNDS } from "../paper.js";
 import { createSearcher, type SearchFilters } from "../retrieve/searchPapers.js";
 
 export interface SearchFlags {
@@ -13,12 +14,14 @@ export interface SearchFlags {
   json?: boolean;
 }
 
-/** `2023`, `2021..2023`, `2021..` or `..2023` → a year range. */
+/** `2023`, `2021..2023`, `2021..` or `..2023` → a year range, each year within YEAR_BOUNDS (as in ingested records). */
 export function parseYearRange(text: string): Pick<SearchFilters, "yearFrom" | "yearTo"> {
-  const m = /^(\d{4})?(\.\.)?(\d{4})?$/.exec(text.trim());
-  if (!m || (!m[1] && !m[3])) throw new UserFacingError(`--year "${text}": expected a year (2023) or a range (2021..2023, 2021.., ..2023)`);
+  const m = /^(\d+)?(\.\.)?(\d+)?$/.exec(text.trim());
+  const expected = `expected a year (2023) or a range (2021..2023, 2021.., ..2023) of years from ${YEAR_BOUNDS.min} to ${YEAR_BOUNDS.max}`;
+  if (!m || (!m[1] && !m[3]) || (m[3] && !m[2])) throw new UserFacingError(`--year "${text}": ${expected}`);
   const from = m[1] ? Number(m[1]) : undefined;
   const to = m[2] ? (m[3] ? Number(m[3]) : undefined) : from;
+  if ([from, to].some((year) => year !== undefined && !isYearInBounds(year))) throw new UserFacingError(`--year "${text}": ${expected}`);
   return { yearFrom: from, yearTo: to };
 }
 

@@ -42,6 +42,8 @@ export interface DigestEntry {
 export interface Digest {
   /** YYYY-MM-DD: the day the digest is for. */
   date: string;
+  /** YYYY-MM-DD: the day its papers are from, when that is an earlier day (read from the library after the sources failed). */
+  papersFrom?: string;
   /** The top papers, best first. */
   entries: DigestEntry[];
   /** How many new papers there were before keeping the top ones. */
@@ -60,6 +62,8 @@ export interface DigestSince {
 export interface BuildDigestOptions {
   papers: readonly Paper[];
   date: string;
+  /** The day the papers are from, when it is not `date`. */
+  papersFrom?: string;
   /** Keywords ("diffusion, RLHF") or a sentence ("papers on aligning language models with feedback"). */
   topics?: string;
   max: number;
@@ -86,27 +90,34 @@ export async function buildDigest(options: BuildDigestOptions): Promise<Digest> 
     options,
   );
   const entries = top.map((r, i) => toEntry(r, tldrs[i] ?? { text: "", source: "none" }));
-  return { date: options.date, entries, total: fresh.length, topics: topics ?? null };
+  const digest: Digest = { date: options.date, entries, total: fresh.length, topics: topics ?? null };
+  if (options.papersFrom && options.papersFrom !== options.date) digest.papersFrom = options.papersFrom;
+  return digest;
 }
 
 // ---------------------------------------------------------------------------
 // What is new
 
+// Records stored before papers carried `listedOn` know their list's day only from the URL they were read from.
 const HF_LISTING_DATE = /^hf-daily-api:.*[?&]date=(\d{4}-\d{2}-\d{2})/;
+const HF_SOURCE = "hf-daily-api:";
 
-/**
- * The latest day the paper was listed: its publication day, or a later day it
- * was on the Hugging Face Daily Papers list (known from the source it came from).
- */
+/** The latest day the paper was listed (see listingDays). */
 export function listingDate(paper: Paper): string | undefined {
   return listingDays(paper).sort().at(-1);
 }
 
-/** Every day a paper was listed: its publication day and the days of the Hugging Face lists it was on. */
+/**
+ * Every day a paper was listed, as the digest's sources list it: the days it was
+ * on the Hugging Face Daily Papers list, and its publication day when another
+ * source (arXiv, a file) has it. The arXiv date a Hugging Face item carries is
+ * not a day it was listed; it counts only when the item does not say when it was.
+ */
 export function listingDays(paper: Paper): string[] {
-  const days = paper.sources.flatMap((s) => HF_LISTING_DATE.exec(s)?.[1] ?? []);
-  if (paper.publishedAt) days.push(paper.publishedAt);
-  return days;
+  const days = new Set([...(paper.listedOn ?? []), ...paper.sources.flatMap((s) => HF_LISTING_DATE.exec(s)?.[1] ?? [])]);
+  const otherSource = paper.sources.some((s) => !s.startsWith(HF_SOURCE));
+  if (paper.publishedAt && (days.size === 0 || otherSource)) days.add(paper.publishedAt);
+  return [...days];
 }
 
 export function newPapers(papers: readonly Paper[], since: DigestSince | undefined): Paper[] {

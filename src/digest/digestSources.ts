@@ -3,7 +3,7 @@ import { ingestRecords, type IngestSummary } from "../../ingest/runIngest.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Paper } from "../paper.js";
-import { sqlString, type EmbedderInfo, type PaperStore } from "../store/paperStore.js";
+import type { EmbedderInfo, PaperStore } from "../store/paperStore.js";
 import { addDays, fetchNewPapers, type PaperSourceName, type SourceProblem } from "./fetchNewPapers.js";
 import type { FetchEvent, RateGate, RetryPolicy } from "../fetch/fetchText.js";
 import { listingDays } from "./buildDigest.js";
@@ -100,29 +100,29 @@ function libraryNotices(date: string, library: { papers: Paper[]; date?: string;
   return [];
 }
 
-/** How far back a Hugging Face listing reaches for papers first published on arXiv. */
+/** How far back a Hugging Face listing reaches for most of the papers first published on arXiv. */
 const LISTING_LOOKBACK_DAYS = 30;
 
 /**
- * Papers in the library listed on `date` (published that day, or on that day's
- * Hugging Face list), else those of the most recent day before it that has any.
+ * Papers in the library listed on `date` (on that day's Hugging Face list, or
+ * published that day by another source), else those of the most recent day
+ * before it that has any; `date` is the day they are from.
  */
 export async function papersFromLibrary(store: PaperStore, date: string): Promise<{ papers: Paper[]; date?: string; empty: boolean }> {
   if (store.isEmpty) return { papers: [], empty: true };
-  const table = store.papers();
-  const read = async (where: string) =>
-    ((await table.query().select(["record"]).where(where).toArray()) as { record: string }[]).map((row) => JSON.parse(row.record) as Paper);
-
-  const recent = await read(`publishedAt >= ${sqlString(addDays(date, -LISTING_LOOKBACK_DAYS))} AND publishedAt <= ${sqlString(date)}`);
   const days = (paper: Paper) => listingDays(paper).filter((d) => d <= date);
-  let target = recent.flatMap(days).sort().at(-1);
-  let candidates = recent;
+  const latestDay = (papers: Paper[]) => papers.flatMap(days).sort().at(-1);
+  const around = (day: string) => store.papersAround(day, addDays(day, -LISTING_LOOKBACK_DAYS));
+  let candidates = await around(date);
+  let target = latestDay(candidates);
   if (!target) {
-    const dates = (await table.query().select(["publishedAt"]).where(`publishedAt IS NOT NULL AND publishedAt <= ${sqlString(date)}`).toArray()) as { publishedAt: string }[];
-    target = dates.map((r) => r.publishedAt).sort().at(-1);
+    // Nothing in the weeks before: look around the last day anything was published, however long ago.
+    const latest = await store.latestPublication(date);
+    if (latest) target = latestDay(await store.papersAround(date, addDays(latest, -LISTING_LOOKBACK_DAYS)));
     if (!target) return { papers: [], empty: false };
-    candidates = await read(`publishedAt = ${sqlString(target)}`);
   }
+  // That day's Hugging Face list may hold papers published before the window around `date`.
+  if (target !== date) candidates = await around(target);
   const day = target;
   return { papers: candidates.filter((p) => days(p).includes(day)), date: day, empty: false };
 }

@@ -82,6 +82,8 @@ function headerLines(digest: Digest, part: number, parts: number): string[] {
   const marker = `${digestMarker(digest.date)}${parts > 1 ? ` (${part}/${parts})` : ""}`;
   if (part > 1) return [`**${marker}**`];
   const lines = [`**${marker}** · ${countLine(digest)}`];
+  // The marker keeps the scheduled day (it is how a posted digest is recognised); this line says whose papers these are.
+  if (digest.papersFrom) lines.push(`-# Papers of ${digest.papersFrom}, the latest in the library: the paper sources could not be read.`);
   if (digest.topics) lines.push(`-# Topics: ${escapeForDiscord(truncate(oneLine(digest.topics), TOPICS_MAX))}`);
   return lines;
 }

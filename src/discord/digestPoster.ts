@@ -37,7 +37,7 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
       ingest: { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers },
     });
     for (const line of result.notices) logger.warn({ date }, line);
-    return result.papers;
+    return { papers: result.papers, from: result.libraryDate };
   }
   function papersOf(date: string): ReturnType<typeof gather> {
     const cached = gathered.get(date);
@@ -70,11 +70,12 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
 
     async post(channelId, date, subscription, context) {
       const { config, logger } = app;
-      const papers = await papersOf(date);
+      const { papers, from } = await papersOf(date);
       const topics = subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
       const digest = await buildDigest({
         papers,
         date,
+        papersFrom: from,
         topics,
         max: subscription.max ?? config.digest.maxPapers,
         embeddings: topics ? (await app.embedder()).embeddings : undefined,

@@ -1,6 +1,7 @@
 import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
+import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 
@@ -163,6 +164,31 @@ export class PaperStore {
     const out: PaperRow[] = [];
     for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...((await this.papersTable.query().where(sqlIn("id", batch)).toArray()) as PaperRow[]));
     return out.map(plainPaperRow);
+  }
+
+  /**
+   * The papers a digest of `day` may hold: published from `since` to `day`, or on
+   * the Hugging Face list of `day` whatever their publication date. The caller
+   * picks the day's papers from these by their listing days.
+   */
+  async papersAround(day: string, since: string): Promise<Paper[]> {
+    // `record` is a canonical paper's JSON, its `listedOn` days in one array: the pattern finds every paper
+    // listed on `day` (and perhaps a few that merely mention the day later in the record).
+    const listed = `record LIKE ${sqlString(`%"listedOn":[%"${day}"%`)}`;
+    return this.paperRecords(`(publishedAt >= ${sqlString(since)} AND publishedAt <= ${sqlString(day)}) OR ${listed}`);
+  }
+
+  /** The latest publication day on or before `day`, from one column. */
+  async latestPublication(day: string): Promise<string | undefined> {
+    if (!this.papersTable) return undefined;
+    const rows = (await this.papersTable.query().select(["publishedAt"]).where(`publishedAt <= ${sqlString(day)}`).toArray()) as { publishedAt: string }[];
+    return rows.reduce<string | undefined>((latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest), undefined);
+  }
+
+  private async paperRecords(where: string): Promise<Paper[]> {
+    if (!this.papersTable) return [];
+    const rows = (await this.papersTable.query().select(["record"]).where(where).toArray()) as { record: string }[];
+    return rows.map((row) => JSON.parse(row.record) as Paper);
   }
 
   async allPapers(): Promise<PaperRow[]> {

@@ -57,6 +57,22 @@ test("given a single-line JSON object, then it is a JSON document, not JSON Line
   assert.equal(detectFormat('{"papers": [{"title": "A"}]}'), "json");
 });
 
+test("given a .jsonl file holding a single record, then it is JSON Lines, as its name says", () => {
+  assert.equal(detectFormat('{"title": "Alone"}\n', "one.jsonl"), "jsonl");
+  assert.equal(detectFormat('{"title": "Alone"}', "one.ndjson"), "jsonl");
+  // The name only settles a single line: a pretty-printed document is still one document.
+  assert.equal(detectFormat('{\n  "title": "Pretty"\n}\n', "pretty.jsonl"), "json");
+  assert.equal(detectFormat('{"title": "Alone"}\n', "one.json"), "json");
+});
+
+test("given a Hugging Face single-paper response (/api/papers/<id>) or a lone daily item, then it is Hugging Face JSON", () => {
+  assert.equal(detectFormat(fixture("real-formats/hf-paper-2605.08811.json")), "hf-daily-api");
+  assert.equal(detectFormat('{"paper": {"id": "2605.00001", "title": "A"}, "numComments": 0}'), "hf-daily-api");
+  // Our own records with authors given as objects are still ours (and reported as such).
+  assert.equal(detectFormat('{"papers": [{"title": "A", "authors": [{"name": "Ann"}]}]}'), "json");
+  assert.equal(detectFormat('{"title": "A", "authors": ["Ann"]}'), "json");
+});
+
 test("given a pretty-printed JSON object, then it is a JSON document even though lines start with braces", () => {
   assert.equal(detectFormat('{\n"papers": [\n{"title": "A"},\n{"title": "B"}\n]\n}\n'), "json");
 });

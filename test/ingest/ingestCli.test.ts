@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startPaperSourcesStandIn } from "../helpers/paperSourcesStandIn.js";
+import { pathToFileURL } from "node:url";
 import { fixture, tempDir } from "../helpers/paths.js";
 import { runCli } from "../helpers/runCli.js";
 
@@ -144,4 +145,36 @@ test("given an arXiv query with no results, then ingest exits 0 with 0 papers", 
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Ingested 0 papers: 0 added, 0 updated, 0 unchanged\./);
   assert.doesNotMatch(result.stdout, /Skipped/);
+});
+
+test("given a record with year 99999, then ingest skips it naming file and line, and `search --year 99999..` is refused by the same bounds", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const file = join(dir, "years.jsonl");
+  await writeFile(file, '{"title": "A Paper From The Present", "year": 2025}\n{"title": "A Paper From The Far Future", "year": 99999}\n');
+  const result = await ingest(file);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Ingested 1 papers/);
+  assert.match(result.stdout, /years\.jsonl line 2: "year" must be a year from 1000 to 9999/);
+  const search = await runCli(["search", "paper", "--year", "99999.."], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.equal(search.code, 1);
+  assert.match(search.stderr, /--year "99999\.\.": .*years from 1000 to 9999/);
+});
+
+test("given a directory of one-record .jsonl files, then their papers are recorded as source jsonl", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const result = await ingest(fixture("real-formats/jsonl-dir"));
+  assert.equal(result.code, 0, result.stderr);
+  const stats = await runCli(["stats", "--json"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.deepEqual((JSON.parse(stats.stdout) as { sources: Record<string, number> }).sources, { jsonl: 2 });
+});
+
+test("given a file: URL, then ingest reads the file it names; a file: URL on another host is refused with the reason", async (t) => {
+  const { ingest } = await setup(t);
+  const result = await ingest(pathToFileURL(fixture("pipeline/papers.jsonl")).href, "file://fileserver/papers.jsonl", "--json");
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as JsonSummary;
+  assert.equal(summary.papers.added, 2);
+  const refused = summary.skipped.find((s) => s.source === "file://fileserver/papers.jsonl");
+  assert.match(refused?.reason ?? "", /^cannot read this file: URL: File URL host must be "localhost"/);
+  assert.doesNotMatch(result.stdout, /no such file or directory/);
 });

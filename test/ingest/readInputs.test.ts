@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { readInputs } from "../../ingest/readInputs.js";
 import { buildConfig } from "../../src/config.js";
 import { ARXIV_MIN_INTERVAL_MS, createFetcher, sourcesFetcher, USER_AGENT, type FetcherOptions } from "../../src/fetch/fetchText.js";
@@ -116,4 +117,32 @@ test("given two arXiv URLs, then ingest keeps arXiv's 3 s between the calls", as
   const [first, second] = standIn.arxiv.requests;
   assert.ok(first && second);
   assert.ok(second.at - first.at >= ARXIV_MIN_INTERVAL_MS, `second call ${Math.round(second.at - first.at)} ms after the first`);
+});
+
+test("given file: URLs of a file and of a directory, then they are read as that file and that directory's files", async () => {
+  const file = pathToFileURL(fixture("pipeline/papers.jsonl")).href;
+  const dir = pathToFileURL(fixture("real-formats/jsonl-dir")).href;
+  const { inputs, failed } = await readInputs([file, dir], { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) });
+  assert.deepEqual(failed, []);
+  assert.deepEqual(
+    inputs.map((i) => i.source),
+    ["papers.jsonl", "first.jsonl", "second.jsonl"],
+  );
+  assert.equal(inputs[0]?.text, await readFile(fixture("pipeline/papers.jsonl"), "utf8"));
+});
+
+test("given a file: URL naming another host, or a URL of a scheme it cannot read, then each is refused with the reason", async () => {
+  const { inputs, failed } = await readInputs(["file://fileserver/share/papers.json", "ftp://example.org/papers.json", "file:///no/such/papers.json"], { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) });
+  assert.deepEqual(inputs, []);
+  assert.deepEqual(
+    failed.map((f) => [f.source, f.line]),
+    [
+      ["file://fileserver/share/papers.json", 0],
+      ["ftp://example.org/papers.json", 0],
+      ["file:///no/such/papers.json", 0],
+    ],
+  );
+  assert.match(failed[0]!.reason, /^cannot read this file: URL: File URL host must be "localhost" or empty/);
+  assert.equal(failed[1]!.reason, "cannot read ftp: URLs: give a file, a directory, a file: URL or an http(s) URL");
+  assert.equal(failed[2]!.reason, "no such file or directory", "a file: URL of a missing file is just that");
 });

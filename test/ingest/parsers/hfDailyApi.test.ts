@@ -109,3 +109,70 @@ test("given the API's JSON error object, then a ParseError carries the API's mes
 test("given an empty day, then there are no papers and nothing skipped", () => {
   assert.deepEqual(parseHfDailyApi("[]\n", ctx("empty.json")), { papers: [], skipped: [] });
 });
+
+// Saved in the API's current shape: each paper's listing day is `paper.submittedOnDailyAt`; `paper.publishedAt`
+// is arXiv's date and the item's `publishedAt` is neither.
+const listFromDisk = () => parseHfDailyApi(fixture("real-formats/hf-daily-2026-05-13.json"), ctx("hf-daily-2026-05-13.json"));
+
+test("given a saved daily list, then every paper is listed on the list's day (submittedOnDailyAt), whatever its arXiv date", () => {
+  const { papers, skipped } = listFromDisk();
+  assert.deepEqual(skipped, []);
+  assert.deepEqual(
+    papers.map((p) => [p.paper.arxivId, p.paper.publishedAt, p.paper.listedOn]),
+    [
+      ["2605.08811", "2026-05-12", ["2026-05-13"]],
+      ["2605.08420", "2026-05-12", ["2026-05-13"]],
+      ["2605.08302", "2026-05-12", ["2026-05-13"]],
+      ["2605.07731", "2026-05-11", ["2026-05-13"]],
+      ["2605.04115", "2026-05-06", ["2026-05-13"]],
+      ["2603.29870", "2026-03-30", ["2026-05-13"]],
+    ],
+  );
+});
+
+test("given a 2024 list without submittedOnDailyAt, then the listing day is the item's publishedAt, an evening stamp (UTC) counting for the next day", () => {
+  const text = fixture("real-formats/hf-daily-2024-12-02-older-format.json");
+  // Stamped 03:50 on the 2nd, and 23:12 on the 1st: both on the 2nd's list.
+  assert.deepEqual(
+    parseHfDailyApi(text, ctx("old.json")).papers.map((p) => p.paper.listedOn),
+    [["2024-12-02"], ["2024-12-02"]],
+  );
+  const stamped = (publishedAt: string) => `[{"paper": {"id": "2411.00001", "title": "T", "publishedAt": "2024-11-20T10:00:00.000Z"}, "publishedAt": "${publishedAt}"}]`;
+  const dayOf = (publishedAt: string, source = "old.json") => parseHfDailyApi(stamped(publishedAt), ctx(source)).papers[0]?.paper.listedOn;
+  assert.deepEqual(dayOf("2024-11-28T16:59:59.000Z"), ["2024-11-28"]);
+  assert.deepEqual(dayOf("2024-11-28T18:00:00.000Z"), ["2024-11-29"]);
+  assert.deepEqual(dayOf("2024-12-31T22:30:00.000Z"), ["2025-01-01"]);
+  // The date a URL asked for is the list's day, whatever the stamp.
+  assert.deepEqual(dayOf("2024-11-26T13:07:45.000Z", "https://huggingface.co/api/daily_papers?date=2024-12-02"), ["2024-12-02"]);
+});
+
+test("given ai_keywords, then they keep the API's order", () => {
+  assert.deepEqual(listFromDisk().papers[0]?.paper.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
+});
+
+test("given a title with backticks, then they are kept as written", () => {
+  assert.equal(listFromDisk().papers[1]?.paper.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
+});
+
+test("given a single-paper response (/api/papers/<id>), then the paper is read from its top-level fields", () => {
+  const { papers, skipped } = parseHfDailyApi(fixture("real-formats/hf-paper-2605.08811.json"), ctx("https://huggingface.co/api/papers/2605.08811"));
+  assert.deepEqual(skipped, []);
+  assert.equal(papers.length, 1);
+  const paper = papers[0]?.paper;
+  assert.equal(papers[0]?.line, 1);
+  assert.equal(paper?.id, "arxiv:2605.08811");
+  assert.equal(paper?.title, "Tidal Memory: Recurrent State Compression for Streaming Video Models");
+  assert.deepEqual(paper?.authors, ["Ines Marr", "Teo Lindqvist", "Aya Oduya", "Bo Sand"]);
+  assert.equal(paper?.publishedAt, "2026-05-12");
+  assert.deepEqual(paper?.listedOn, ["2026-05-13"]);
+  assert.equal(paper?.upvotes, 64);
+  assert.equal(paper?.githubRepo, "https://github.com/example-lab/tidal-memory");
+  assert.deepEqual(paper?.sources, ["hf-daily-api:https://huggingface.co/api/papers/2605.08811"]);
+});
+
+test("given a single-paper object without a title, then it is skipped with the reason", () => {
+  assert.deepEqual(parseHfDailyApi('{"id": "2605.00001", "authors": []}', ctx("p.json")), {
+    papers: [],
+    skipped: [{ source: "hf-daily-api:p.json", line: 1, reason: '"title" is missing' }],
+  });
+});

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parseJsonLines, parseJsonRecords } from "../../../ingest/parsers/jsonRecords.js";
 import { ParseError } from "../../../ingest/parsers/parseError.js";
+import { YEAR_BOUNDS } from "../../../src/paper.js";
 
 // The tests run from dist/test/ingest/parsers/; the fixtures stay in the source tree.
 const FIXTURES = new URL("../../../../test/fixtures/", import.meta.url);
@@ -192,6 +193,26 @@ test("given a field of the wrong type or value, then the reason names the field"
     skipped.map((s) => [s.line, s.reason]),
     cases.map(([, reason], i) => [i + 1, reason]),
   );
+});
+
+test("given a year outside four digits, then the record is skipped with its line, by the bounds the --year filter uses", () => {
+  const lines = [
+    { title: "Far Future", year: 99999 },
+    { title: "Too Early", year: 999 },
+    { title: "Year Zero Date", publishedAt: "0999-12-31" },
+    { title: "Last Year Allowed", year: YEAR_BOUNDS.max },
+    { title: "First Year Allowed", year: YEAR_BOUNDS.min },
+  ];
+  const { papers, skipped } = parseJsonLines(lines.map((l) => JSON.stringify(l)).join("\n"), ctx("years.jsonl"));
+  assert.deepEqual(
+    papers.map((p) => p.paper.year),
+    [9999, 1000],
+  );
+  assert.deepEqual(skipped, [
+    { source: "jsonl:years.jsonl", line: 1, reason: '"year" must be a year from 1000 to 9999' },
+    { source: "jsonl:years.jsonl", line: 2, reason: '"year" must be a year from 1000 to 9999' },
+    { source: "jsonl:years.jsonl", line: 3, reason: '"publishedAt" must be in a year from 1000 to 9999' },
+  ]);
 });
 
 test("given blank lines and Windows line endings, then every record still lands", () => {

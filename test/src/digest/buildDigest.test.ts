@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatOpenAI } from "@langchain/openai";
-import { authorLine, buildDigest, firstSentences, topicTerms } from "../../../src/digest/buildDigest.js";
+import { authorLine, buildDigest, firstSentences, listingDays, topicTerms } from "../../../src/digest/buildDigest.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { makePaper, type NewPaperFields, type Paper } from "../../../src/paper.js";
 import { promptText, startOpenAiStandIn } from "../../helpers/openAiStandIn.js";
@@ -96,6 +96,26 @@ test("given what a channel has seen, then only papers new since its last digest 
   assert.equal(digest.total, 2);
   const again = await buildDigest({ papers, date: DATE, max: 10, since: { date: DATE } });
   assert.equal(again.total, 0);
+});
+
+test("given a Hugging Face paper, then its listing day is the list's day, never its arXiv date unless nothing else is known", () => {
+  const fromFile = "hf-daily-api:hf-daily-2026-05-13.json";
+  // Saved to a file: the day comes from the item itself.
+  assert.deepEqual(listingDays(makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12", listedOn: ["2026-05-13"] })), ["2026-05-13"]);
+  // Stored before papers carried their listing day: the URL's date says it.
+  assert.deepEqual(listingDays(makePaper({ source: "hf-daily-api:https://hf.example/api/daily_papers?date=2026-05-13", title: "T", publishedAt: "2026-05-12" })), ["2026-05-13"]);
+  // An item that does not say when it was listed: its arXiv date is all there is.
+  assert.deepEqual(listingDays(makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12" })), ["2026-05-12"]);
+  // Also in an arXiv feed: listed by arXiv on its publication day, and by Hugging Face on the list's day.
+  const merged = makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12", listedOn: ["2026-05-13"] });
+  merged.sources.push("arxiv:https://export.arxiv.org/api/query");
+  assert.deepEqual(listingDays(merged).sort(), ["2026-05-12", "2026-05-13"]);
+});
+
+test("given the day its papers are from, then a digest names it when it is not the digest's day", async () => {
+  const papers = [paper({ title: "From The Day Before", arxivId: "2611.00050" })];
+  assert.equal((await buildDigest({ papers, date: "2026-11-24", papersFrom: DATE, max: 5 })).papersFrom, DATE);
+  assert.equal("papersFrom" in (await buildDigest({ papers, date: DATE, papersFrom: DATE, max: 5 })), false);
 });
 
 test("given a paper's fields, then its entry has the Hugging Face or arXiv link, first authors et al., upvotes and code link", async () => {

@@ -5,7 +5,7 @@ import type { Digest } from "../../../src/digest/buildDigest.js";
 import type { DigestMessage } from "../../../src/digest/renderDigest.js";
 import { readLibrary } from "../../helpers/library.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE, unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
-import { tempDir } from "../../helpers/paths.js";
+import { fixture, tempDir } from "../../helpers/paths.js";
 import { runCli } from "../../helpers/runCli.js";
 
 interface DigestJson extends Digest {
@@ -118,10 +118,49 @@ test("given unreachable sources, then `digest` says so on stderr and builds from
   assert.equal(digest.origin, "library");
   assert.equal(digest.libraryDate, STAND_IN_DATE);
   assert.deepEqual(digest.reachable, { huggingface: false, arxiv: false });
-  assert.equal(digest.date, "2026-11-24");
+  // Named for the day its papers are from, not the day asked for.
+  assert.equal(digest.date, STAND_IN_DATE);
   assert.equal(digest.entries.length, 7);
   assert.equal(digest.entries[0]?.title, "Stirring Policies: Diffusion Models for Robot Cooking");
-  assert.match(digest.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-11-24(?: \(1\/\d\))?\*\* · 7 new papers/);
+  assert.match(digest.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-11-23(?: \(1\/\d\))?\*\* · 7 new papers/);
+});
+
+test("given a saved Hugging Face list, then `digest --offline` of its day uses all of its papers and names that day; of a later day, names the day they are from", async (t) => {
+  const dir = await tempDir(t);
+  const env = { LANCEDB_URI: join(dir, "db") };
+  // Two days' lists saved to files (no ?date= to go by). The 13th's papers were published on arXiv
+  // between 30 March and 12 May; the 12th's between 7 and 11 May.
+  const ingested = await runCli(["ingest", fixture("real-formats/hf-daily-2026-05-12.json"), fixture("real-formats/hf-daily-2026-05-13.json")], { cwd: dir, env });
+  assert.equal(ingested.code, 0, ingested.stderr);
+  const offline = async (date: string) => {
+    const result = await runCli(["digest", "--offline", "--date", date, "--json"], { cwd: dir, env });
+    assert.equal(result.code, 0, result.stderr);
+    return { digest: JSON.parse(result.stdout) as DigestJson, stderr: result.stderr };
+  };
+
+  const { digest: day, stderr } = await offline("2026-05-13");
+  assert.equal(day.total, 6);
+  assert.deepEqual(day.entries.map((e) => e.arxivId).sort(), ["2603.29870", "2605.04115", "2605.07731", "2605.08302", "2605.08420", "2605.08811"]);
+  assert.equal(day.date, "2026-05-13");
+  assert.equal(day.libraryDate, "2026-05-13");
+  assert.doesNotMatch(stderr, /most recent day before/);
+  assert.match(day.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\* · 6 new papers/);
+  // The title is shown as its authors wrote it (escaped for Discord).
+  assert.equal(day.entries.find((e) => e.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
+
+  const { digest: before } = await offline("2026-05-12");
+  assert.deepEqual(before.entries.map((e) => e.arxivId).sort(), ["2605.04903", "2605.05540", "2605.07002"], "the 12th's list, not the 13th's papers published on the 12th");
+
+  const { digest: later, stderr: laterNotes } = await offline("2026-05-20");
+  assert.match(laterNotes, /The library has no papers from 2026-05-20: using the most recent day before it, 2026-05-13\./);
+  assert.equal(later.total, 6);
+  assert.equal(later.date, "2026-05-13");
+  assert.match(later.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\*/);
+
+  // Months later, with nothing in the weeks before: still the last list, whole.
+  const { digest: much } = await offline("2026-09-01");
+  assert.equal(much.libraryDate, "2026-05-13");
+  assert.equal(much.total, 6);
 });
 
 test("given a source that accepts connections and never answers, then `digest --dry-run` finishes within its budget, names the source and goes on with the other", async (t) => {

@@ -112,6 +112,16 @@ test("given a short digest, then it is one message without a part number; a pape
   assert.equal(findDigestMarker("📰 Daily papers, but not a digest"), undefined);
 });
 
+test("given a digest of an earlier day's papers, then the marker keeps the digest's day and the next line names the papers' day", () => {
+  const digest: Digest = { date: "2026-11-24", papersFrom: DATE, entries: [entry(1, { title: "Short", tldr: "It is short." })], total: 1, topics: "diffusion" };
+  const [message] = renderDigest(digest);
+  const lines = message!.content.split("\n");
+  assert.equal(lines[0], "**📰 Daily papers — 2026-11-24** · 1 new paper");
+  assert.equal(lines[1], "-# Papers of 2026-11-23, the latest in the library: the paper sources could not be read.");
+  assert.equal(lines[2], "-# Topics: diffusion");
+  assert.equal(findDigestMarker(message!.content)?.date, "2026-11-24");
+});
+
 test("given a day with nothing new, then the empty-day message carries the marker", () => {
   const empty: Digest = { date: DATE, entries: [], total: 0, topics: "RLHF" };
   const messages = renderDigest(empty);
