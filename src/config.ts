@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
+import { DEFAULT_ANSWER_MS, DEFAULT_FIRST_TOKEN_MS } from "./answer/deadline.js";
 
 /**
  * The only place that reads the environment. Everything else receives a frozen,
@@ -66,6 +67,8 @@ export const configSchema = z.object({
   CHAT_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
   CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
   ANSWER_MODE: z.enum(["auto", "llm", "extractive"]).default("auto"),
+  LLM_FIRST_TOKEN_MS: positiveInt(DEFAULT_FIRST_TOKEN_MS),
+  LLM_ANSWER_MS: positiveInt(DEFAULT_ANSWER_MS),
   HF_API_URL: httpUrl.default("https://huggingface.co"),
   ARXIV_API_URL: httpUrl.default("https://export.arxiv.org/api/query"),
   FETCH_TIMEOUT_MS: positiveInt(20_000),
@@ -117,7 +120,15 @@ export interface Config {
   /** The biggest library (in chunks) the bot holds in memory to search faster; 0 = only small ones. */
   search: { memoryChunks: number };
   openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
-  chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
+  chat: {
+    model: string;
+    temperature: number;
+    mode: "auto" | "llm" | "extractive";
+    /** How long a waiting user gives the model to start its answer (and the endpoint to answer a question's embedding). */
+    firstTokenMs: number;
+    /** How long after the question a written answer may take before the papers are quoted instead. */
+    answerMs: number;
+  };
   sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number };
   discord: {
     token: string | undefined;
@@ -172,16 +183,27 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
   }
   const c = result.data;
+  // Settings valid one by one that cannot work together: stop now rather than fail (slowly) on first use.
+  const conflicts: string[] = [];
   if (c.EMBEDDINGS_PROVIDER === "openai" && !c.OPENAI_API_KEY) {
-    throw new ConfigError("Invalid configuration:\n  EMBEDDINGS_PROVIDER=\"openai\": needs OPENAI_API_KEY (or use EMBEDDINGS_PROVIDER=local)");
+    conflicts.push('EMBEDDINGS_PROVIDER="openai": needs OPENAI_API_KEY (or use EMBEDDINGS_PROVIDER=local)');
   }
+  if (c.ANSWER_MODE === "llm" && !c.OPENAI_API_KEY) {
+    conflicts.push(
+      'ANSWER_MODE="llm": needs OPENAI_API_KEY (any value for a server that asks for none, with OPENAI_BASE_URL), or use ANSWER_MODE=auto or extractive',
+    );
+  }
+  if (c.LLM_FIRST_TOKEN_MS > c.LLM_ANSWER_MS) {
+    conflicts.push(`LLM_FIRST_TOKEN_MS=${c.LLM_FIRST_TOKEN_MS}: must be at most LLM_ANSWER_MS=${c.LLM_ANSWER_MS}, the time the whole answer gets`);
+  }
+  if (conflicts.length > 0) throw new ConfigError(`Invalid configuration:\n${conflicts.map((line) => `  ${line}`).join("\n")}\nSee .env.example for every setting.`);
   return deepFreeze({
     lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS },
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
     ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
     search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
-    chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
+    chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE, firstTokenMs: c.LLM_FIRST_TOKEN_MS, answerMs: c.LLM_ANSWER_MS },
     sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS },
     discord: {
       token: c.DISCORD_TOKEN,
