@@ -22,7 +22,9 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
   const k = flags.k === undefined ? undefined : countFlag("--k", flags.k, 20);
   const store = await app.openStore();
   try {
-    const { embeddings } = await app.embedder();
+    const embedder = await app.embedder("search");
+    await store.requireEmbedder(embedder);
+    const { embeddings } = embedder;
     const llm = await createChatModel(app.config);
     const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, llm, logger: app.logger });
     let shown = 0;

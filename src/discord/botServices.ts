@@ -42,7 +42,12 @@ export async function digestPapersFor(services: BotServices, threadId: string, p
 
 export async function createBotServices(app: App): Promise<BotServices> {
   const store = await app.openStore();
-  const { embeddings } = await app.embedder();
+  const embedder = await app.embedder("search");
+  await store.requireEmbedder(embedder).catch((error: unknown) => {
+    store.close();
+    throw error;
+  });
+  const { embeddings } = embedder;
   const llm = await createChatModel(app.config);
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   return {
