@@ -7,7 +7,7 @@ import { fixture, tempDir } from "../../helpers/paths.js";
 import { runCli } from "../../helpers/runCli.js";
 
 /**
- * `search`, `similar` and `ask` read vectors: on a library another embedder made they must refuse,
+ * `search`, `similar`, `ask` and the bot read vectors: on a library another embedder made they must refuse,
  * as `ingest` does, and a failing embeddings endpoint must be named (never its key) without
  * making the user sit through retries.
  */
@@ -16,7 +16,7 @@ const INPUTS = [fixture("pipeline/hf-daily.json"), fixture("pipeline/daily-page.
 const QUESTION = "How does the long-document attention method scale in memory?";
 
 describe("reading a library", { concurrency: true }, () => {
-  test("given a library made by the local embedder and EMBEDDINGS_PROVIDER=openai, then search, similar and ask refuse it without calling the endpoint", async (t) => {
+  test("given a library made by the local embedder and EMBEDDINGS_PROVIDER=openai, then search, similar, ask and the bot refuse it without calling the endpoint", async (t) => {
     const dir = await tempDir(t);
     const standIn = await startOpenAiStandIn({ dimensions: 48 });
     t.after(() => standIn.close());
@@ -24,8 +24,9 @@ describe("reading a library", { concurrency: true }, () => {
     await ingestInto(uri, INPUTS);
     const env = { LANCEDB_URI: uri, EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_MODEL: "test-embed", OPENAI_API_KEY: "sk-test-secret", OPENAI_BASE_URL: standIn.baseURL };
 
-    for (const args of [["search", "attention memory"], ["similar", "Lantern"], ["ask", QUESTION, "--json"]]) {
-      const result = await runCli(args, { cwd: dir, env });
+    // The bot stops before it logs in (the token is never used).
+    for (const args of [["search", "attention memory"], ["similar", "Lantern"], ["ask", QUESTION, "--json"], ["bot"]]) {
+      const result = await runCli(args, { cwd: dir, env: { ...env, DISCORD_TOKEN: "not-used" } });
       assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
       assert.match(result.stderr, /^This library's vectors were made by "local:[^"]+" \(256 dims\), not by the configured "openai:test-embed"\. Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER\/EMBEDDINGS_MODEL back, or run `npx paperbot ingest --reembed …` to rebuild the vectors\.\n$/);
       assert.equal(result.stdout, "", `${args[0]} printed no results`);
