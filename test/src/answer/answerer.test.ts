@@ -171,11 +171,12 @@ describe("answers over real HTTP", { concurrency: true }, () => {
 
   /**
    * The model as configured for a waiting user (modelForAnswers), with deadlines short enough for a
-   * test: the first token within 1 s, the whole answer within 2.5 s. OPENAI_MAX_RETRIES keeps its
+   * test (and loose enough for a loaded machine, where a healthy model's first token can take a second):
+   * the first token within 3 s, the whole answer within 6 s. OPENAI_MAX_RETRIES keeps its
    * default (4): the answer path must not use it.
    */
-  const FIRST_TOKEN_MS = 1_000;
-  const ANSWER_MS = 2_500;
+  const FIRST_TOKEN_MS = 3_000;
+  const ANSWER_MS = 6_000;
   async function withConfiguredModel(t: { after(fn: () => unknown): void }) {
     // Replies in 40 chunks, so that a slow one is slow from its first token on.
     const standIn: OpenAiStandIn = await startOpenAiStandIn({ streamChunks: 40 });
@@ -195,10 +196,10 @@ describe("answers over real HTTP", { concurrency: true }, () => {
   const long = "Lantern keeps attention memory linear in the length of the contract, so a 200-page agreement fits where quadratic attention ran out [1]. ";
   for (const [name, behaviour, notice, sawStart] of [
     ["answers 500", { kind: "status", status: 500 }, /unavailable right now \(it answered HTTP 500\)/, false],
-    ["hangs before its headers", { kind: "hang" }, /did not start its answer within 1 s/, false],
-    ["sends its headers and then nothing", { kind: "stallMidStream", after: 0 }, /did not start its answer within 1 s/, false],
-    ["stalls mid-stream after some tokens", { kind: "stallMidStream", after: 2, content: long.repeat(3) }, /did not finish its answer within 2\.5 s/, true],
-    ["keeps streaming too slowly", { kind: "reply", content: long.repeat(3), chunkDelayMs: 150 }, /did not finish its answer within 2\.5 s/, true],
+    ["hangs before its headers", { kind: "hang" }, /did not start its answer within 3 s/, false],
+    ["sends its headers and then nothing", { kind: "stallMidStream", after: 0 }, /did not start its answer within 3 s/, false],
+    ["stalls mid-stream after some tokens", { kind: "stallMidStream", after: 2, content: long.repeat(3) }, /did not finish its answer within 6 s/, true],
+    ["keeps streaming too slowly", { kind: "reply", content: long.repeat(3), chunkDelayMs: 250 }, /did not finish its answer within 6 s/, true],
   ] as [string, ChatBehaviour, RegExp, boolean][]) {
     // The timeout ends the test if a regression lets the stand-in hold the answer forever.
     test(`given a model that ${name}, then the user gets the papers quoted with a notice by the deadline, without retries`, { timeout: 20_000 }, async (t) => {
@@ -207,8 +208,8 @@ describe("answers over real HTTP", { concurrency: true }, () => {
       const started = performance.now();
       const { partials, answer } = await collect(answerer.stream(QUESTION));
       const ms = performance.now() - started;
-      // Generous: the deadline is 2.5 s; without deadlines these took 30 s to minutes.
-      assert.ok(ms < ANSWER_MS + 3_000, `answered after ${Math.round(ms)} ms`);
+      // Generous: the deadline is 6 s; without deadlines these took 30 s to minutes.
+      assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
       assert.equal(answer.mode, "extractive");
       assert.equal(answer.grounded, true);
       assert.match(answer.notice ?? "", notice);
@@ -230,7 +231,7 @@ describe("answers over real HTTP", { concurrency: true }, () => {
       history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
     });
     const ms = performance.now() - started;
-    assert.ok(ms < ANSWER_MS + 3_000, `answered after ${Math.round(ms)} ms`);
+    assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
     assert.match(answer.searchedFor, /"Lantern: Linear Attention for Long Legal Documents"/, "the rule resolved the follow-up");
     assert.equal(answer.mode, "extractive");
     assert.match(answer.notice ?? "", /language model/);

@@ -42,7 +42,7 @@ test("given a model that never answers, then `ask` prints the papers quoted with
   t.after(() => standIn.close());
   standIn.chat.setDefault({ kind: "hang" });
   // Short deadlines keep the test fast; the defaults (8 s / 12 s) are checked in config.test.ts.
-  const env = { LANCEDB_URI: join(dir, "db"), OPENAI_API_KEY: "sk-test-secret", OPENAI_BASE_URL: standIn.baseURL, ANSWER_MODE: "llm", LLM_FIRST_TOKEN_MS: "800", LLM_ANSWER_MS: "1500" };
+  const env = { LANCEDB_URI: join(dir, "db"), OPENAI_API_KEY: "sk-test-secret", OPENAI_BASE_URL: standIn.baseURL, ANSWER_MODE: "llm", LLM_FIRST_TOKEN_MS: "2000", LLM_ANSWER_MS: "4000" };
   await runCli(["ingest", fixture("pipeline/hf-daily.json"), fixture("pipeline/daily-page.txt")], { cwd: dir, env });
 
   const started = performance.now();
@@ -51,10 +51,10 @@ test("given a model that never answers, then `ask` prints the papers quoted with
   assert.equal(result.code, 0, result.stderr);
   const answer = JSON.parse(result.stdout) as AskJson;
   assert.equal(answer.mode, "extractive");
-  assert.equal(answer.notice, "The language model did not start its answer within 0.8 s, so this answer quotes the papers directly.");
+  assert.equal(answer.notice, "The language model did not start its answer within 2 s, so this answer quotes the papers directly.");
   assert.match(answer.answer, /\[1\]/);
-  // Generous (the process starts, searches, then waits 0.8 s): the defaults used to take over a minute here.
-  assert.ok(ms < 10_000, `answered after ${Math.round(ms)} ms`);
+  // Generous (the process starts, searches, then waits 2 s): the defaults used to take over a minute here.
+  assert.ok(ms < 15_000, `answered after ${Math.round(ms)} ms`);
   assert.ok(result.stderr.includes(standIn.baseURL), "the warning names the endpoint");
   assert.doesNotMatch(result.stderr, /sk-test-secret/);
 });
