@@ -119,16 +119,15 @@ export interface Config {
   ingest: { batchPapers: number };
   /** The biggest library (in chunks) the bot holds in memory to search faster; 0 = only small ones. */
   search: { memoryChunks: number };
-  openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
-  chat: {
-    model: string;
-    temperature: number;
-    mode: "auto" | "llm" | "extractive";
-    /** How long a waiting user gives the model to start its answer (and the endpoint to answer a question's embedding). */
+  /** What a user waiting for an answer gives the model (and the endpoint, for a question's embedding). */
+  deadlines: {
+    /** To start its answer (its first token), after it is asked. */
     firstTokenMs: number;
-    /** How long after the question a written answer may take before the papers are quoted instead. */
+    /** To finish its answer, after the question; later, the papers are quoted instead. */
     answerMs: number;
   };
+  openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
+  chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
   sources: { hfApiUrl: string; arxivApiUrl: string; fetchTimeoutMs: number };
   discord: {
     token: string | undefined;
@@ -202,8 +201,9 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
     ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
     search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
+    deadlines: { firstTokenMs: c.LLM_FIRST_TOKEN_MS, answerMs: c.LLM_ANSWER_MS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
-    chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE, firstTokenMs: c.LLM_FIRST_TOKEN_MS, answerMs: c.LLM_ANSWER_MS },
+    chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
     sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS },
     discord: {
       token: c.DISCORD_TOKEN,

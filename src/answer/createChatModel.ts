@@ -14,7 +14,7 @@ export type ChatModelUse = "answer" | "background";
  * The chat model when answers should be written by one: ANSWER_MODE=llm, or
  * auto with a key. `@langchain/openai` is imported only then (it costs ~0.7 s of start-up).
  */
-export async function createChatModel(config: Pick<Config, "chat" | "openai">, use: ChatModelUse): Promise<BaseChatModel | undefined> {
+export async function createChatModel(config: Pick<Config, "chat" | "openai" | "deadlines">, use: ChatModelUse): Promise<BaseChatModel | undefined> {
   const wanted = config.chat.mode === "llm" || (config.chat.mode === "auto" && config.openai.apiKey !== undefined);
   if (!wanted) return undefined;
   const { ChatOpenAI } = await import("@langchain/openai");
@@ -25,13 +25,13 @@ export async function createChatModel(config: Pick<Config, "chat" | "openai">, u
     apiKey: config.openai.apiKey,
     configuration: config.openai.baseURL ? { baseURL: config.openai.baseURL } : {},
     // The SDK's timeout covers only the wait for the response's headers; the answerer's deadlines cover the stream.
-    timeout: waiting ? Math.min(config.openai.timeoutMs, config.chat.firstTokenMs) : config.openai.timeoutMs,
+    timeout: waiting ? Math.min(config.openai.timeoutMs, config.deadlines.firstTokenMs) : config.openai.timeoutMs,
     maxRetries: waiting ? 0 : config.openai.maxRetries,
   });
 }
 
 /** What an answerer needs to write answers for a waiting user: the model (if any), its endpoint, the deadlines. */
-export async function modelForAnswers(config: Pick<Config, "chat" | "openai">): Promise<Pick<AnswererDeps, "llm" | "endpoint" | "deadlines">> {
+export async function modelForAnswers(config: Pick<Config, "chat" | "openai" | "deadlines">): Promise<Pick<AnswererDeps, "llm" | "endpoint" | "deadlines">> {
   const llm = await createChatModel(config, "answer");
-  return { llm, endpoint: llm ? endpointOf(config.openai) : undefined, deadlines: { firstTokenMs: config.chat.firstTokenMs, answerMs: config.chat.answerMs } };
+  return { llm, endpoint: llm ? endpointOf(config.openai) : undefined, deadlines: config.deadlines };
 }

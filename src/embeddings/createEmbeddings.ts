@@ -48,7 +48,7 @@ class EndpointEmbeddings implements EmbeddingsInterface {
  * The configured embedder behind LangChain's `Embeddings` interface.
  * `@langchain/openai` takes ~0.7 s to import, so it is loaded only when configured.
  */
-export async function createEmbedder(config: Pick<Config, "embeddings" | "openai" | "chat">, use: EmbedderUse = "ingest"): Promise<Embedder> {
+export async function createEmbedder(config: Pick<Config, "embeddings" | "openai" | "deadlines">, use: EmbedderUse = "ingest"): Promise<Embedder> {
   if (config.embeddings.provider === "local") {
     const local = new LocalEmbeddings();
     return { embeddings: local, id: local.id, dimensions: local.dimensions, info: async () => ({ id: local.id, dimensions: local.dimensions }) };
@@ -65,7 +65,7 @@ export async function createEmbedder(config: Pick<Config, "embeddings" | "openai
     encodingFormat: "float",
     batchSize: config.embeddings.batchSize,
     maxRetries: waiting ? 0 : config.openai.maxRetries,
-    timeout: waiting ? Math.min(config.openai.timeoutMs, config.chat.firstTokenMs) : config.openai.timeoutMs,
+    timeout: waiting ? Math.min(config.openai.timeoutMs, config.deadlines.firstTokenMs) : config.openai.timeoutMs,
   });
   const embeddings = new EndpointEmbeddings(openai, endpointOf(config.openai), config.openai.apiKey);
   const id = `openai:${model}`;
