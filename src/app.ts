@@ -1,5 +1,5 @@
 import type { Config } from "./config.js";
-import { createEmbedder, type Embedder } from "./embeddings/createEmbeddings.js";
+import { createEmbedder, type Embedder, type EmbedderUse } from "./embeddings/createEmbeddings.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PaperStore } from "./store/paperStore.js";
 
@@ -7,7 +7,8 @@ import { PaperStore } from "./store/paperStore.js";
 export interface App {
   config: Config;
   logger: Logger;
-  embedder(): Promise<Embedder>;
+  /** The configured embedder; `search` when a user waits for the vectors (no retries), `ingest` (the default) for background work. */
+  embedder(use?: EmbedderUse): Promise<Embedder>;
   openStore(): Promise<PaperStore>;
 }
 
@@ -17,10 +18,11 @@ function once<T>(make: () => T): () => T {
 }
 
 export function createApp(config: Config, logger: Logger = createLogger(config.log)): App {
+  const embedders = { search: once(() => createEmbedder(config, "search")), ingest: once(() => createEmbedder(config, "ingest")) };
   return {
     config,
     logger,
-    embedder: once(() => createEmbedder(config)),
+    embedder: (use = "ingest") => embedders[use](),
     openStore: () => PaperStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions }),
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseDotenv } from "dotenv";
 import { z } from "zod";
+import { DEFAULT_ANSWER_MS, DEFAULT_FIRST_TOKEN_MS } from "./answer/deadline.js";
 
 /**
  * The only place that reads the environment. Everything else receives a frozen,
@@ -66,6 +67,8 @@ export const configSchema = z.object({
   CHAT_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
   CHAT_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
   ANSWER_MODE: z.enum(["auto", "llm", "extractive"]).default("auto"),
+  LLM_FIRST_TOKEN_MS: positiveInt(DEFAULT_FIRST_TOKEN_MS),
+  LLM_ANSWER_MS: positiveInt(DEFAULT_ANSWER_MS),
   HF_API_URL: httpUrl.default("https://huggingface.co"),
   ARXIV_API_URL: httpUrl.default("https://export.arxiv.org/api/query"),
   FETCH_TIMEOUT_MS: positiveInt(20_000),
@@ -118,6 +121,13 @@ export interface Config {
   ingest: { batchPapers: number };
   /** The biggest library (in chunks) the bot holds in memory to search faster; 0 = only small ones. */
   search: { memoryChunks: number };
+  /** What a user waiting for an answer gives the model (and the endpoint, for a question's embedding). */
+  deadlines: {
+    /** To start its answer (its first token), after it is asked. */
+    firstTokenMs: number;
+    /** To finish its answer, after the question; later, the papers are quoted instead. */
+    answerMs: number;
+  };
   openai: { apiKey: string | undefined; baseURL: string | undefined; timeoutMs: number; maxRetries: number };
   chat: { model: string; temperature: number; mode: "auto" | "llm" | "extractive" };
   /** Every outside request (ingest URLs, the digest's sources): time per attempt, and the longest Retry-After waited for. */
@@ -177,14 +187,26 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
   }
   const c = result.data;
+  // Settings valid one by one that cannot work together: stop now rather than fail (slowly) on first use.
+  const conflicts: string[] = [];
   if (c.EMBEDDINGS_PROVIDER === "openai" && !c.OPENAI_API_KEY) {
-    throw new ConfigError("Invalid configuration:\n  EMBEDDINGS_PROVIDER=\"openai\": needs OPENAI_API_KEY (or use EMBEDDINGS_PROVIDER=local)");
+    conflicts.push('EMBEDDINGS_PROVIDER="openai": needs OPENAI_API_KEY (or use EMBEDDINGS_PROVIDER=local)');
   }
+  if (c.ANSWER_MODE === "llm" && !c.OPENAI_API_KEY) {
+    conflicts.push(
+      'ANSWER_MODE="llm": needs OPENAI_API_KEY (any value for a server that asks for none, with OPENAI_BASE_URL), or use ANSWER_MODE=auto or extractive',
+    );
+  }
+  if (c.LLM_FIRST_TOKEN_MS > c.LLM_ANSWER_MS) {
+    conflicts.push(`LLM_FIRST_TOKEN_MS=${c.LLM_FIRST_TOKEN_MS}: must be at most LLM_ANSWER_MS=${c.LLM_ANSWER_MS}, the time the whole answer gets`);
+  }
+  if (conflicts.length > 0) throw new ConfigError(`Invalid configuration:\n${conflicts.map((line) => `  ${line}`).join("\n")}\nSee .env.example for every setting.`);
   return deepFreeze({
     lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS },
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
     ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
     search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
+    deadlines: { firstTokenMs: c.LLM_FIRST_TOKEN_MS, answerMs: c.LLM_ANSWER_MS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
     chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
     sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS, maxRetryAfterMs: c.FETCH_MAX_RETRY_AFTER_MS },

@@ -1,12 +1,15 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "pino";
+import type { AIMessageChunk } from "@langchain/core/messages";
+import { withoutSecrets } from "../endpoint.js";
 import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
 import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
 import { answerProbability, calibrationFor, type Calibration } from "./calibration.js";
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
 import { comparedPapers } from "./comparedPapers.js";
+import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
@@ -59,6 +62,10 @@ export interface AnswererDeps {
   embeddings: EmbeddingsInterface;
   /** A chat model for written answers; without one, answers are extractive. */
   llm?: BaseChatModel;
+  /** Where the model is served (its base URL), named in the log when it fails. */
+  endpoint?: string;
+  /** How long a waiting user gives the model (default LLM_FIRST_TOKEN_MS / LLM_ANSWER_MS's defaults). */
+  deadlines?: AnswerDeadlines;
   logger?: Logger;
   /** The answer-or-refuse model; by default the one fit for this embedder (calibration.ts). */
   calibration?: Calibration;
@@ -79,8 +86,17 @@ const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperI
 const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) => checked.cited.map((n, i) => toSource(sources[n - 1]!, i + 1));
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
+/** What went wrong with the model, for the user's notice: completes "The language model …", never quotes a key. */
+function modelFailure(error: unknown): string {
+  if (error instanceof DeadlineError) return error.message;
+  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
+  if (typeof status === "number") return `is unavailable right now (it answered HTTP ${status})`;
+  return `is unavailable right now (${withoutSecrets(errorMessage(error)).slice(0, 120)})`;
+}
+
 export function createAnswerer(deps: AnswererDeps) {
   const calibration = deps.calibration ?? calibrationFor(embedderIdOf(deps.embeddings));
+  const deadlines = deps.deadlines ?? DEFAULT_DEADLINES;
 
   function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow, missing: readonly string[] = []): Answer {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
@@ -121,9 +137,13 @@ export function createAnswerer(deps: AnswererDeps) {
     };
   }
 
-  /** What the answer is decided on: the standalone question, its time window, the papers found and the evidence in them. */
-  async function assess(question: string, options: AnswerOptions = {}): Promise<Assessment> {
-    const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger);
+  /**
+   * What the answer is decided on: the standalone question, its time window, the papers found and the evidence in them.
+   * `asked` is when the question came (`performance.now()`): a follow-up's rewrite by the model spends the answer's time.
+   */
+  async function assess(question: string, options: AnswerOptions = {}, asked = performance.now()): Promise<Assessment> {
+    const rewriteBy = asked + Math.min(deadlines.firstTokenMs, deadlines.answerMs);
+    const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger, rewriteBy);
     // "This week", "since 2023": a window on the publication date (or year); the rest of the question is searched.
     const window = findTimeWindow(searchedFor, deps.now?.() ?? new Date());
     const filters = window ? { ...window.filters, ...options.filters } : (options.filters ?? {});
@@ -147,7 +167,8 @@ export function createAnswerer(deps: AnswererDeps) {
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
-    const { searchedFor, window, filters, query, hits, shape, evidence } = await assess(question, options);
+    const asked = performance.now();
+    const { searchedFor, window, filters, query, hits, shape, evidence } = await assess(question, options, asked);
     if (!evidence) {
       yield { type: "done", answer: await whatsNew(window!, filters, options.k, searchedFor) };
       return;
@@ -172,20 +193,46 @@ export function createAnswerer(deps: AnswererDeps) {
     }
 
     const { NOT_IN_LIBRARY, answerPrompt, formatSources } = await import("./llmPrompt.js");
+    // A waiting user gets the model's first token within firstTokenMs and its whole answer within answerMs of
+    // the question, or the papers quoted: a hang, a stall mid-stream or a slow stream all end at a deadline,
+    // which also aborts the request.
+    const controller = new AbortController();
+    const answerBy = asked + deadlines.answerMs;
+    const startBy = Math.min(performance.now() + deadlines.firstTokenMs, answerBy);
+    const late = (message: string) => () => {
+      controller.abort();
+      return new DeadlineError(message);
+    };
+    const notStarted = late(startBy < answerBy ? `did not start its answer within ${seconds(deadlines.firstTokenMs)}` : `did not answer within ${seconds(deadlines.answerMs)}`);
+    const notFinished = late(`did not finish its answer within ${seconds(deadlines.answerMs)}`);
+    let chunks: AsyncIterator<AIMessageChunk> | undefined;
     let text = "";
+    let finished = false;
     try {
       const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question: searchedFor });
-      for await (const chunk of await deps.llm.stream(messages)) {
-        text += typeof chunk.content === "string" ? chunk.content : "";
+      chunks = (await before(deps.llm.stream(messages, { signal: controller.signal }), startBy, notStarted))[Symbol.asyncIterator]();
+      for (;;) {
+        // Whitespace is not a start: a model may keep a connection warm with it.
+        const next = await before(chunks.next(), text.trim() ? answerBy : startBy, text.trim() ? notFinished : notStarted);
+        if (next.done) break;
+        text += typeof next.value.content === "string" ? next.value.content : "";
         if (!text.startsWith(NOT_IN_LIBRARY.slice(0, Math.min(text.length, NOT_IN_LIBRARY.length)))) {
           yield { type: "partial", text: checkCitations(text, sources.length).text };
         }
       }
+      finished = true;
     } catch (error) {
-      deps.logger?.warn({ err: error }, "language model failed; answering from the papers instead");
-      const notice = `The language model is unavailable right now (${errorMessage(error).slice(0, 120)}), so this answer quotes the papers directly.`;
+      const failure = error instanceof DeadlineError || (typeof error === "object" && error !== null && "status" in error) ? withoutSecrets(errorMessage(error)) : error;
+      deps.logger?.warn({ err: failure, endpoint: deps.endpoint, chars: text.length }, "language model failed; answering from the papers instead");
+      const notice = `The language model ${modelFailure(error)}, so this answer quotes the papers directly.`;
       yield { type: "done", answer: await extractive(query, shape, sources, searchedFor, notice) };
       return;
+    } finally {
+      if (!finished) {
+        // Given up (or the caller stopped reading): end the request and let the stream close on its own.
+        controller.abort();
+        chunks?.return?.().catch(() => undefined);
+      }
     }
 
     const checked = checkCitations(text, sources.length);

@@ -1,6 +1,8 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Logger } from "pino";
+import { withoutSecrets } from "../endpoint.js";
 import { errorMessage } from "../errors.js";
+import { DeadlineError, before } from "./deadline.js";
 
 /**
  * Turning a follow-up ("what dataset did the second one use?") into a question
@@ -47,20 +49,25 @@ export function formatHistory(history: readonly Turn[]): string {
 
 /**
  * The standalone question for a follow-up: by the model when one is given
- * (falling back to the rule if it fails or replies with something unusable),
- * by the rule otherwise.
+ * (falling back to the rule if it fails, replies with something unusable, or
+ * has not replied by the moment `by`, a `performance.now()` time), by the rule otherwise.
  */
-export async function condenseQuestion(question: string, history: readonly Turn[], llm?: BaseChatModel, logger?: Logger): Promise<string> {
+export async function condenseQuestion(question: string, history: readonly Turn[], llm?: BaseChatModel, logger?: Logger, by = Infinity): Promise<string> {
   if (history.length === 0) return question;
   if (!llm) return standaloneQuestion(question, history);
+  const controller = new AbortController();
   try {
     const { rewritePrompt } = await import("./llmPrompt.js"); // LangChain's prompts load only when a model is configured
-    const reply = await llm.invoke(await rewritePrompt.formatMessages({ history: formatHistory(history), question }));
+    const messages = await rewritePrompt.formatMessages({ history: formatHistory(history), question });
+    const reply = await before(llm.invoke(messages, { signal: controller.signal }), by, () => {
+      controller.abort();
+      return new DeadlineError("did not rewrite the follow-up in time");
+    });
     const text = (typeof reply.content === "string" ? reply.content : "").replace(/^["'“]|["'”]$/g, "").trim();
     if (text && text.length <= MAX_REWRITE_CHARS && !text.includes("\n")) return text;
     logger?.warn({ chars: text.length }, "follow-up rewrite unusable; using the rule");
   } catch (error) {
-    logger?.warn({ err: errorMessage(error) }, "follow-up rewrite failed; using the rule");
+    logger?.warn({ err: withoutSecrets(errorMessage(error)) }, "follow-up rewrite failed; using the rule");
   }
   return standaloneQuestion(question, history);
 }

@@ -1,7 +1,7 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import { createAnswerer, type Answer } from "../answer/createAnswerer.js";
-import { createChatModel } from "../answer/createChatModel.js";
+import { modelForAnswers } from "../answer/createChatModel.js";
 import { createSearcher } from "../retrieve/searchPapers.js";
 
 export interface AskFlags {
@@ -22,9 +22,10 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
   const k = flags.k === undefined ? undefined : countFlag("--k", flags.k, 20);
   const store = await app.openStore();
   try {
-    const { embeddings } = await app.embedder();
-    const llm = await createChatModel(app.config);
-    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, llm, logger: app.logger });
+    const embedder = await app.embedder("search");
+    await store.requireEmbedder(embedder);
+    const { embeddings } = embedder;
+    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, logger: app.logger, ...(await modelForAnswers(app.config)) });
     let shown = 0;
     let answer: Answer | undefined;
     for await (const event of answerer.stream(question, { k })) {
@@ -42,7 +43,9 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
       return;
     }
     if (shown > 0) process.stdout.write("\n\n");
-    process.stdout.write(shown > 0 ? formatAnswer({ ...answer, answer: "", notice: undefined }).trimStart() : formatAnswer(answer));
+    // The model's text is on screen: add its sources. Unless it failed part-way: then the quoted answer follows, with its notice.
+    const wroteIt = shown > 0 && answer.mode === "llm";
+    process.stdout.write(wroteIt ? formatAnswer({ ...answer, answer: "", notice: undefined }).trimStart() : formatAnswer(answer));
   } finally {
     store.close();
   }

@@ -92,7 +92,7 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
       topics,
       max,
       embeddings: topics ? embedder?.embeddings : undefined,
-      llm: await createChatModel(config),
+      llm: await createChatModel(config, "background"),
       logger,
     });
     const wouldPost = digest.entries.length > 0 || config.digest.postWhenEmpty;

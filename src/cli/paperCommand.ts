@@ -51,8 +51,9 @@ export async function similarCommand(app: App, query: string, flags: { k: string
     const k = countFlag("--k", flags.k, 50);
     const paper = await resolve(store, query, flags.json);
     if (!paper) return;
-    const { embeddings } = await app.embedder();
-    const results = await similarPapers(createSearcher({ store, embeddings }), paper, k);
+    const embedder = await app.embedder("search");
+    await store.requireEmbedder(embedder);
+    const results = await similarPapers(createSearcher({ store, embeddings: embedder.embeddings }), paper, k);
     if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
     else process.stdout.write(`Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`);
   } finally {

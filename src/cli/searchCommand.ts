@@ -42,8 +42,9 @@ export async function searchCommand(app: App, query: string, flags: SearchFlags)
   };
   const store = await app.openStore();
   try {
-    const { embeddings } = await app.embedder();
-    const hits = await createSearcher({ store, embeddings }).search(query, { k, filters });
+    const embedder = await app.embedder("search");
+    await store.requireEmbedder(embedder);
+    const hits = await createSearcher({ store, embeddings: embedder.embeddings }).search(query, { k, filters });
     if (flags.json) {
       const results = hits.map(({ rank, paperId, title, score, snippet, url, year }) => ({ rank, paperId, title, score, snippet, url: url ?? null, year: year ?? null }));
       process.stdout.write(`${JSON.stringify({ results })}\n`);

@@ -2,7 +2,7 @@ import type { App } from "../app.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { createAnswerer, type Answerer } from "../answer/createAnswerer.js";
-import { createChatModel } from "../answer/createChatModel.js";
+import { modelForAnswers } from "../answer/createChatModel.js";
 import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
@@ -42,15 +42,19 @@ export async function digestPapersFor(services: BotServices, threadId: string, p
 
 export async function createBotServices(app: App): Promise<BotServices> {
   const store = await app.openStore();
-  const { embeddings } = await app.embedder();
-  const llm = await createChatModel(app.config);
+  const embedder = await app.embedder("search");
+  await store.requireEmbedder(embedder).catch((error: unknown) => {
+    store.close();
+    throw error;
+  });
+  const { embeddings } = embedder;
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   return {
     config: app.config,
     logger: app.logger,
     store,
     searcher,
-    answerer: createAnswerer({ searcher, embeddings, llm, logger: app.logger }),
+    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config)) }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
     suggestTitles: createTitleSuggester(store),

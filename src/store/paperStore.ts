@@ -57,6 +57,16 @@ function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
 
 const LOOKUP_BATCH = 500;
 
+/** Vectors of two embedders cannot be compared: the one message for every command that would. */
+function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; dimensions?: number | undefined }): void {
+  if (current.id === configured.id && (configured.dimensions === undefined || current.dimensions === configured.dimensions)) return;
+  const dims = configured.dimensions === undefined ? "" : ` (${configured.dimensions} dims)`;
+  throw new UserFacingError(
+    `This library's vectors were made by "${current.id}" (${current.dimensions} dims), not by the configured "${configured.id}"${dims}. ` +
+      `Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back, or run \`npx paperbot ingest --reembed …\` to rebuild the vectors.`,
+  );
+}
+
 export class PaperStore {
   private constructor(
     readonly uri: string,
@@ -119,14 +129,7 @@ export class PaperStore {
   async useEmbedder(info: EmbedderInfo, { reembed = false, dryRun = false } = {}): Promise<void> {
     if (!reembed) await this.checkChunkColumns();
     const current = await this.embedder();
-    if (current && (current.id !== info.id || current.dimensions !== info.dimensions)) {
-      if (!reembed) {
-        throw new UserFacingError(
-          `This library's vectors were made by "${current.id}" (${current.dimensions} dims), not by the configured "${info.id}" (${info.dimensions} dims). ` +
-            `Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back, or run \`npx paperbot ingest --reembed …\` to rebuild the vectors.`,
-        );
-      }
-    }
+    if (current && !reembed) refuseOtherEmbedder(current, info);
     if (dryRun) return;
     if (reembed && this.chunksTable) {
       await this.db.dropTable(CHUNKS);
@@ -135,6 +138,16 @@ export class PaperStore {
     if (!current || current.id !== info.id || current.dimensions !== info.dimensions) {
       await this.setMetaValues({ embedder: info.id, dimensions: String(info.dimensions) });
     }
+  }
+
+  /**
+   * Makes sure the library can be searched with the configured embedder's vectors (search, ask,
+   * similar, the bot): the same refusal as an ingest's. `dimensions` is checked when known without
+   * asking an endpoint. An empty library fits any embedder.
+   */
+  async requireEmbedder(configured: { id: string; dimensions?: number | undefined }): Promise<void> {
+    const current = await this.embedder();
+    if (current) refuseOtherEmbedder(current, configured);
   }
 
   /**

@@ -115,6 +115,37 @@ describe("chat completions through ChatOpenAI", () => {
     assert.equal(standIn.requestsTo(CHAT_PATH).length, 1);
   });
 
+  test("a stream that stalls mid-way stays open after the chunks already sent, until the caller's signal aborts it", async (t) => {
+    const standIn = await standInFor(t);
+    const content = "The quick brown fox jumps over the lazy dog.";
+    standIn.chat.enqueue({ kind: "stallMidStream", after: 2, content });
+
+    const controller = new AbortController();
+    const texts: string[] = [];
+    const { error } = await timedFailure(async () => {
+      for await (const chunk of await chatModel(standIn).stream("q", { signal: controller.signal })) {
+        texts.push(chunk.content as string);
+        // The stall is observed, not slept for: abort once both chunks are in.
+        if (texts.filter((text) => text !== "").length === 2) setImmediate(() => controller.abort());
+      }
+    });
+
+    assert.ok(error instanceof Error && /abort/i.test(`${error.name} ${error.message}`), `expected an abort, got ${String(error)}`);
+    assert.ok(content.startsWith(texts.join("")) && texts.filter((text) => text !== "").length === 2);
+    assert.equal(standIn.requestsTo(CHAT_PATH).length, 1);
+  });
+
+  test("a reply with chunkDelayMs streams its chunks that far apart", async (t) => {
+    const standIn = await standInFor(t, { streamChunks: 3 });
+    standIn.chat.enqueue({ kind: "reply", content: "one two three", chunkDelayMs: 150 });
+    const arrivals: number[] = [];
+    const started = performance.now();
+    for await (const chunk of await chatModel(standIn).stream("q")) if (chunk.content) arrivals.push(performance.now() - started);
+    assert.equal(arrivals.length, 3);
+    // Each chunk waits its delay on the server: the last cannot come before 3 × 150 ms.
+    assert.ok(arrivals.at(-1)! >= 440, `last chunk after ${Math.round(arrivals.at(-1)!)} ms`);
+  });
+
   test("a malformed JSON body rejects with a SyntaxError", async (t) => {
     const standIn = await standInFor(t);
     standIn.chat.enqueue({ kind: "malformed" });

@@ -56,6 +56,9 @@
  *   received.
  * - close() while a request hangs: the client rejects at once with the SDK's
  *   APIConnectionError "Connection error." (cause: TypeError "fetch failed").
+ * - Nothing bounds a stream that stalls after it started (see `stallMidStream`) or trickles
+ *   (a reply's `chunkDelayMs`): only the caller's AbortSignal ends it, with an AbortError
+ *   (`.stream(messages, { signal })`; the answerer's deadlines do this).
  * ---------------------------------------------------------------------------------------------
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
@@ -115,6 +118,18 @@ export interface DropMidStreamBehaviour {
   content?: string;
 }
 
+/**
+ * Start a streamed chat answer, then go silent with the connection open: the role chunk and
+ * `after` content chunks are sent, then nothing until the client gives up or the stand-in closes.
+ * (A request that does not stream gets no answer at all, like `hang`.)
+ */
+export interface StallMidStreamBehaviour {
+  kind: "stallMidStream";
+  after: number;
+  /** The reply being streamed when it stalls. Default "This stream will stall part-way." */
+  content?: string;
+}
+
 /** The behaviours both endpoints answer in the same way. */
 type SharedBehaviour = StatusBehaviour | HangBehaviour | MalformedBehaviour;
 type CommonBehaviour = SharedBehaviour | DropMidStreamBehaviour;
@@ -127,9 +142,11 @@ function isShared(b: { kind: string }): b is SharedBehaviour {
 export interface ReplyBehaviour {
   kind: "reply";
   content: string | ((body: ChatRequestBody) => string);
+  /** Pause before each streamed chunk, for this reply only (a model that streams slowly). */
+  chunkDelayMs?: number;
 }
 
-export type ChatBehaviour = ReplyBehaviour | CommonBehaviour;
+export type ChatBehaviour = ReplyBehaviour | StallMidStreamBehaviour | CommonBehaviour;
 
 /** The default embeddings answer: deterministic hashed bag-of-words vectors (see below). */
 export interface HashedEmbeddingsBehaviour {
@@ -301,6 +318,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
     const id = nextId("chatcmpl");
     const created = Math.floor(Date.now() / 1000);
 
+    if (b.kind === "stallMidStream" && !body.stream) return; // like "hang"
     if (b.kind === "dropMidStream" && !body.stream) {
       // Not streaming: start a JSON answer and cut the connection in the middle of it.
       res.writeHead(200, { "content-type": "application/json" });
@@ -315,7 +333,9 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
         ? typeof b.content === "function"
           ? b.content(body)
           : b.content
-        : (b.content ?? "This stream will be cut short.");
+        : b.kind === "stallMidStream"
+          ? (b.content ?? "This stream will stall part-way.")
+          : (b.content ?? "This stream will be cut short.");
     const usage = {
       prompt_tokens: countTokens(promptText(body)),
       completion_tokens: countTokens(content),
@@ -349,6 +369,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       write(res, `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
 
     const pieces = splitIntoChunks(content, streamChunks);
+    const delayMs = b.kind === "reply" ? (b.chunkDelayMs ?? streamChunkDelayMs) : streamChunkDelayMs;
     if (!(await send(chunk({ role: "assistant", content: "" }, null)))) return;
     for (const [i, piece] of pieces.entries()) {
       if (b.kind === "dropMidStream" && i >= b.after) {
@@ -357,13 +378,16 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
         res.destroy();
         return;
       }
-      await sleep(streamChunkDelayMs);
+      // `after` content chunks have been flushed: now silence, until the client or close() ends it.
+      if (b.kind === "stallMidStream" && i >= b.after) return;
+      await sleep(delayMs);
       if (!(await send(chunk({ content: piece }, null)))) return;
     }
     if (b.kind === "dropMidStream") {
       res.destroy(); // `after` ≥ the number of pieces: drop just before the finish chunk
       return;
     }
+    if (b.kind === "stallMidStream") return; // `after` ≥ the number of pieces: stall before the finish chunk
     await sleep(streamChunkDelayMs);
     if (!(await send(chunk({}, "stop")))) return;
     if (body.stream_options?.include_usage) {

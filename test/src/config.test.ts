@@ -33,6 +33,37 @@ test("given the openai embedder without a key, then start-up says the key is nee
   assert.throws(() => buildConfig({ EMBEDDINGS_PROVIDER: "openai" }), /needs OPENAI_API_KEY/);
 });
 
+test("given ANSWER_MODE=llm without a key, then start-up stops saying so, instead of waiting on OpenAI's endpoint", () => {
+  assert.throws(() => buildConfig({ ANSWER_MODE: "llm" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
+    return true;
+  });
+  // A server that asks for no key still needs some value, so that the setting says what was meant.
+  assert.throws(() => buildConfig({ ANSWER_MODE: "llm", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }), /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
+  assert.equal(buildConfig({ ANSWER_MODE: "llm", OPENAI_API_KEY: "unused", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }).chat.mode, "llm");
+  assert.equal(buildConfig({ ANSWER_MODE: "auto" }).chat.mode, "auto");
+});
+
+test("given settings that cannot work together, then start-up lists each", () => {
+  assert.throws(() => buildConfig({ ANSWER_MODE: "llm", EMBEDDINGS_PROVIDER: "openai", LLM_FIRST_TOKEN_MS: "9000", LLM_ANSWER_MS: "5000" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /EMBEDDINGS_PROVIDER="openai": needs OPENAI_API_KEY/);
+    assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
+    assert.match(e.message, /LLM_FIRST_TOKEN_MS=9000: must be at most LLM_ANSWER_MS=5000/);
+    return true;
+  });
+});
+
+test("given no deadline settings, then a waiting user has the model's first token within 10 s and an answer within 15 s", () => {
+  const { deadlines } = buildConfig({});
+  assert.ok(deadlines.firstTokenMs <= 10_000, `first token within ${deadlines.firstTokenMs} ms`);
+  // The quoted answer that replaces a late one takes milliseconds with the local embedder: 3 s is ample room.
+  assert.ok(deadlines.answerMs <= 12_000, `written answer given up after ${deadlines.answerMs} ms`);
+  assert.deepEqual(buildConfig({ LLM_FIRST_TOKEN_MS: "500", LLM_ANSWER_MS: "900" }).deadlines, { firstTokenMs: 500, answerMs: 900 });
+  assert.throws(() => buildConfig({ LLM_FIRST_TOKEN_MS: "0" }), /LLM_FIRST_TOKEN_MS/);
+});
+
 test("given s3:// and db:// URIs, then they pass through to LanceDB untouched", () => {
   assert.equal(buildConfig({ LANCEDB_URI: "s3://bucket/papers" }).lancedb.uri, "s3://bucket/papers");
   assert.equal(buildConfig({ LANCEDB_URI: "db://my-project" }).lancedb.uri, "db://my-project");

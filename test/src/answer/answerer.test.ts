@@ -4,12 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ChatOpenAI } from "@langchain/openai";
+import { pino } from "pino";
 import { createAnswerer, type Answer, type AnswerEvent } from "../../../src/answer/createAnswerer.js";
+import { modelForAnswers } from "../../../src/answer/createChatModel.js";
+import { buildConfig } from "../../../src/config.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto } from "../../helpers/library.js";
-import { startOpenAiStandIn, promptText, type ChatRequestBody, type OpenAiStandIn } from "../../helpers/openAiStandIn.js";
+import { startOpenAiStandIn, promptText, type ChatBehaviour, type ChatRequestBody, type OpenAiStandIn } from "../../helpers/openAiStandIn.js";
 import { fixture } from "../../helpers/paths.js";
 
 /**
@@ -164,6 +167,82 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     assert.match(answer.searchedFor, /"Lantern: Linear Attention for Long Legal Documents"/);
     assert.equal(answer.mode, "llm");
     assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+  });
+
+  /**
+   * The model as configured for a waiting user (modelForAnswers), with deadlines short enough for a
+   * test (and loose enough for a loaded machine, where a healthy model's first token can take a second):
+   * the first token within 3 s, the whole answer within 6 s. OPENAI_MAX_RETRIES keeps its
+   * default (4): the answer path must not use it.
+   */
+  const FIRST_TOKEN_MS = 3_000;
+  const ANSWER_MS = 6_000;
+  async function withConfiguredModel(t: { after(fn: () => unknown): void }) {
+    // Replies in 40 chunks, so that a slow one is slow from its first token on.
+    const standIn: OpenAiStandIn = await startOpenAiStandIn({ streamChunks: 40 });
+    t.after(() => standIn.close());
+    const config = buildConfig({
+      OPENAI_API_KEY: "sk-test-secret",
+      OPENAI_BASE_URL: standIn.baseURL,
+      CHAT_MODEL: "test-chat",
+      LLM_FIRST_TOKEN_MS: String(FIRST_TOKEN_MS),
+      LLM_ANSWER_MS: String(ANSWER_MS),
+    });
+    const logs: Record<string, unknown>[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+    return { standIn, logs, answerer: createAnswerer({ searcher, embeddings, logger, ...(await modelForAnswers(config)) }) };
+  }
+
+  const long = "Lantern keeps attention memory linear in the length of the contract, so a 200-page agreement fits where quadratic attention ran out [1]. ";
+  for (const [name, behaviour, notice, sawStart] of [
+    ["answers 500", { kind: "status", status: 500 }, /unavailable right now \(it answered HTTP 500\)/, false],
+    ["hangs before its headers", { kind: "hang" }, /did not start its answer within 3 s/, false],
+    ["sends its headers and then nothing", { kind: "stallMidStream", after: 0 }, /did not start its answer within 3 s/, false],
+    ["stalls mid-stream after some tokens", { kind: "stallMidStream", after: 2, content: long.repeat(3) }, /did not finish its answer within 6 s/, true],
+    ["keeps streaming too slowly", { kind: "reply", content: long.repeat(3), chunkDelayMs: 250 }, /did not finish its answer within 6 s/, true],
+  ] as [string, ChatBehaviour, RegExp, boolean][]) {
+    // The timeout ends the test if a regression lets the stand-in hold the answer forever.
+    test(`given a model that ${name}, then the user gets the papers quoted with a notice by the deadline, without retries`, { timeout: 20_000 }, async (t) => {
+      const { standIn, logs, answerer } = await withConfiguredModel(t);
+      standIn.chat.setDefault(behaviour);
+      const started = performance.now();
+      const { partials, answer } = await collect(answerer.stream(QUESTION));
+      const ms = performance.now() - started;
+      // Generous: the deadline is 6 s; without deadlines these took 30 s to minutes.
+      assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
+      assert.equal(answer.mode, "extractive");
+      assert.equal(answer.grounded, true);
+      assert.match(answer.notice ?? "", notice);
+      assert.match(answer.notice ?? "", /^The language model .*, so this answer quotes the papers directly\.$/);
+      assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+      assert.equal(partials.length > 0, sawStart, "the user saw the model's start only if it streamed one");
+      assert.equal(standIn.requestsTo("/v1/chat/completions").length, 1, "no retry spent the user's time");
+      const warning = logs.find((line) => line.msg === "language model failed; answering from the papers instead");
+      assert.equal(warning?.endpoint, standIn.baseURL, "the log names the endpoint");
+      assert.doesNotMatch(JSON.stringify(logs), /sk-test-secret/);
+    });
+  }
+
+  test("given a follow-up and a model that hangs, then the rewrite and the answer share one deadline", { timeout: 20_000 }, async (t) => {
+    const { standIn, answerer } = await withConfiguredModel(t);
+    standIn.chat.setDefault({ kind: "hang" });
+    const started = performance.now();
+    const answer = await answerer.answer("how much memory does the second one save?", {
+      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+    });
+    const ms = performance.now() - started;
+    assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
+    assert.match(answer.searchedFor, /"Lantern: Linear Attention for Long Legal Documents"/, "the rule resolved the follow-up");
+    assert.equal(answer.mode, "extractive");
+    assert.match(answer.notice ?? "", /language model/);
+  });
+
+  test("given a model that answers within its deadlines, then the answer is the model's", async (t) => {
+    const { standIn, answerer } = await withConfiguredModel(t);
+    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern keeps memory linear [${lanternNumber(body)}].`, chunkDelayMs: 10 });
+    const answer = await answerer.answer(QUESTION);
+    assert.equal(answer.mode, "llm");
+    assert.equal(answer.notice, undefined);
   });
 
   test("without a model, then the extractive answer quotes the matching sentence with its citation", async () => {

@@ -227,3 +227,35 @@ describe("answers written by a model", { concurrency: false }, () => {
     assert.match(answer.content, /1\. ELECTRA/);
   });
 });
+
+describe("a model that keeps a user waiting", { concurrency: false }, () => {
+  let h: BotHarness;
+  // Deadlines short enough for a test; the defaults (8 s / 12 s) are checked in config.test.ts.
+  before(async () => {
+    h = await startBotHarness({ libraryUri: library, withModel: true, settings: { LLM_FIRST_TOKEN_MS: "3000", LLM_ANSWER_MS: "5000", OPENAI_MAX_RETRIES: "4" } });
+  });
+  after(() => h.close());
+
+  for (const [i, [name, behaviour, notice]] of ([
+    ["answers 500", { kind: "status", status: 500 }, /is unavailable right now \(it answered HTTP 500\)/],
+    ["hangs", { kind: "hang" }, /did not start its answer within 3 s/],
+    ["stalls mid-stream", { kind: "stallMidStream", after: 2, content: "Replaced token detection trains a discriminator on every position of the input [1]. ".repeat(4) }, /did not finish its answer within 5 s/],
+  ] as const).entries()) {
+    test(`given a model that ${name}, then the user gets the papers quoted with a one-line notice within seconds`, { timeout: 30_000 }, async () => {
+      const { discord, openAi } = h;
+      openAi!.chat.enqueue(behaviour);
+      const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.user(300 + i) });
+      const asked = performance.now();
+      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
+      const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 15_000, "the answer");
+      const ms = performance.now() - asked;
+      // Generous: the deadline is 5 s after the question (Discord's edits add a little).
+      assert.ok(ms < 12_000, `answered after ${Math.round(ms)} ms`);
+      assert.match(answer.content, /^-# The language model .*, so this answer quotes the papers directly\.\n/);
+      assert.match(answer.content, notice);
+      assert.match(answer.content, /1\. ELECTRA/);
+      assertCleanRun(discord);
+    });
+  }
+});
+
