@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { link, mkdir, open, readFile, readdir, stat, unlink, utimes } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
 
 /**
  * Which channel got which day's digest, kept so that a channel never gets the same
@@ -104,40 +105,6 @@ function unhold(path: string, token: string): void {
   const tokens = heldHere.get(path);
   tokens?.delete(token);
   if (tokens?.size === 0) heldHere.delete(path);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === code;
-}
-
-/** Writes `text` to `path` only if no file has that name yet; false if one has. The file appears complete or not at all. */
-async function createExclusive(dir: string, path: string, text: string): Promise<boolean> {
-  const tmp = join(dir, `.${randomUUID()}.tmp`);
-  const handle = await open(tmp, "wx");
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (error) {
-    if (isErrno(error, "EEXIST")) return false;
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {
