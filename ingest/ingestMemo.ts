@@ -12,9 +12,12 @@ import type { InputText } from "./readInputs.js";
  * costs more than starting the process. So a finished run leaves a memo: a
  * fingerprint of what it read, the totals it reported, and the table versions it
  * left. The next run with the same fingerprint, on tables still at those
- * versions, has nothing to do and says so at once. Anything else (another input,
- * another day, another embedder, changed ingest code, any write in between) takes
- * the full path, which is idempotent in its own right.
+ * versions, has nothing to do and says so at once, provided the library is
+ * complete: a run killed while building indexes leaves no memo, but a library
+ * written before that rule may hold one, and a memo must never stand for a library
+ * that search cannot read. Anything else (another input, another day, another
+ * embedder, changed ingest code, any write in between, unfinished indexes) takes
+ * the full path, which is idempotent in its own right and finishes the indexes.
  */
 interface IngestMemo {
   fingerprint: string;
@@ -65,10 +68,11 @@ export async function repeatedRun(store: PaperStore, fingerprint: string): Promi
   const memo = parseMemo((await store.metaValues([MEMO_KEY]))[MEMO_KEY]);
   if (memo?.fingerprint !== fingerprint) return undefined;
   const now = await store.versions();
-  return now.papers === memo.versions.papers && now.chunks === memo.versions.chunks ? memo : undefined;
+  if (now.papers !== memo.versions.papers || now.chunks !== memo.versions.chunks) return undefined;
+  return (await store.unfinishedWork()).length === 0 ? memo : undefined;
 }
 
-/** Records a finished run's totals with the table versions it left. */
+/** Records a finished run's totals with the table versions it left; called once its indexes are complete. */
 export async function rememberRun(store: PaperStore, run: Omit<IngestMemo, "versions">): Promise<void> {
   const { papers, chunks } = await store.versions();
   if (papers === undefined || chunks === undefined) return; // nothing was stored: nothing to repeat

@@ -16,6 +16,12 @@ export interface IngestSummary {
   skipped: SkippedRecord[];
 }
 
+/**
+ * Where a run is, for a message when it is interrupted: waiting for another writer,
+ * comparing its records with the library, writing batches, or compacting and indexing.
+ */
+export type IngestPhase = "waiting" | "comparing" | "writing" | "indexing";
+
 export interface IngestDeps {
   store: PaperStore;
   embeddings: EmbeddingsInterface;
@@ -26,6 +32,7 @@ export interface IngestDeps {
   /** Papers per write: each batch is committed (chunks first, then papers) before the next starts. */
   writeBatchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  onPhase?: (phase: IngestPhase) => void;
 }
 
 export interface IngestOptions {
@@ -47,35 +54,43 @@ interface PlannedPaper {
 }
 
 /**
- * Parse → merge with what is stored → chunk → embed what changed → write.
+ * Parse → merge with what is stored → chunk → embed what changed → write → compact and index.
  *
  * Crash safety: each batch writes its chunks before its paper rows, and a paper
  * row's hash is what marks the paper as done. A run killed mid-way leaves papers
  * whose rows still carry the old hash (or none), so the next run redoes exactly
- * those; chunks it already wrote are then found unchanged and not rewritten.
+ * those; chunks it already wrote are then found unchanged and not rewritten. Every
+ * run that writes also finishes what an interrupted run left undone after its
+ * batches (compaction, indexes), even when it has nothing of its own to write, and
+ * removes a table whose creation was interrupted (it holds nothing).
+ *
+ * Concurrency: a run that writes holds the library's write lock from its first read
+ * to its last write, so two runs on one library take turns (see writeLock.ts).
  */
 export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? new Date();
   // Dates without a year are read relative to today, so a memo holds for the day it was made.
   const fingerprint = options.reembed ? undefined : ingestFingerprint(inputs, { format: options.format, day: now.toISOString().slice(0, 10), embedderId: deps.embedder.id });
-  const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint) : undefined;
-  if (repeated) {
-    deps.logger.debug({ papers: repeated.papers }, "same inputs as the last ingest, library unchanged since: nothing to do");
-    return { papers: { added: 0, updated: 0, unchanged: repeated.papers }, chunks: { written: 0, unchanged: repeated.chunks }, skipped: repeated.skipped };
-  }
+  return underWriteLock(deps, options.dryRun ?? false, async () => {
+    const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint) : undefined;
+    if (repeated) {
+      deps.logger.debug({ papers: repeated.papers }, "same inputs as the last ingest, library unchanged since: nothing to do");
+      return { papers: { added: 0, updated: 0, unchanged: repeated.papers }, chunks: { written: 0, unchanged: repeated.chunks }, skipped: repeated.skipped };
+    }
 
-  const parsed = parseInputs(inputs, { format: options.format, now });
-  const summary = await ingestRecords(
-    parsed.papers.map((p) => p.paper),
-    deps,
-    { dryRun: options.dryRun, reembed: options.reembed },
-    parsed.skipped,
-  );
-  if (fingerprint && !options.dryRun) {
-    const { papers, chunks } = summary;
-    await rememberRun(deps.store, { fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
-  }
-  return summary;
+    const parsed = parseInputs(inputs, { format: options.format, now });
+    const summary = await ingestLocked(
+      parsed.papers.map((p) => p.paper),
+      deps,
+      { dryRun: options.dryRun, reembed: options.reembed },
+      parsed.skipped,
+    );
+    if (fingerprint && !options.dryRun) {
+      const { papers, chunks } = summary;
+      await rememberRun(deps.store, { fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
+    }
+    return summary;
+  });
 }
 
 /**
@@ -84,12 +99,40 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
  * yields it (`sources` holds that one source). `skipped` is passed through to
  * the summary.
  */
-export async function ingestRecords(
+export function ingestRecords(
   records: readonly Paper[],
   deps: IngestDeps,
   options: Pick<IngestOptions, "dryRun" | "reembed"> = {},
   skipped: SkippedRecord[] = [],
 ): Promise<IngestSummary> {
+  return underWriteLock(deps, options.dryRun ?? false, () => ingestLocked(records, deps, options, skipped));
+}
+
+/**
+ * Runs `work` holding the library's write lock (a dry run only reads: a table that
+ * another run is creating reads as absent). First removes tables whose creation an
+ * earlier run did not finish.
+ */
+async function underWriteLock<T>({ store, logger, onPhase }: IngestDeps, dryRun: boolean, work: () => Promise<T>): Promise<T> {
+  if (dryRun) return work();
+  const lock = await store.lockForWriting({
+    what: "ingest",
+    onWait: (holder) => {
+      onPhase?.("waiting");
+      logger.info({ holder }, `another ${holder?.what ?? "writer"} is writing this library${holder ? ` (pid ${holder.pid} on ${holder.host})` : ""}: waiting for it to finish`);
+    },
+  });
+  try {
+    onPhase?.("comparing");
+    const removed = await store.removeIncompleteTables();
+    if (removed.length > 0) logger.warn({ tables: removed }, "an earlier ingest was interrupted while creating these tables; they held nothing and were removed");
+    return await work();
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function ingestLocked(records: readonly Paper[], deps: IngestDeps, options: Pick<IngestOptions, "dryRun" | "reembed">, skipped: SkippedRecord[]): Promise<IngestSummary> {
   const { store, logger } = deps;
   const incoming = groupSameRecords(records);
   logger.debug({ records: records.length, papers: incoming.size }, "parsed inputs");
@@ -117,6 +160,10 @@ export async function ingestRecords(
   const batchSize = deps.writeBatchSize ?? 2000;
   const batches: PlannedPaper[][] = [];
   for (let i = 0; i < toWrite.length; i += batchSize) batches.push(toWrite.slice(i, i + batchSize));
+  if (batches.length > 0) {
+    deps.onPhase?.("writing");
+    deps.onProgress?.(0, toWrite.length);
+  }
   // Batch i+1 is chunked and embedded (JavaScript) while batch i is written
   // (LanceDB's native threads); commits still happen strictly in order.
   let committing: Promise<void> = Promise.resolve();
@@ -136,7 +183,10 @@ export async function ingestRecords(
   }
   await committing;
   if (superseded.length > 0) await store.deletePapers(superseded);
-  if (toWrite.length > 0 || superseded.length > 0) await store.refreshIndexes();
+  deps.onPhase?.("indexing");
+  const wrote = toWrite.length > 0 || superseded.length > 0;
+  const unfinished = await store.refreshIndexes({ wrote });
+  if (!wrote && unfinished.length > 0) logger.info({ unfinished }, "finished what an interrupted ingest left undone");
   return summary;
 }
 

@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
+import { UserFacingError, errorMessage } from "../errors.js";
 import { paperUrl, type Paper } from "../paper.js";
 import { cosine, hitAt, loadChunkMemory, nearestInMemory, norm, parseHit, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
 import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
@@ -281,6 +282,27 @@ function mergeFound(a: Found, b: Found): Found {
   return { byVector: merge(a.byVector, b.byVector), byText: merge(a.byText, b.byText) };
 }
 
+/** LanceDB's answer to a full-text query on a table without a full-text index. */
+const MISSING_TEXT_INDEX = /INVERTED index has been created/;
+
+/**
+ * A library whose full-text index is missing was left by an ingest interrupted while
+ * building it. The search builds it (seconds at most, once) rather than fail, unless
+ * an ingest is writing the library now (it will build it) or it cannot.
+ */
+async function finishIndexes(store: PaperStore): Promise<void> {
+  const missing = `Search needs the library's full-text index, which is missing: an ingest was interrupted while building it.`;
+  let outcome: "done" | "busy";
+  try {
+    outcome = await store.finishInterruptedWork();
+  } catch (error) {
+    throw new UserFacingError(
+      `${missing} It could not be built here (${errorMessage(error)}): run \`npx paperbot ingest <file|dir|url>\` (any input, even one already ingested) to build it.`,
+    );
+  }
+  if (outcome === "busy") throw new UserFacingError(`${missing} An ingest is writing the library now and builds it when it finishes: try again then.`);
+}
+
 export interface SearcherOptions {
   store: PaperStore;
   embeddings: EmbeddingsInterface;
@@ -325,7 +347,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     return next;
   }
 
-  async function find(query: string, vector: Float32Array, filters: SearchFilters, retried = false): Promise<Found> {
+  async function find(query: string, vector: Float32Array, filters: SearchFilters, retried = false, repaired = false): Promise<Found> {
     const table = store.chunks();
     const current = await currentState(table);
     const queryNorm = norm(vector);
@@ -343,12 +365,20 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     }
     // Only a search against the copy in memory can be out of date; LanceDB reads the
     // latest version itself. (A table too big to hold stays searched in LanceDB.)
-    const [results, version] = await Promise.all([Promise.all(searches), current.memory ? table.version() : current.version]);
+    let results: Found[];
+    let version: number;
+    try {
+      [results, version] = await Promise.all([Promise.all(searches), current.memory ? table.version() : current.version]);
+    } catch (error) {
+      if (repaired || !(error instanceof Error && MISSING_TEXT_INDEX.test(error.message))) throw error;
+      await finishIndexes(store);
+      return find(query, vector, filters, retried, true);
+    }
     if (version !== current.version) {
       // Written since: this search saw an older copy (and skipped hits it did not
       // know). Read the table again and search once more.
       void remember(readState(store, table, memoryChunks));
-      if (!retried) return find(query, vector, filters, true);
+      if (!retried) return find(query, vector, filters, true, repaired);
     }
     return results.reduce(mergeFound);
   }

@@ -1,9 +1,15 @@
 import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import pRetry from "p-retry";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { WriteLock, type AcquireOptions } from "./writeLock.js";
 
 /**
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
@@ -67,13 +73,46 @@ function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; di
   );
 }
 
+/**
+ * LanceDB's answer to opening a table whose first version was never committed: a
+ * writer was killed while creating it (its folder and data files exist, no manifest).
+ */
+const NEVER_COMMITTED = /Dataset at path .* was not found/;
+
+/** Another writer committed first; LanceDB asks for the operation to be tried again. */
+const COMMIT_CONFLICT = /Retryable commit conflict|Commit conflict/i;
+
+/**
+ * Retries an idempotent write that lost a commit race to a writer outside this
+ * machine's write lock (another host on the same object store, a reader building a
+ * missing index), with randomised backoff: ~0.05–3 s in all.
+ */
+export function retryCommitConflicts<T>(work: () => Promise<T>): Promise<T> {
+  return pRetry(work, { retries: 6, minTimeout: 50, maxTimeout: 1_000, randomize: true, shouldRetry: ({ error }) => COMMIT_CONFLICT.test(error.message) });
+}
+
+/**
+ * Where a library's write lock lives: in the library's own folder, or, for a library
+ * in object storage (`s3://…`, `db://…`), in a folder of this machine named after its
+ * URI, so it serialises the writers of one machine; writers on other machines are met
+ * by retryCommitConflicts.
+ */
+export function lockDirOf(uri: string): string {
+  if (uri.startsWith("file://")) return fileURLToPath(uri);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
+  return resolve(uri);
+}
+
 export class PaperStore {
+  private papersTable: Table | undefined;
+  private chunksTable: Table | undefined;
+  private metaTable: Table | undefined;
+  /** Tables whose creation was interrupted: they hold nothing, are read as absent, and a writer removes them. */
+  private incomplete: string[] = [];
+
   private constructor(
     readonly uri: string,
     private readonly db: Connection,
-    private papersTable: Table | undefined,
-    private chunksTable: Table | undefined,
-    private metaTable: Table | undefined,
   ) {}
 
   static async open(options: StoreOptions): Promise<PaperStore> {
@@ -81,25 +120,80 @@ export class PaperStore {
       storageOptions: options.storageOptions ?? {},
       readConsistencyInterval: options.readConsistencySeconds ?? 0,
     });
-    const names = new Set(await db.tableNames());
-    const open = (name: string) => (names.has(name) ? db.openTable(name) : Promise.resolve(undefined));
-    const [papers, chunks, meta] = await Promise.all([open(PAPERS), open(CHUNKS), open(META)]);
-    return new PaperStore(options.uri, db, papers, chunks, meta);
+    const store = new PaperStore(options.uri, db);
+    await store.openTables();
+    return store;
+  }
+
+  /** Opens the tables not open yet (another process may have created them since). */
+  private async openTables(): Promise<void> {
+    const names = new Set(await this.db.tableNames());
+    const incomplete: string[] = [];
+    const open = async (name: string, current: Table | undefined): Promise<Table | undefined> => {
+      if (current || !names.has(name)) return current;
+      try {
+        return await this.db.openTable(name);
+      } catch (error) {
+        if (!(error instanceof Error && NEVER_COMMITTED.test(error.message))) throw error;
+        incomplete.push(name);
+        return undefined;
+      }
+    };
+    [this.papersTable, this.chunksTable, this.metaTable] = await Promise.all([open(PAPERS, this.papersTable), open(CHUNKS, this.chunksTable), open(META, this.metaTable)]);
+    this.incomplete = incomplete;
   }
 
   get isEmpty(): boolean {
     return !this.papersTable;
   }
 
+  private emptyLibrary(): UserFacingError {
+    if (this.incomplete.length > 0) {
+      return new UserFacingError(
+        `The library at ${this.uri} holds no papers yet: an ingest was interrupted while creating it. Run \`npx paperbot ingest <file|dir|url>\` to fill it.`,
+      );
+    }
+    return new UserFacingError(`The library at ${this.uri} is empty: run \`npx paperbot ingest <file|dir|url>\` first.`);
+  }
+
   /** The papers table, or a clear message when nothing was ingested yet. */
   papers(): Table {
-    if (!this.papersTable) throw new UserFacingError(`The library at ${this.uri} is empty: run \`npx paperbot ingest <file|dir|url>\` first.`);
+    if (!this.papersTable) throw this.emptyLibrary();
     return this.papersTable;
   }
 
   chunks(): Table {
-    if (!this.chunksTable) throw new UserFacingError(`The library at ${this.uri} is empty: run \`npx paperbot ingest <file|dir|url>\` first.`);
+    if (!this.chunksTable) throw this.emptyLibrary();
     return this.chunksTable;
+  }
+
+  /**
+   * Takes the library's write lock (see writeLock.ts), waiting for another writer
+   * unless `wait: false`, then looks again for tables created meanwhile: what this
+   * store knew may be older than what the writer before it left.
+   */
+  async lockForWriting(options: AcquireOptions): Promise<WriteLock | undefined> {
+    const lock = await WriteLock.acquire(lockDirOf(this.uri), options);
+    if (!lock) return undefined;
+    try {
+      await this.openTables();
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    return lock;
+  }
+
+  /**
+   * Removes tables whose creation was interrupted (they hold nothing), so that they
+   * can be created again. Only under the write lock: outside it, a table being created
+   * by another writer right now looks the same.
+   */
+  async removeIncompleteTables(): Promise<string[]> {
+    const removed = this.incomplete;
+    for (const name of removed) await this.db.dropTable(name);
+    this.incomplete = [];
+    return removed;
   }
 
   async embedder(): Promise<EmbedderInfo | undefined> {
@@ -118,7 +212,7 @@ export class PaperStore {
   async setMetaValues(values: Record<string, string>): Promise<void> {
     const data = makeArrowTable(Object.entries(values).map(([key, value]) => ({ key, value })), { schema: metaSchema });
     if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
-    else await this.metaTable.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+    else await retryCommitConflicts(() => this.metaTable!.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
   }
 
   /**
@@ -251,12 +345,15 @@ export class PaperStore {
       this.chunksTable = await this.db.createTable(CHUNKS, data);
       return;
     }
-    await this.chunksTable
-      .mergeInsert("id")
-      .whenMatchedUpdateAll({ where: "target.hash != source.hash" })
-      .whenNotMatchedInsertAll()
-      .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
-      .execute(data);
+    const table = this.chunksTable;
+    await retryCommitConflicts(() =>
+      table
+        .mergeInsert("id")
+        .whenMatchedUpdateAll({ where: "target.hash != source.hash" })
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
+        .execute(data),
+    );
   }
 
   /**
@@ -295,57 +392,116 @@ export class PaperStore {
       this.papersTable = await this.db.createTable(PAPERS, data);
       return;
     }
-    await this.papersTable.mergeInsert("id").whenMatchedUpdateAll({ where: "target.hash != source.hash" }).whenNotMatchedInsertAll().execute(data);
+    const table = this.papersTable;
+    await retryCommitConflicts(() => table.mergeInsert("id").whenMatchedUpdateAll({ where: "target.hash != source.hash" }).whenNotMatchedInsertAll().execute(data));
   }
 
   /** Removes papers (and their chunks) that were merged into a record with a better id. */
   async deletePapers(ids: readonly string[]): Promise<void> {
     for (const batch of batches(ids, LOOKUP_BATCH)) {
-      if (this.chunksTable) await this.chunksTable.delete(sqlIn("paperId", batch));
-      if (this.papersTable) await this.papersTable.delete(sqlIn("id", batch));
+      const [chunks, papers] = [this.chunksTable, this.papersTable];
+      if (chunks) await retryCommitConflicts(() => chunks.delete(sqlIn("paperId", batch)));
+      if (papers) await retryCommitConflicts(() => papers.delete(sqlIn("id", batch)));
     }
   }
 
   /**
-   * After a write. Compaction runs when indexes exist (it folds the new rows into
-   * them; until then they are searched unindexed) or when the table is in more
+   * Finishes a table after a write, and whatever a write interrupted before left
+   * undone. Compaction runs after a write when indexes exist (it folds the new rows
+   * into them; until then they are searched unindexed) or when the table is in more
    * than one fragment: a first ingest writes one per batch, and every search reads
    * its rows from each fragment it touches (one fragment instead of 17 made search
    * at 100k chunks ~20% faster; compacting 100k unindexed chunks takes ~1 s). It
    * also prunes versions older than a day. Then whatever index is missing is
    * created: full-text on both tables, and a vector index once the chunks table is
-   * big enough.
+   * big enough. Without a write (`wrote: false`) only unfinished work is done (see
+   * unfinishedWork), so that a library already complete gets no new version.
+   * Returns what was unfinished.
    */
-  async refreshIndexes(): Promise<void> {
+  async refreshIndexes({ wrote = true } = {}): Promise<string[]> {
     // The two tables, and each table's index builds, are independent: LanceDB runs them in parallel.
-    await Promise.all([
-      this.chunksTable && this.refreshTable(this.chunksTable, "text", true),
-      this.papersTable && this.refreshTable(this.papersTable, "title", false),
+    // A table is planned again after a commit conflict: the other writer may have done the work.
+    const done = await Promise.all([
+      this.chunksTable && retryCommitConflicts(() => this.refreshTable(this.chunksTable!, CHUNKS, wrote)),
+      this.papersTable && retryCommitConflicts(() => this.refreshTable(this.papersTable!, PAPERS, wrote)),
     ]);
+    return done.flatMap((reasons) => reasons ?? []);
   }
 
-  private async refreshTable(table: Table, textColumn: string, withVectors: boolean): Promise<void> {
-    const indexed = new Set((await table.listIndices()).map((i) => i.columns.join(",")));
-    const { fragmentStats } = await table.stats();
-    if (indexed.size > 0 || fragmentStats.numFragments > 1) {
-      await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
-    }
-    const builds: Promise<void>[] = [];
+  /**
+   * What an interrupted write left undone, one line each ("chunks: no full-text
+   * index"); empty for a complete library. A few milliseconds: the ingest memo is
+   * trusted only when this is empty.
+   */
+  async unfinishedWork(): Promise<string[]> {
+    const [chunks, papers] = await Promise.all([
+      this.chunksTable ? this.tableWork(this.chunksTable, CHUNKS, false) : undefined,
+      this.papersTable ? this.tableWork(this.papersTable, PAPERS, false) : undefined,
+    ]);
+    return [...this.incomplete.map((name) => `${name}: created by a run that was interrupted`), ...(chunks?.reasons ?? []), ...(papers?.reasons ?? [])];
+  }
+
+  private async refreshTable(table: Table, name: string, wrote: boolean): Promise<string[]> {
+    const work = await this.tableWork(table, name, wrote);
+    if (work.compact) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
+    await Promise.all(work.builds.map(({ column, config }) => table.createIndex(column, { config })));
+    return work.reasons;
+  }
+
+  private async tableWork(table: Table, name: string, wrote: boolean): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
+    const textColumn = name === CHUNKS ? "text" : "title";
+    const indices = await table.listIndices();
+    const indexed = new Set(indices.map((i) => i.columns.join(",")));
+    const [{ fragmentStats }, indexStats, rows] = await Promise.all([
+      table.stats(),
+      Promise.all(indices.map((i) => table.indexStats(i.name))),
+      name === CHUNKS && !indexed.has("vector") ? table.countRows() : 0,
+    ]);
+    const reasons: string[] = [];
+    const unindexed = Math.max(0, ...indexStats.map((s) => s?.numUnindexedRows ?? 0));
+    if (unindexed > 0) reasons.push(`${name}: ${unindexed} rows outside its indexes`);
+
+    const builds: { column: string; config: Index }[] = [];
     if (!indexed.has(textColumn)) {
-      builds.push(table.createIndex(textColumn, { config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) }));
+      reasons.push(`${name}: no full-text index`);
+      builds.push({ column: textColumn, config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) });
     }
-    if (!indexed.has("id")) builds.push(table.createIndex("id", { config: Index.btree() }));
-    const rows = withVectors && !indexed.has("vector") ? await table.countRows() : 0;
+    if (!indexed.has("id")) {
+      reasons.push(`${name}: no id index`);
+      builds.push({ column: "id", config: Index.btree() });
+    }
     if (rows >= VECTOR_INDEX_MIN_ROWS) {
       // IVF-flat: partitions keep the full vectors, so `_distance` is the exact cosine
       // distance, which search reports as similarity and the answerer compares with
       // fixed thresholds. (The HNSW-SQ index used before returned twice the cosine
       // distance, from quantised vectors.) At 100k chunks it builds in ~3 s instead of
       // ~8, and answers as fast with better recall (see VECTOR_PROBES).
+      reasons.push(`${name}: no vector index`);
       const numPartitions = Math.max(1, Math.round(rows / ROWS_PER_PARTITION));
-      builds.push(table.createIndex("vector", { config: Index.ivfFlat({ distanceType: "cosine", numPartitions }) }));
+      builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions }) });
     }
-    await Promise.all(builds);
+    // Fragments alone are not unfinished work: an optimize leaves the rows it has just
+    // indexed in their own fragment (LanceDB compacts only indexed fragments), so a
+    // library that gets a few papers a day always has two. An interrupted compaction
+    // shows as rows outside the indexes, or as indexes not built yet.
+    const compact = reasons.length > 0 || (wrote && (indexed.size > 0 || fragmentStats.numFragments > 1));
+    return { compact, builds, reasons };
+  }
+
+  /**
+   * For a reader that found an index missing (an ingest interrupted while building
+   * it): builds what is unfinished, unless a writer holds the library now (it will
+   * finish it itself): then "busy".
+   */
+  async finishInterruptedWork(): Promise<"done" | "busy"> {
+    const lock = await this.lockForWriting({ what: "finishing an interrupted ingest", wait: false });
+    if (!lock) return "busy";
+    try {
+      await this.refreshIndexes({ wrote: false });
+      return "done";
+    } finally {
+      await lock.release();
+    }
   }
 
   async counts(): Promise<{ papers: number; papersWithSummary: number; chunks: number }> {

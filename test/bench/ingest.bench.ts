@@ -73,10 +73,11 @@ try {
   // Time the index builds separately: they are a one-off at this size, the rest is per chunk.
   let indexMs = 0;
   const refresh = PaperStore.prototype.refreshIndexes;
-  PaperStore.prototype.refreshIndexes = async function (this: PaperStore) {
+  PaperStore.prototype.refreshIndexes = async function (this: PaperStore, ...args: Parameters<typeof refresh>) {
     const start = performance.now();
-    await refresh.call(this);
+    const unfinished = await refresh.apply(this, args);
     indexMs += performance.now() - start;
+    return unfinished;
   };
   const t = performance.now();
   const summary = await ingestInto(uri, [file]);

@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ingestFingerprint, rememberRun } from "../../ingest/ingestMemo.js";
+import { readInputs } from "../../ingest/readInputs.js";
+import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
+import { createFetcher } from "../../src/fetch/fetchText.js";
+import { PaperStore } from "../../src/store/paperStore.js";
 import { fixture, tempDir } from "../helpers/paths.js";
 import { ingestInto, readLibrary } from "../helpers/library.js";
 
@@ -51,6 +56,26 @@ test("given the same inputs again, then everything is reported unchanged and not
   assert.deepEqual(again.chunks, { written: 0, unchanged: before.chunks.length });
   const after = await readLibrary(uri);
   assert.deepEqual(after.versions, before.versions, "no new table version: no write happened");
+});
+
+test("given a memo on a library whose indexes were never built (an earlier paperbot wrote one), then the next run builds them rather than trust it", async (t) => {
+  const uri = join(await tempDir(t), "db");
+  await ingestInto(uri, [page, hf]);
+  const store = await PaperStore.open({ uri });
+  t.after(() => store.close());
+  for (const table of [store.papers(), store.chunks()]) for (const index of await table.listIndices()) await table.dropIndex(index.name);
+  // An ingest killed while building indexes, then re-run by a paperbot that wrote its memo all the same.
+  const { inputs } = await readInputs([page, hf], { fetcher: createFetcher({ timeoutMs: 5_000, maxRetryAfterMs: 5_000 }) });
+  const fingerprint = ingestFingerprint(inputs, { day: "2025-11-03", embedderId: new LocalEmbeddings().id });
+  await rememberRun(store, { fingerprint, papers: 4, chunks: 4, skipped: [] });
+  assert.equal((await store.unfinishedWork()).length, 4);
+
+  const again = await ingestInto(uri, [page, hf]);
+  assert.deepEqual(again.papers, { added: 0, updated: 0, unchanged: 4 });
+  assert.deepEqual(await store.unfinishedWork(), [], "the run built the missing indexes");
+  const before = await readLibrary(uri);
+  await ingestInto(uri, [page, hf]);
+  assert.deepEqual((await readLibrary(uri)).versions, before.versions, "and its own memo holds: the next run writes nothing");
 });
 
 test("given a file edited since the last ingest, then the edit is ingested, not taken for a repeat of that run", async (t) => {

@@ -187,6 +187,44 @@ describe("a library written before passages carried their paper's record", () =>
   });
 });
 
+describe("a library whose full-text index an interrupted ingest never built", () => {
+  async function withoutTextIndex(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+    const uri = join(await tempDir(t, "paperbot-search-noindex-"), "db");
+    await ingestInto(uri, [fixture("pipeline/hf-daily.json"), fixture("pipeline/papers.jsonl")]);
+    const store = await PaperStore.open({ uri });
+    const chunks = store.chunks();
+    for (const index of await chunks.listIndices()) if (index.columns.includes("text")) await chunks.dropIndex(index.name);
+    assert.deepEqual(await store.unfinishedWork(), ["chunks: no full-text index"]);
+    store.close();
+    return uri;
+  }
+
+  test("given such a library, then search builds the index and answers", async (t) => {
+    const uri = await withoutTextIndex(t);
+    const store = await PaperStore.open({ uri });
+    t.after(async () => store.close());
+    const hits = await createSearcher({ store, embeddings: new LocalEmbeddings() }).search("speech retrieval", { k: 1 });
+    assert.match(hits[0]!.title, /^Tidal/);
+    assert.deepEqual(await store.unfinishedWork(), []);
+  });
+
+  test("given an ingest writing the library at that moment, then search says so instead of failing with LanceDB's message", async (t) => {
+    const uri = await withoutTextIndex(t);
+    const writer = await PaperStore.open({ uri });
+    const store = await PaperStore.open({ uri });
+    t.after(async () => {
+      writer.close();
+      store.close();
+    });
+    const lock = await writer.lockForWriting({ what: "ingest" });
+    t.after(async () => lock?.release());
+    await assert.rejects(
+      createSearcher({ store, embeddings: new LocalEmbeddings() }).search("speech retrieval"),
+      (e: unknown) => e instanceof UserFacingError && /full-text index, which is missing.*An ingest is writing the library now/s.test(e.message),
+    );
+  });
+});
+
 describe("search over a library big enough for a vector index (~10k chunks)", () => {
   const questions = generatePapers(20, { seed: 99, sentencesPerPaper: 1 }).map((p) => p.summary);
   let dir = "";

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { readdirSync, watch } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { PaperStore } from "../../src/store/paperStore.js";
+import { generatePapers, toJsonl, type SyntheticPaper } from "../helpers/generateCorpus.js";
+import { readLibrary } from "../helpers/library.js";
+import { tempDir } from "../helpers/paths.js";
+import { runCli, spawnCli, type CliResult } from "../helpers/runCli.js";
+
+/**
+ * Two real `paperbot ingest` processes on one library. The second starts while the
+ * first holds the library (its lock file is there), so the two always overlap; both
+ * must succeed, each reporting its own records, and leave what one run of both
+ * inputs leaves.
+ */
+
+const LOCK = /^\.paperbot-write\.\d+\.lock$/;
+
+async function jsonl(dir: string, name: string, papers: SyntheticPaper[]): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, toJsonl(papers));
+  return file;
+}
+
+function collect(child: ReturnType<typeof spawnCli>): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Starts `first`, and `second` once the first holds the library's write lock. */
+async function overlapping(dir: string, uri: string, first: string, second: string): Promise<[CliResult, CliResult]> {
+  await mkdir(uri, { recursive: true });
+  const env = { LANCEDB_URI: uri, LOG_LEVEL: "info" };
+  const a = spawnCli(["ingest", first, "--json"], { cwd: dir, env });
+  const aDone = collect(a);
+  await new Promise<void>((resolve, reject) => {
+    const watcher = watch(uri, (_event, name) => {
+      if (name && LOCK.test(name)) {
+        watcher.close();
+        resolve();
+      }
+    });
+    if (readdirSync(uri).some((n) => LOCK.test(n))) {
+      watcher.close();
+      resolve();
+    }
+    a.on("close", () => reject(new Error("the first ingest ended before it took the lock")));
+  });
+  const b = spawnCli(["ingest", second, "--json"], { cwd: dir, env });
+  return Promise.all([aDone, collect(b)]);
+}
+
+type Summary = { papers: { added: number; updated: number; unchanged: number } };
+
+test("given two ingests into a new library at once, then both exit 0 and the library holds both, as one run of both would", async (t) => {
+  const dir = await tempDir(t);
+  const a = await jsonl(dir, "a.jsonl", generatePapers(150, { seed: 21 }));
+  const b = await jsonl(dir, "b.jsonl", generatePapers(150, { seed: 22 }));
+  const [first, second] = await overlapping(dir, join(dir, "db"), a, b);
+
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /another ingest is writing this library \(pid \d+/, "the second waited for the first");
+  assert.equal((JSON.parse(first.stdout) as Summary).papers.added, 150);
+  assert.equal((JSON.parse(second.stdout) as Summary).papers.added, 150, "the second's records landed, and it says so");
+
+  const clean = join(dir, "clean");
+  assert.equal((await runCli(["ingest", a, b], { cwd: dir, env: { LANCEDB_URI: clean } })).code, 0);
+  const [together, both] = [await readLibrary(join(dir, "db")), await readLibrary(clean)];
+  assert.deepEqual(together.paperHashes, both.paperHashes);
+  assert.deepEqual(together.chunks, both.chunks);
+  const store = await PaperStore.open({ uri: join(dir, "db") });
+  t.after(() => store.close());
+  assert.deepEqual(await store.unfinishedWork(), [], "indexes complete");
+});
+
+test("given two ingests updating an existing library at once, then both exit 0 and every update lands", async (t) => {
+  const dir = await tempDir(t);
+  const papers = generatePapers(200, { seed: 23 });
+  const uri = join(dir, "db");
+  const base = await jsonl(dir, "base.jsonl", papers);
+  assert.equal((await runCli(["ingest", base], { cwd: dir, env: { LANCEDB_URI: uri } })).code, 0);
+
+  // Each run changes its own half of the papers: both runs merge, re-chunk and rebuild indexes.
+  const votes = (from: number, to: number, upvotes: number) => papers.slice(from, to).map((p) => ({ ...p, upvotes }));
+  const first = await jsonl(dir, "first.jsonl", votes(0, 100, 1001));
+  const second = await jsonl(dir, "second.jsonl", [...votes(100, 200, 1002), ...generatePapers(50, { seed: 24 })]);
+  const [one, two] = await overlapping(dir, uri, first, second);
+
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  assert.doesNotMatch(`${one.stderr}${two.stderr}`, /conflict|unexpectedly/i);
+  assert.deepEqual((JSON.parse(one.stdout) as Summary).papers, { added: 0, updated: 100, unchanged: 0 });
+  assert.deepEqual((JSON.parse(two.stdout) as Summary).papers, { added: 50, updated: 100, unchanged: 0 });
+
+  const stored = (await readLibrary(uri)).papers;
+  assert.equal(stored.length, 250);
+  assert.equal(stored.filter((p) => p.upvotes === 1001).length, 100);
+  assert.equal(stored.filter((p) => p.upvotes === 1002).length, 100);
+});
