@@ -12,7 +12,7 @@ import { readLibrary, type LibraryContent } from "../helpers/library.js";
 import { runCli } from "../helpers/runCli.js";
 
 /**
- * A real `paperbot ingest` process is killed (SIGKILL) at each
+ * A real `paperbot ingest` process is killed (SIGKILL) or interrupted (SIGINT) at each
  * phase of a first ingest, caught by what it writes into the library (ingestPhases);
  * the next run must leave exactly what an uninterrupted run leaves, with search working.
  */
@@ -142,4 +142,19 @@ test("given an ingest killed while it builds the indexes, when it is run again, 
   // The memo of that run is trusted again: the next run reads nothing.
   const again = await runCli(["ingest", file, "--json"], { cwd: dir, env: { ...env(uri), LOG_LEVEL: "debug" } });
   assert.match(again.stderr, /same inputs as the last ingest/);
+});
+
+test("given Ctrl-C during an ingest, then it says what was stored and the command that finishes it, and exits 130", async () => {
+  const writing = join(dir, "sigint-writing");
+  const duringBatches = await ingestUntil(writing, [file], afterBatches("papers", 2), { cwd: dir, env: env(writing), signal: "SIGINT" });
+  assert.equal(duringBatches.code, 130, duringBatches.stderr);
+  assert.match(duringBatches.stderr, new RegExp(`Ingest interrupted \\(SIGINT\\) after storing \\d+ of ${PAPERS} papers`));
+  assert.ok(duringBatches.stderr.includes(`Run \`npx paperbot ingest ${file}\` again to finish`), duringBatches.stderr);
+
+  const indexing = join(dir, "sigint-indexing");
+  const duringIndexes = await ingestUntil(indexing, [file], buildingIndexes(), { cwd: dir, env: env(indexing), signal: "SIGINT" });
+  assert.equal(duringIndexes.code, 130, duringIndexes.stderr);
+  assert.match(duringIndexes.stderr, /Ingest interrupted \(SIGINT\) while compacting and indexing: every paper is stored/);
+
+  for (const uri of [writing, indexing]) await rerunAndCompare(uri);
 });
