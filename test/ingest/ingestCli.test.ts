@@ -75,6 +75,31 @@ test("given a 20 MB single-line file among good ones, then it is reported and th
   assert.match(`${summary.skipped[0]!.source} ${summary.skipped[0]!.line} ${summary.skipped[0]!.reason}`, /huge\.jsonl 1 .*upvotes/);
 });
 
+/** A line printed by LanceDB's own (Rust) logger, outside paperbot's logger. */
+const LANCEDB_LINE = /^\[\d{4}-\d\d-\d\dT\S+ +(ERROR|WARN|INFO|DEBUG|TRACE) +\w+/m;
+
+test("given a record whose summary is 20 MB, then it is skipped naming file, line and size, and the others land", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const file = join(dir, "mixed.jsonl");
+  const records = [
+    { title: "Small and Fine: A Paper", summary: "A short summary of a small paper." },
+    // One passage repeated: stored, it made ~20,000 identical passages, and LanceDB warned about them on the terminal.
+    { title: "Everything at Once", summary: "The same sentence again. ".repeat(800_000) },
+    { title: "Also Fine: Another Paper", summary: "Another short summary." },
+  ];
+  await writeFile(file, `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
+  const result = await ingest(file, "--json");
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as JsonSummary;
+  assert.equal(summary.papers.added, 2);
+  assert.equal(summary.chunks.written, 2);
+  assert.deepEqual(summary.skipped, [
+    // The parser trims the last space.
+    { source: "mixed.jsonl", line: 2, reason: "the summary is 19,999,999 characters long, more than the 100,000 a record may have: is it several records run together?" },
+  ]);
+  assert.doesNotMatch(result.stderr, LANCEDB_LINE);
+});
+
 test("given a library already holding papers, then a failed run leaves them all in place", async (t) => {
   const { dir, ingest } = await setup(t);
   await ingest(fixture("pipeline/daily-page.txt"));
