@@ -38,6 +38,10 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+const LEVEL = "(?:off|error|warn|info|debug|trace)";
+/** Rust env_logger directives: a level, or `module=level` pairs, comma-separated. */
+const NATIVE_LOG = new RegExp(`^(?:[\\w:]+=)?${LEVEL}(?:,(?:[\\w:]+=)?${LEVEL})*$`, "i");
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const configSchema = z.object({
@@ -55,6 +59,11 @@ export const configSchema = z.object({
       ctx.addIssue({ code: "custom", message: 'must be a JSON object, e.g. {"region":"us-east-1"}' });
       return z.NEVER;
     }),
+  LANCEDB_LOG: z
+    .string()
+    .trim()
+    .default("off")
+    .pipe(z.string().regex(NATIVE_LOG, 'must be off, error, warn, info, debug or trace, or directives such as "lance=debug,warn"')),
   EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_BATCH_SIZE: positiveInt(256),
@@ -116,7 +125,8 @@ export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
 export interface Config {
-  lancedb: { uri: string; storageOptions: Record<string, string> };
+  /** `nativeLog`: what LanceDB's own (Rust) logger prints; see applyNativeLogLevel. */
+  lancedb: { uri: string; storageOptions: Record<string, string>; nativeLog: string };
   embeddings: { provider: "local" | "openai"; model: string | undefined; batchSize: number };
   ingest: { batchPapers: number };
   /** The biggest library (in chunks) the bot holds in memory to search faster; 0 = only small ones. */
@@ -202,7 +212,7 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
   }
   if (conflicts.length > 0) throw new ConfigError(`Invalid configuration:\n${conflicts.map((line) => `  ${line}`).join("\n")}\nSee .env.example for every setting.`);
   return deepFreeze({
-    lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS },
+    lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS, nativeLog: c.LANCEDB_LOG },
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
     ingest: { batchPapers: c.INGEST_BATCH_PAPERS },
     search: { memoryChunks: c.SEARCH_MEMORY_MAX_CHUNKS },
@@ -245,5 +255,20 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
  */
 export function loadConfig(envFile = ".env"): Config {
   const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
-  return buildConfig({ ...fromFile, ...process.env });
+  const config = buildConfig({ ...fromFile, ...process.env });
+  applyNativeLogLevel(config);
+  return config;
+}
+
+/**
+ * LanceDB's native code logs with Rust's env_logger straight to stderr, past pino:
+ * lines like "[… WARN lance_index::vector::kmeans] KMeans: more than 10% of clusters
+ * are empty" in the middle of a command's output. No JavaScript hook reaches that
+ * logger; it reads LANCEDB_LOG once, when the module loads. So the setting is handed
+ * to it here, before anything imports LanceDB (the CLI loads the config first): off by
+ * default, since every failure LanceDB has also reaches paperbot as an error, which
+ * goes through the logger.
+ */
+function applyNativeLogLevel(config: Config): void {
+  process.env.LANCEDB_LOG = config.lancedb.nativeLog;
 }

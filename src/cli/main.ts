@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
 import type { App } from "../app.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { ConfigError, loadConfig, type Config } from "../config.js";
 import { UserFacingError, newErrorId } from "../errors.js";
 
 /**
@@ -10,11 +10,11 @@ import { UserFacingError, newErrorId } from "../errors.js";
  * only when their command runs, so `--help` and quick commands start fast.
  */
 
+let config: Config | undefined;
 let app: App | undefined;
 async function getApp(): Promise<App> {
-  // Config is read only when a command runs, so `--help` works with any environment.
   const { createApp } = await import("../app.js");
-  app ??= createApp(loadConfig());
+  app ??= createApp((config ??= loadConfig()));
   return app;
 }
 
@@ -22,7 +22,12 @@ const FORMATS = ["daily-page", "papers-list", "hf-daily-api", "arxiv-atom", "jso
 
 const program = new Command("paperbot")
   .description("Answers questions about research papers with citations. The CLI runs the same core as the Discord bot.")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Config is read only when a command runs, so `--help` works with any environment; and
+  // before the command's modules load, since LanceDB reads its log setting as it loads.
+  .hook("preAction", () => {
+    config ??= loadConfig();
+  });
 
 program
   .command("ingest")

@@ -100,6 +100,17 @@ test("given a record whose summary is 20 MB, then it is skipped naming file, lin
   assert.doesNotMatch(result.stderr, LANCEDB_LINE);
 });
 
+test("given LANCEDB_LOG in .env, then LanceDB's own log lines are shown; by default they are not", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const quiet = await ingest(fixture("pipeline/papers.jsonl"));
+  assert.doesNotMatch(quiet.stderr, LANCEDB_LINE);
+  // Read from .env, so it can only reach LanceDB through the config, before LanceDB loads.
+  await writeFile(join(dir, ".env"), "LANCEDB_LOG=info\n");
+  const loud = await ingest(fixture("pipeline/papers.jsonl"));
+  assert.equal(loud.code, 0, loud.stderr);
+  assert.match(loud.stderr, LANCEDB_LINE);
+});
+
 test("given a library already holding papers, then a failed run leaves them all in place", async (t) => {
   const { dir, ingest } = await setup(t);
   await ingest(fixture("pipeline/daily-page.txt"));

@@ -72,6 +72,12 @@ test("given s3:// and db:// URIs, then they pass through to LanceDB untouched", 
   assert.throws(() => buildConfig({ LANCEDB_STORAGE_OPTIONS: "region=eu" }), /LANCEDB_STORAGE_OPTIONS.*JSON object/);
 });
 
+test("given LANCEDB_LOG, then LanceDB's own logger is off unless set to a level or directives", () => {
+  assert.equal(buildConfig({}).lancedb.nativeLog, "off");
+  assert.equal(buildConfig({ LANCEDB_LOG: "lance=debug,warn" }).lancedb.nativeLog, "lance=debug,warn");
+  assert.throws(() => buildConfig({ LANCEDB_LOG: "loud" }), /LANCEDB_LOG="loud": must be off, error, warn/);
+});
+
 test("given a built config, then it cannot be changed at run time", () => {
   const config = buildConfig({ ANSWER_CHANNEL_IDS: "123456789012345678" });
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.discord) && Object.isFrozen(config.discord.answerChannelIds));
