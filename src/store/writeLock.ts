@@ -1,5 +1,5 @@
-import { unlinkSync } from "node:fs";
-import { mkdir, readFile, readdir, stat, unlink, utimes } from "node:fs/promises";
+import { renameSync } from "node:fs";
+import { mkdir, readFile, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,11 +14,14 @@ import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
  * for the first to finish, then does its own work on what the first left.
  *
  * The lock is a file `.paperbot-write.<n>.lock` holding its owner (host, pid, what it
- * does), created atomically (see exclusiveFiles). Whoever creates generation n holds the
- * lock. A holder that died (its pid is gone on this host, or its heartbeat, the file's
- * mtime, stopped for longer than the lease) leaves a stale lock, which the next writer
- * takes over at once by creating generation n+1: a killed ingest never blocks the next.
- * A lock released normally is deleted; so is one held at exit (Ctrl-C).
+ * does), created atomically (see exclusiveFiles). Generations only grow: the holder is
+ * whoever created the highest one, and a writer takes the lock by creating the next
+ * generation after the highest it saw, which must then still be the highest (a writer
+ * that saw an older state and created a lower one steps back). Releasing renames the
+ * file to `.paperbot-write.<n>.free`, so the next writer goes on from n. A holder that
+ * died (its pid is gone on this host, or its heartbeat, the file's mtime, stopped for
+ * longer than the lease) leaves a stale lock, which the next writer takes over at once
+ * by creating generation n+1: a killed ingest never blocks the next.
  */
 
 export interface LockHolder {
@@ -41,21 +44,39 @@ export interface AcquireOptions {
   pollMs?: number;
 }
 
-const LOCK_FILE = /^\.paperbot-write\.(\d+)\.lock$/;
+const LOCK_FILE = /^\.paperbot-write\.(\d+)\.(lock|free)$/;
 
-/** Lock files held by this process: another caller here must see them as live, and they go at exit. */
-const heldHere = new Set<string>();
+const lockPath = (dir: string, generation: number) => join(dir, `.paperbot-write.${generation}.lock`);
+const freePath = (dir: string, generation: number) => join(dir, `.paperbot-write.${generation}.free`);
+
+/**
+ * Lock files held by this process (path → the tokens of the callers trying or holding
+ * it): another caller here must see them as live, and they are released at exit.
+ * Tokens, not just paths, because callers racing for the same generation must not
+ * unmark the winner's.
+ */
+const heldHere = new Map<string, Set<symbol>>();
 let exitHookInstalled = false;
+
+function hold(path: string, token: symbol): void {
+  heldHere.set(path, (heldHere.get(path) ?? new Set()).add(token));
+}
+
+function unhold(path: string, token: symbol): void {
+  const tokens = heldHere.get(path);
+  tokens?.delete(token);
+  if (tokens?.size === 0) heldHere.delete(path);
+}
 
 function releaseAllAtExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const path of heldHere) {
+    for (const path of heldHere.keys()) {
       try {
-        unlinkSync(path);
+        renameSync(path, path.replace(/\.lock$/, ".free"));
       } catch {
-        /* already gone */
+        /* taken over or never created */
       }
     }
   });
@@ -65,7 +86,9 @@ export class WriteLock {
   private heartbeat: NodeJS.Timeout | undefined;
 
   private constructor(
-    readonly path: string,
+    private readonly dir: string,
+    private readonly generation: number,
+    private readonly token: symbol,
     leaseMs: number,
   ) {
     this.heartbeat = setInterval(() => {
@@ -75,6 +98,10 @@ export class WriteLock {
     this.heartbeat.unref();
   }
 
+  get path(): string {
+    return lockPath(this.dir, this.generation);
+  }
+
   /** Takes the lock of the library whose lock files live in `dir`; undefined only with `wait: false` when it is held. */
   static async acquire(dir: string, options: AcquireOptions): Promise<WriteLock | undefined> {
     const leaseMs = options.leaseMs ?? 120_000;
@@ -82,12 +109,10 @@ export class WriteLock {
     const holder: LockHolder = { host: hostname(), pid: process.pid, since: new Date().toISOString(), what: options.what };
     let told = false;
     for (;;) {
-      const files = await lockFiles(dir);
-      const top = files.at(-1);
-      if (top) {
-        const status = await holderStatus(join(dir, top.name), leaseMs);
-        if (!status) continue; // released meanwhile: look again
-        if (!status.stale) {
+      const top = (await lockFiles(dir)).at(-1);
+      if (top?.state === "lock") {
+        const status = await holderStatus(lockPath(dir, top.generation), leaseMs);
+        if (status && !status.stale) {
           if (options.wait === false) return undefined;
           if (!told) options.onWait?.(status.holder);
           told = true;
@@ -95,31 +120,42 @@ export class WriteLock {
           continue;
         }
       }
-      const path = join(dir, `.paperbot-write.${(top?.generation ?? 0) + 1}.lock`);
-      heldHere.add(path); // before the file exists, so that nobody in this process sees it unheld
+      const generation = (top?.generation ?? 0) + 1;
+      const path = lockPath(dir, generation);
+      const token = Symbol(path);
+      hold(path, token); // before the file exists, so that nobody in this process sees it unheld
       let created = false;
       try {
         created = await createExclusive(dir, path, `${JSON.stringify(holder)}\n`);
       } finally {
-        if (!created) heldHere.delete(path);
+        if (!created) unhold(path, token);
       }
       if (!created) continue; // another writer won this generation: look again
+      const files = await lockFiles(dir);
+      if (files.some((f) => f.generation > generation)) {
+        // Created from an older view, below someone who went on meanwhile: step back.
+        unhold(path, token);
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
       releaseAllAtExit();
-      // Older generations are stale locks this one took over.
-      for (const { name } of files) await unlink(join(dir, name)).catch(() => undefined);
-      return new WriteLock(path, leaseMs);
+      // Older generations are released or stale: they only need to go.
+      for (const f of files) if (f.generation < generation) await unlink(join(dir, f.name)).catch(() => undefined);
+      return new WriteLock(dir, generation, token, leaseMs);
     }
   }
 
+  /** Ends the hold; the file stays as `<n>.free`, so that the next writer goes on from n. */
   async release(): Promise<void> {
+    if (!this.heartbeat) return;
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    if (!heldHere.delete(this.path)) return;
-    await unlink(this.path).catch(() => undefined);
+    await rename(this.path, freePath(this.dir, this.generation)).catch(() => undefined);
+    unhold(this.path, this.token);
   }
 }
 
-async function lockFiles(dir: string): Promise<{ name: string; generation: number }[]> {
+async function lockFiles(dir: string): Promise<{ name: string; generation: number; state: "lock" | "free" }[]> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -130,12 +166,12 @@ async function lockFiles(dir: string): Promise<{ name: string; generation: numbe
   return names
     .flatMap((name) => {
       const m = LOCK_FILE.exec(name);
-      return m ? [{ name, generation: Number(m[1]) }] : [];
+      return m ? [{ name, generation: Number(m[1]), state: m[2] as "lock" | "free" }] : [];
     })
-    .sort((a, b) => a.generation - b.generation);
+    .sort((a, b) => a.generation - b.generation || (a.state === "free" ? 1 : -1));
 }
 
-/** Who holds a lock file and whether they still can; undefined when the file is gone. */
+/** Who holds a lock file and whether they still can; undefined when the file is gone (released meanwhile). */
 async function holderStatus(path: string, leaseMs: number): Promise<{ holder: LockHolder | undefined; stale: boolean } | undefined> {
   let mtimeMs: number;
   let holder: LockHolder | undefined;
@@ -145,7 +181,7 @@ async function holderStatus(path: string, leaseMs: number): Promise<{ holder: Lo
   } catch (error) {
     if (isErrno(error, "ENOENT")) return undefined;
     if (!(error instanceof SyntaxError)) throw error;
-    mtimeMs = 0; // unreadable (the file appears complete or not at all, so never ours): stale
+    mtimeMs = 0; // unreadable: the file appears complete or not at all, so not a live writer's
   }
   if (heldHere.has(path)) return { holder, stale: false };
   // Not held by this process, so a lock with our pid is a previous run's (a container's pid 1, say).

@@ -1,22 +1,21 @@
 import assert from "node:assert/strict";
-import { readdirSync, watch } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PaperStore } from "../../src/store/paperStore.js";
+import { PaperStore, lockDirOf } from "../../src/store/paperStore.js";
+import { WriteLock } from "../../src/store/writeLock.js";
 import { generatePapers, toJsonl, type SyntheticPaper } from "../helpers/generateCorpus.js";
 import { readLibrary } from "../helpers/library.js";
 import { tempDir } from "../helpers/paths.js";
 import { runCli, spawnCli, type CliResult } from "../helpers/runCli.js";
 
 /**
- * Two real `paperbot ingest` processes on one library. The second starts while the
- * first holds the library (its lock file is there), so the two always overlap; both
- * must succeed, each reporting its own records, and leave what one run of both
- * inputs leaves.
+ * Two real `paperbot ingest` processes on one library, started together and held at
+ * the library's door by the test taking its write lock first; once both say they are
+ * waiting, the lock is released and they race for the library, each having opened it
+ * before any table existed, as two ingests started at the same moment do. Both must
+ * succeed, each reporting its own records, and leave what one run of both inputs leaves.
  */
-
-const LOCK = /^\.paperbot-write\.\d+\.lock$/;
 
 async function jsonl(dir: string, name: string, papers: SyntheticPaper[]): Promise<string> {
   const file = join(dir, name);
@@ -24,38 +23,35 @@ async function jsonl(dir: string, name: string, papers: SyntheticPaper[]): Promi
   return file;
 }
 
-function collect(child: ReturnType<typeof spawnCli>): Promise<CliResult> {
+/** A running CLI process: its result when it ends, and a promise for the moment its stderr first matches. */
+function running(child: ReturnType<typeof spawnCli>, waitFor: RegExp): { done: Promise<CliResult>; matched: Promise<void> } {
   let stdout = "";
   let stderr = "";
+  let seen!: () => void;
+  const matched = new Promise<void>((resolve) => (seen = resolve));
   child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (waitFor.test(stderr)) seen();
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  return { done, matched: Promise.race([matched, done.then((r) => Promise.reject(new Error(`ended before waiting: ${r.stderr}`)))]) };
 }
 
-/** Starts `first`, and `second` once the first holds the library's write lock. */
-async function overlapping(dir: string, uri: string, first: string, second: string): Promise<[CliResult, CliResult]> {
-  await mkdir(uri, { recursive: true });
-  const env = { LANCEDB_URI: uri, LOG_LEVEL: "info" };
-  const a = spawnCli(["ingest", first, "--json"], { cwd: dir, env });
-  const aDone = collect(a);
-  await new Promise<void>((resolve, reject) => {
-    const watcher = watch(uri, (_event, name) => {
-      if (name && LOCK.test(name)) {
-        watcher.close();
-        resolve();
-      }
-    });
-    if (readdirSync(uri).some((n) => LOCK.test(n))) {
-      watcher.close();
-      resolve();
-    }
-    a.on("close", () => reject(new Error("the first ingest ended before it took the lock")));
-  });
-  const b = spawnCli(["ingest", second, "--json"], { cwd: dir, env });
-  return Promise.all([aDone, collect(b)]);
+async function racing(dir: string, uri: string, first: string, second: string): Promise<[CliResult, CliResult]> {
+  const held = await WriteLock.acquire(lockDirOf(uri), { what: "ingest" });
+  try {
+    const env = { LANCEDB_URI: uri, LOG_LEVEL: "info" };
+    const runs = [first, second].map((file) => running(spawnCli(["ingest", file, "--json"], { cwd: dir, env }), /waiting for it to finish/));
+    await Promise.all(runs.map((r) => r.matched));
+    await held?.release();
+    return (await Promise.all(runs.map((r) => r.done))) as [CliResult, CliResult];
+  } finally {
+    await held?.release();
+  }
 }
 
 type Summary = { papers: { added: number; updated: number; unchanged: number } };
@@ -64,11 +60,11 @@ test("given two ingests into a new library at once, then both exit 0 and the lib
   const dir = await tempDir(t);
   const a = await jsonl(dir, "a.jsonl", generatePapers(150, { seed: 21 }));
   const b = await jsonl(dir, "b.jsonl", generatePapers(150, { seed: 22 }));
-  const [first, second] = await overlapping(dir, join(dir, "db"), a, b);
+  const [first, second] = await racing(dir, join(dir, "db"), a, b);
 
   assert.equal(first.code, 0, first.stderr);
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stderr, /another ingest is writing this library \(pid \d+/, "the second waited for the first");
+  assert.match(first.stderr, /another ingest is writing this library \(pid \d+/, "each waited while the library was held");
   assert.equal((JSON.parse(first.stdout) as Summary).papers.added, 150);
   assert.equal((JSON.parse(second.stdout) as Summary).papers.added, 150, "the second's records landed, and it says so");
 
@@ -93,7 +89,7 @@ test("given two ingests updating an existing library at once, then both exit 0 a
   const votes = (from: number, to: number, upvotes: number) => papers.slice(from, to).map((p) => ({ ...p, upvotes }));
   const first = await jsonl(dir, "first.jsonl", votes(0, 100, 1001));
   const second = await jsonl(dir, "second.jsonl", [...votes(100, 200, 1002), ...generatePapers(50, { seed: 24 })]);
-  const [one, two] = await overlapping(dir, uri, first, second);
+  const [one, two] = await racing(dir, uri, first, second);
 
   assert.equal(one.code, 0, one.stderr);
   assert.equal(two.code, 0, two.stderr);

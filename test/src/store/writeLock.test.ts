@@ -8,7 +8,8 @@ import { lockDirOf } from "../../../src/store/paperStore.js";
 import { WriteLock, type LockHolder } from "../../../src/store/writeLock.js";
 import { PROJECT_ROOT, tempDir } from "../../helpers/paths.js";
 
-const lockFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith(".paperbot-write."));
+/** The lock's files: `<n>.lock` while held, `<n>.free` once released. */
+const lockFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith(".paperbot-write.")).sort();
 
 test("given a held lock, then a second writer waits, and takes it when the first releases it", async (t) => {
   const dir = await tempDir(t);
@@ -39,7 +40,28 @@ test("given a held lock, then a second writer waits, and takes it when the first
   const lock = await second;
   assert.ok(lock, "the second writer got the lock once it was released");
   await lock.release();
-  assert.deepEqual(await lockFiles(dir), []);
+  assert.deepEqual(await lockFiles(dir), [".paperbot-write.2.free"], "released; the next writer goes on from its generation");
+});
+
+test("given many writers racing for a free lock, then exactly one holds it at a time and each gets its turn", async (t) => {
+  const dir = await tempDir(t);
+  let holding = 0;
+  let most = 0;
+  const turns = await Promise.all(
+    Array.from({ length: 8 }, async (_, i) => {
+      const lock = await WriteLock.acquire(dir, { what: `writer ${i}`, pollMs: 5 });
+      assert.ok(lock);
+      holding++;
+      most = Math.max(most, holding);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      holding--;
+      await lock.release();
+      return i;
+    }),
+  );
+  assert.equal(turns.length, 8);
+  assert.equal(most, 1, "never two holders at once");
+  assert.deepEqual(await lockFiles(dir), [".paperbot-write.8.free"], "one generation each");
 });
 
 test("given a lock left by a process that was killed, then the next writer takes it over at once", async (t) => {
@@ -64,7 +86,7 @@ test("given a lock left by a process that was killed, then the next writer takes
   assert.ok(Date.now() - started < 2_000, "without waiting out a lease");
   assert.deepEqual(await lockFiles(dir), [".paperbot-write.2.lock"], "the stale generation is gone, the new one holds");
   await taken.release();
-  assert.deepEqual(await lockFiles(dir), []);
+  assert.deepEqual(await lockFiles(dir), [".paperbot-write.2.free"]);
 });
 
 test("given a lock whose holder stopped its heartbeat for longer than the lease, then it is taken over", async (t) => {
