@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { test } from "node:test";
+import { serve } from "../helpers/httpServer.js";
 import { pathToFileURL } from "node:url";
 import { readInputs } from "../../ingest/readInputs.js";
 import { buildConfig } from "../../src/config.js";
@@ -10,15 +10,6 @@ import { ARXIV_MIN_INTERVAL_MS, createFetcher, sourcesFetcher, USER_AGENT, type 
 import { startPaperSourcesStandIn } from "../helpers/paperSourcesStandIn.js";
 import { fixture } from "../helpers/paths.js";
 
-async function serve(t: { after(fn: () => unknown): void }, handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 const fetcher = (options: Partial<FetcherOptions> = {}) => createFetcher({ timeoutMs: 2_000, maxRetryAfterMs: 10_000, retry: { minDelayMs: 10 }, ...options });
 

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { serve } from "../../helpers/httpServer.js";
 import { createFetcher, createRateGate, FetchError, type FetchEvent } from "../../../src/fetch/fetchText.js";
 import { unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
 
-async function serve(t: { after(fn: () => unknown): void }, handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 test("given a 503 then an answer, then the events say what was fetched, the retry and how it ended", async (t) => {
   let calls = 0;
