@@ -3,12 +3,13 @@ import type { Logger } from "pino";
 import { withoutSecrets } from "../endpoint.js";
 import { errorMessage } from "../errors.js";
 import { DeadlineError, before } from "./deadline.js";
+import { namesIn } from "./questionTerms.js";
 
 /**
  * Turning a follow-up ("what dataset did the second one use?") into a question
  * that stands on its own, without a language model: ordinals point at the
- * previous answer's sources, and a short or referring question borrows the
- * previous question's words.
+ * previous answer's sources, and a question that points back, is short, or names
+ * nothing borrows the words of the questions before it.
  */
 
 export interface Turn {
@@ -18,11 +19,32 @@ export interface Turn {
 }
 
 const ORDINALS: Record<string, number> = { first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1 };
-const REFERRING = /\b(it|its|they|them|their|this|that|these|those|the (paper|method|model|approach|one))\b/i;
+/** Words that point back: "it", "their", "the paper", "that one" — but not the "that" of "papers that train". */
+const REFERRING =
+  /\b(it|its|they|them|their|this|these|those|the (paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
+/** A question that starts a new search rather than asking more about the last answer. */
+const NEW_SEARCH =
+  /^\s*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
 
-export function standaloneQuestion(question: string, history: readonly Turn[]): string {
+function refersBack(question: string): boolean {
+  if (REFERRING.test(question)) return !NEW_SEARCH.test(question) || /\b(it|its|they|them|their|that one|this one)\b/i.test(question);
+  if (NEW_SEARCH.test(question)) return false;
+  if (question.trim().split(/\s+/).length <= 4) return true;
+  // In a conversation, a question that names nothing ("where do the tasks come from?") is about what came before.
+  return namesIn(question).length === 0;
+}
+
+/** How many questions back a chain of follow-ups is read: enough for "it" to keep the thread's paper, bounded for long threads. */
+const CONTEXT_TURNS = 3;
+
+/**
+ * The question as it stands on its own. A follow-up that points back is read with the
+ * conversation it continues: the previous question, itself resolved, so that a chain of
+ * "and what about…" keeps the paper the thread started from.
+ */
+export function standaloneQuestion(question: string, history: readonly Turn[], turns = CONTEXT_TURNS): string {
   const previous = history.at(-1);
-  if (!previous) return question;
+  if (!previous || turns === 0) return question;
   const titles = previous.sourceTitles ?? [];
   const ordinal = /\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b(?:\s+(?:one|paper|source))?|\[(\d)\]/i.exec(question);
   if (ordinal && titles.length > 0) {
@@ -30,9 +52,8 @@ export function standaloneQuestion(question: string, history: readonly Turn[]): 
     const title = n === -1 ? titles.at(-1) : titles[n - 1];
     if (title) return `${question.replace(ordinal[0], `"${title}"`)}`;
   }
-  const words = question.trim().split(/\s+/).length;
-  if (REFERRING.test(question) || words <= 4) return `${question} (follow-up to: ${previous.question})`;
-  return question;
+  if (!refersBack(question)) return question;
+  return `${question} (follow-up to: ${standaloneQuestion(previous.question, history.slice(0, -1), turns - 1)})`;
 }
 
 const MAX_REWRITE_CHARS = 400;

@@ -61,7 +61,8 @@ const QUANTITY = /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|wh
 /** The names a question uses, in order, each once. */
 export function namesIn(question: string): string[] {
   const raw = question.split(/[\s/]+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
-  const tokens = raw.map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""));
+  // "ColBERT's" names ColBERT.
+  const tokens = raw.map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").replace(/['’]s$/u, ""));
   const names: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;

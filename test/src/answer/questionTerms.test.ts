@@ -6,6 +6,7 @@ test("given a question naming systems, then their names are found as written", (
   assert.deepEqual(namesIn("how does Search-R2 train its agent vs GLM-5?"), ["Search-R2", "GLM-5"]);
   assert.deepEqual(namesIn("what is Llama 4?"), ["Llama 4"]);
   assert.deepEqual(namesIn("What is Toolformer?"), ["Toolformer"]);
+  assert.deepEqual(namesIn("How does ColBERT's late interaction work?"), ["ColBERT"], "a possessive names its owner");
 });
 
 test("given quantities and plain hyphenated words, then they are not taken for names", () => {

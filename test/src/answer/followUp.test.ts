@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { standaloneQuestion, type Turn } from "../../../src/answer/followUp.js";
+
+const DEIT: Turn = { question: "what is DeiT", sourceTitles: ["Training data-efficient image transformers & distillation through attention"] };
+
+test("given a chain of follow-ups, then the last one is still read with the question that named the paper", () => {
+  const history: Turn[] = [{ question: "what's the architecture of Falcon-H1?" }, { question: "which model sizes did they release" }];
+  const standalone = standaloneQuestion("how long a context does it support?", history);
+  assert.match(standalone, /Falcon-H1/);
+  assert.match(standalone, /model sizes/);
+});
+
+test("given a follow-up that names nothing, then it is read with the previous question", () => {
+  const standalone = standaloneQuestion("where do the tasks come from and how many are there?", [{ question: "what does MLE-bench measure?" }]);
+  assert.match(standalone, /MLE-bench/);
+});
+
+test("given a question that starts a new search, then it is searched as it is", () => {
+  for (const question of [
+    "is there a paper that uses T5 as a reranker instead?",
+    "are there other papers that train GUI agents with online RL without needing human annotations?",
+    "wasn't there a paper claiming you only need about a thousand examples for alignment?",
+    "did anyone check whether random search over sparse configurations works as well?",
+  ]) {
+    assert.equal(standaloneQuestion(question, [DEIT]), question);
+  }
+});
+
+test("given a question naming its own subject, then the conversation is not added to it", () => {
+  const question = "How does ColBERT's late interaction compare with a cross-encoder?";
+  assert.equal(standaloneQuestion(question, [DEIT]), question);
+});
+
+test("given an ordinal, then it is replaced by that source's title", () => {
+  const standalone = standaloneQuestion("what dataset did the second one use?", [{ question: "long documents?", sourceTitles: ["A", "Lantern: Linear Attention"] }]);
+  assert.match(standalone, /"Lantern: Linear Attention"/);
+});
+
+test("given a long thread of follow-ups, then only the last few questions are carried", () => {
+  const history: Turn[] = Array.from({ length: 12 }, (_, i) => ({ question: `and what about it, part ${i}?` }));
+  const standalone = standaloneQuestion("and what did it cost?", history);
+  assert.doesNotMatch(standalone, /part 8\b/);
+  assert.match(standalone, /part 11\b/);
+});
