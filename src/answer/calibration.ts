@@ -26,37 +26,37 @@ export const WORDS_ONLY = "words";
 export const CALIBRATIONS: readonly Calibration[] = [
   {
     "embedder": "local:glove100-hash156-v2",
-    "bias": -8.2576,
+    "bias": -7.8227,
     "weights": {
-      "similarity": 3.9133,
-      "coverage": 3.7281,
-      "titleMatch": -0.3359,
-      "namesInTop": 1.9971,
-      "rareCoverage": 2.6522,
-      "rarestInTop": 1.1345,
-      "unknownMissing": -2.1875,
-      "margin": 7.6604,
-      "wordsMatched": 1.0343
+      "similarity": 1.4605,
+      "coverage": 5.282,
+      "titleMatch": -0.4551,
+      "namesInTop": 2.0023,
+      "rareCoverage": 2.6606,
+      "rarestInTop": 1.025,
+      "unknownMissing": -2.2823,
+      "margin": 4.9882,
+      "wordsMatched": 1.245
     },
-    "answerAt": 0.086,
-    "askModelAt": 0.035
+    "answerAt": 0.097,
+    "askModelAt": 0.065
   },
   {
     "embedder": "words",
-    "bias": -7.2535,
+    "bias": -7.3933,
     "weights": {
       "similarity": 0,
-      "coverage": 4.2066,
-      "titleMatch": 0.0141,
-      "namesInTop": 2.0166,
-      "rareCoverage": 2.5949,
-      "rarestInTop": 1.1581,
-      "unknownMissing": -2.2414,
-      "margin": 7.894,
-      "wordsMatched": 1.8925
+      "coverage": 5.2123,
+      "titleMatch": -0.2945,
+      "namesInTop": 1.9743,
+      "rareCoverage": 2.6075,
+      "rarestInTop": 1.0516,
+      "unknownMissing": -2.2419,
+      "margin": 5.6685,
+      "wordsMatched": 1.5941
     },
-    "answerAt": 0.077,
-    "askModelAt": 0.021
+    "answerAt": 0.096,
+    "askModelAt": 0.056
   }
 ];
 // END FITTED

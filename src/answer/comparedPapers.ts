@@ -46,11 +46,11 @@ export function sidesOf(question: string): string[] {
   return [];
 }
 
-/** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it, or neither. */
+/** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it or its author ("Houlsby"), or neither. */
 function nameScore(hit: PaperHit, names: readonly string[]): number {
   const lead = hit.title.split(":")[0] ?? "";
   if (names.some((name) => isShortNameOf(hit.title, name))) return 3;
-  if (names.some((name) => mentions(lead, name))) return 2;
+  if (names.some((name) => mentions(lead, name) || hit.paper.authors.some((author) => mentions(author, name)))) return 2;
   return names.some((name) => mentions(hit.title, name)) ? 1 : 0;
 }
 
@@ -64,7 +64,8 @@ export async function comparedPapers(question: string, searcher: Searcher, filte
   for (const side of sidesOf(question)) {
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
     const names = namesIn(side).slice(0, 1);
-    const hits = (await searcher.search(names[0] ?? side, { k: 10, filters })).filter((hit) => !chosen.some((c) => c.paperId === hit.paperId));
+    // The side's own search first; the whole question's papers too, as "DDPM" alone may not find the paper its title spells out.
+    const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter((hit) => !chosen.some((c) => c.paperId === hit.paperId));
     // Search's order, unless a paper is more surely the one named.
     const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top), undefined);
     if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId))) chosen.push(best);

@@ -152,17 +152,16 @@ export function createAnswerer(deps: AnswererDeps) {
     if (window && topicOf(window.rest) === "") return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
     const hits = await deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters });
     const shape = shapeOf(query);
-    const evidence = evidenceOf(shape, hits);
+    // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
+    // of that short name: the papers the answer is about, and so the ones the evidence is read from.
+    const sides = await comparedPapers(query, deps.searcher, filters, hits);
+    const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
+    const ordered = [...sides, ...named, ...hits].filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
+    const evidence = evidenceOf(shape, ordered);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
     const foundAlone = await Promise.all(evidence.missing.map(async (name) => (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name))));
     const stillMissing = evidence.missing.filter((_, i) => !foundAlone[i]);
-    // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
-    // of that short name; the decision above is still on the question as a whole.
-    const sides = await comparedPapers(query, deps.searcher, filters, hits);
-    const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
-    const first = [...sides, ...named];
-    const ordered = [...first, ...hits].filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing } };
   }
 
