@@ -26,37 +26,37 @@ export const WORDS_ONLY = "words";
 export const CALIBRATIONS: readonly Calibration[] = [
   {
     "embedder": "local:glove100-hash156-v2",
-    "bias": -7.8227,
+    "bias": -8.2566,
     "weights": {
-      "similarity": 1.4605,
-      "coverage": 5.282,
-      "titleMatch": -0.4551,
-      "namesInTop": 2.0023,
-      "rareCoverage": 2.6606,
-      "rarestInTop": 1.025,
-      "unknownMissing": -2.2823,
-      "margin": 4.9882,
-      "wordsMatched": 1.245
+      "similarity": 3.4135,
+      "coverage": 3.7891,
+      "titleMatch": -0.1967,
+      "namesInTop": 2.1805,
+      "rareCoverage": 2.5419,
+      "rarestInTop": 1.1892,
+      "unknownMissing": -2.2571,
+      "margin": 7.3959,
+      "wordsMatched": 1.1993
     },
-    "answerAt": 0.097,
-    "askModelAt": 0.065
+    "answerAt": 0.108,
+    "askModelAt": 0.047
   },
   {
     "embedder": "words",
-    "bias": -7.3933,
+    "bias": -7.4221,
     "weights": {
       "similarity": 0,
-      "coverage": 5.2123,
-      "titleMatch": -0.2945,
-      "namesInTop": 1.9743,
-      "rareCoverage": 2.6075,
-      "rarestInTop": 1.0516,
-      "unknownMissing": -2.2419,
-      "margin": 5.6685,
-      "wordsMatched": 1.5941
+      "coverage": 4.154,
+      "titleMatch": 0.1168,
+      "namesInTop": 2.2193,
+      "rareCoverage": 2.4623,
+      "rarestInTop": 1.1944,
+      "unknownMissing": -2.2896,
+      "margin": 7.8677,
+      "wordsMatched": 1.9939
     },
-    "answerAt": 0.096,
-    "askModelAt": 0.056
+    "answerAt": 0.078,
+    "askModelAt": 0.052
   }
 ];
 // END FITTED

@@ -153,11 +153,14 @@ export function createAnswerer(deps: AnswererDeps) {
     const hits = await deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters });
     const shape = shapeOf(query);
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
-    // of that short name: the papers the answer is about, and so the ones the evidence is read from.
+    // of that short name. The evidence is read from the named paper, the one the answer is about; a
+    // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
+    // when two papers are asked about.
+    const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     const sides = await comparedPapers(query, deps.searcher, filters, hits);
     const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
-    const ordered = [...sides, ...named, ...hits].filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
-    const evidence = evidenceOf(shape, ordered);
+    const evidence = evidenceOf(shape, unique([...named, ...hits]));
+    const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
     const foundAlone = await Promise.all(evidence.missing.map(async (name) => (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name))));

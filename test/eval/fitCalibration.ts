@@ -11,6 +11,7 @@
  *
  *   npm run eval:fit -- [--keep DIR]
  */
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -35,6 +36,8 @@ const MAX_REFUSED = 0.03;
 const MAX_REFUSED_BEFORE_MODEL = 0.01;
 
 interface Example {
+  /** The question's id: all turns of a conversation fall in one fold. */
+  id: string;
   kind: Kind;
   features: Features;
   /** A name in the question no retrieved paper mentions: refused before the model is consulted. */
@@ -60,7 +63,7 @@ async function collect(library: Library, root: string): Promise<Example[]> {
         if (!evidence) continue;
         const want = new Set(turn.expected.map(normaliseTitle));
         const first = hits[0] ? want.has(normaliseTitle(hits[0].title)) : false;
-        examples.push({ kind: q.kind, features: evidence.features, missing: evidence.missing.length > 0, label: isOutside(q.kind) ? 0 : first ? 1 : undefined });
+        examples.push({ id: q.id, kind: q.kind, features: evidence.features, missing: evidence.missing.length > 0, label: isOutside(q.kind) ? 0 : first ? 1 : undefined });
       }
     }
   } finally {
@@ -107,17 +110,40 @@ function fit(examples: readonly Example[], names: readonly (keyof Features)[]): 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 const probability = answerProbability;
 
-/** The highest threshold that refuses at most `maxRefused` of the answerable turns (missing-name refusals included). */
-function thresholdFor(examples: readonly Example[], c: Pick<Calibration, "bias" | "weights">, maxRefused: number): number {
+/**
+ * The highest threshold that refuses at most `maxRefused` of the answerable turns (missing-name refusals
+ * included), read from each turn's probability as `probabilityOf` gives it.
+ */
+function thresholdFor(examples: readonly Example[], probabilityOf: (e: Example) => number, maxRefused: number): number {
   const answerable = examples.filter((e) => !isOutside(e.kind));
   const allowed = Math.floor(maxRefused * answerable.length) - answerable.filter((e) => e.missing).length;
   const ps = answerable
     .filter((e) => !e.missing)
-    .map((e) => probability(c, e.features))
+    .map(probabilityOf)
     .sort((a, b) => a - b);
   // Refusing the `allowed` lowest: the threshold sits just above the highest of them.
   if (allowed <= 0) return Math.floor((ps[0] ?? 0) * 1000) / 1000;
   return Math.floor((ps[Math.min(allowed, ps.length - 1)] ?? 0) * 1000) / 1000;
+}
+
+const FOLDS = 5;
+const foldOf = (e: Example) => createHash("sha256").update(e.id).digest()[0]! % FOLDS;
+
+/**
+ * Each turn's probability from a model fit without its question (5-fold, by question). A threshold
+ * read from the probabilities of the questions a model was fit on sits too close to them: on
+ * questions it has not seen, more are refused than it allowed. Read from these, it holds.
+ */
+function outOfFold(examples: readonly Example[], features: readonly (keyof Features)[]): Map<Example, number> {
+  const probabilities = new Map<Example, number>();
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const model = fit(
+      examples.filter((e) => e.label !== undefined && !e.missing && foldOf(e) !== fold),
+      features,
+    );
+    for (const e of examples.filter((x) => foldOf(x) === fold)) probabilities.set(e, probability(model, e.features));
+  }
+  return probabilities;
 }
 
 function report(name: string, examples: readonly Example[], c: Calibration): void {
@@ -142,7 +168,9 @@ try {
     { embedder: WORDS_ONLY, features: all.filter((n) => n !== "similarity") },
   ].map(({ embedder, features }) => {
     const model = fit(labelled, features);
-    return { embedder, ...model, answerAt: thresholdFor(examples, model, MAX_REFUSED), askModelAt: thresholdFor(examples, model, MAX_REFUSED_BEFORE_MODEL) };
+    const unseen = outOfFold(examples, features);
+    const probabilityOf = (e: Example) => unseen.get(e) ?? 0;
+    return { embedder, ...model, answerAt: thresholdFor(examples, probabilityOf, MAX_REFUSED), askModelAt: thresholdFor(examples, probabilityOf, MAX_REFUSED_BEFORE_MODEL) };
   });
   console.log(`tune examples: ${examples.length} (${labelled.filter((e) => e.label === 1).length} yes, ${labelled.filter((e) => e.label === 0).length} no)`);
   for (const c of calibrations) report(c.embedder, examples, c);

@@ -72,7 +72,7 @@ const CI_FLOORS = {
   outsideOfftopic: { min: 0.66 },
   outsideTopic: { min: 0.55 },
   outsideNamed: { min: 0.9 },
-  citesRight: { min: 0.89 },
+  citesRight: { min: 0.9 },
   comparesBoth: { min: 0.7 },
 } satisfies Floors;
 
