@@ -11,6 +11,10 @@ export interface Source {
   paperId: string;
   title: string;
   url: string | undefined;
+  /** The paper's own sentence behind the citation (quotes.ts); none for a paper only listed as close. */
+  quote?: string;
+  /** Every link known for the paper, by kind (paperLinks). */
+  links: Record<string, string>;
 }
 
 export interface CheckedText {

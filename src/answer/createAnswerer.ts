@@ -5,6 +5,7 @@ import type { AIMessageChunk } from "@langchain/core/messages";
 import { withoutSecrets } from "../endpoint.js";
 import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
+import { paperLinks } from "../paper.js";
 import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
 import { answerProbability, calibrationFor, type Calibration } from "./calibration.js";
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
@@ -14,6 +15,7 @@ import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
+import { claimsCiting, supportingQuote } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
 /**
@@ -27,6 +29,8 @@ export interface Answer {
   citations: Source[];
   /** false: the library does not answer this; `closest` lists what came nearest. */
   grounded: boolean;
+  /** Why there is no answer, in one sentence ("I don't have “GLM-5” in the library."), when grounded is false. */
+  refusal?: string;
   mode: "llm" | "extractive";
   /** One line for the user when something went wrong but an answer was still given. */
   notice?: string;
@@ -81,9 +85,14 @@ const EVIDENCE_HITS = 10;
 /** The id an embedder gives itself (the local one does), which selects its calibration. */
 const embedderIdOf = (embeddings: EmbeddingsInterface) => ("id" in embeddings && typeof embeddings.id === "string" ? embeddings.id : undefined);
 
-const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperId, title: hit.title, url: hit.url });
-/** The sources cited by a checked text, numbered as shown. */
-const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) => checked.cited.map((n, i) => toSource(sources[n - 1]!, i + 1));
+const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperId, title: hit.title, url: hit.url, links: paperLinks(hit.paper) });
+/** The sources cited by a checked text, numbered as shown, each with the sentence of its paper behind what cites it. */
+const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
+  checked.cited.map((n, i) => {
+    const hit = sources[n - 1]!;
+    const quote = supportingQuote(claimsCiting(checked.text, i + 1), hit);
+    return { ...toSource(hit, i + 1), ...(quote ? { quote } : {}) };
+  });
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
 /** What went wrong with the model, for the user's notice: completes "The language model …", never quotes a key. */
@@ -102,15 +111,15 @@ export function createAnswerer(deps: AnswererDeps) {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
     const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
     // With a time window, no hit at all means no paper was published in it.
-    const answer =
+    const refusal =
       missing.length > 0
-        ? `I don't have ${quoted(missing)} in the library${window ? ` among the papers published ${window.label}` : ""}.${list}`
+        ? `I don't have ${quoted(missing)} in the library${window ? ` among the papers published ${window.label}` : ""}.`
         : !window
-          ? `I couldn't find an answer to that in the library.${list}`
+          ? "I couldn't find an answer to that in the library."
           : hits.length > 0
-            ? `I couldn't find an answer to that among the papers published ${window.label}.${list}`
+            ? `I couldn't find an answer to that among the papers published ${window.label}.`
             : `Nothing in the library was published ${window.label}.`;
-    return { answer, citations: [], grounded: false, closest, removedCitations: 0, ...base };
+    return { answer: `${refusal}${list}`, refusal, citations: [], grounded: false, closest, removedCitations: 0, ...base };
   }
 
   /** "What's new this week?" with no topic: the window's newest papers, each cited. */

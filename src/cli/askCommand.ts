@@ -13,7 +13,10 @@ export function formatAnswer(a: Answer): string {
   const lines = [a.notice ? `(${a.notice})\n` : "", a.answer];
   if (a.citations.length > 0) {
     lines.push("", "Sources:");
-    for (const c of a.citations) lines.push(`  [${c.n}] ${c.title}${c.url ? ` — ${c.url}` : ""}`);
+    for (const c of a.citations) {
+      lines.push(`  [${c.n}] ${c.title}${c.url ? ` — ${c.url}` : ""}`);
+      if (c.quote) lines.push(`      “${c.quote}”`);
+    }
   }
   return `${lines.filter((l, i) => i > 0 || l).join("\n")}\n`;
 }
@@ -39,7 +42,7 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
     if (!answer) throw new Error("no answer");
     if (flags.json) {
       const { answer: text, citations, grounded, mode, notice } = answer;
-      process.stdout.write(`${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url }) => ({ n, paperId, title, url: url ?? null })), grounded, mode, ...(notice ? { notice } : {}) })}\n`);
+      process.stdout.write(`${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url, quote, links }) => ({ n, paperId, title, url: url ?? null, quote: quote ?? null, links })), grounded, mode, ...(notice ? { notice } : {}) })}\n`);
       return;
     }
     if (shown > 0) process.stdout.write("\n\n");

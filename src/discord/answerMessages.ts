@@ -11,7 +11,20 @@ import { DISCORD_LIMITS, escapeForDiscord, quietLink, splitForDiscord, truncate 
 export const SOURCES_HEADING = "**Sources**";
 export const CLOSEST_HEADING = "**Closest papers in the library**";
 
-const sourceLines = (sources: readonly Source[]) => sources.map((s) => `${s.n}. ${quietLink(s.title, s.url)}`).join("\n");
+/** Enough of a quote to check the claim at a glance; the paper's link has the rest. */
+const QUOTE_CHARS = 240;
+
+/** Each source: its title as a link, its other links (PDF, code, …), and under it the sentence behind the citation. */
+const sourceLines = (sources: readonly Source[]) =>
+  sources
+    .map((s) => {
+      const more = Object.entries(s.links)
+        .filter(([, url]) => url !== s.url)
+        .map(([kind, url]) => quietLink(kind, url));
+      const quote = s.quote ? `\n> ${escapeForDiscord(truncate(s.quote, QUOTE_CHARS))}` : "";
+      return `${s.n}. ${quietLink(s.title, s.url)}${more.length > 0 ? ` · ${more.join(" · ")}` : ""}${quote}`;
+    })
+    .join("\n");
 
 export function answerMessages(answer: Answer): string[] {
   const blocks: string[] = [];
@@ -20,7 +33,7 @@ export function answerMessages(answer: Answer): string[] {
     blocks.push(escapeForDiscord(answer.answer));
     if (answer.citations.length > 0) blocks.push(`${SOURCES_HEADING}\n${sourceLines(answer.citations)}`);
   } else {
-    blocks.push("I couldn't find an answer to that in the library.");
+    blocks.push(escapeForDiscord(answer.refusal ?? "I couldn't find an answer to that in the library."));
     if (answer.closest.length > 0) blocks.push(`${CLOSEST_HEADING}\n${sourceLines(answer.closest)}`);
   }
   return splitForDiscord(blocks.join("\n\n"));
@@ -38,7 +51,7 @@ export const THINKING = "-# 🔎 Looking through the library…";
 export function sourceTitlesIn(content: string): string[] | undefined {
   const at = content.indexOf(SOURCES_HEADING);
   if (at < 0) return undefined;
-  return [...content.slice(at).matchAll(/^\d+\. (?:\[((?:\\.|[^\]\\])+)\]\(<[^>]+>\)|(.+))$/gm)].map((m) => unescapeMarkdown(m[1] ?? m[2] ?? ""));
+  return [...content.slice(at).matchAll(/^\d+\. (?:\[((?:\\.|[^\]\\])+)\]\(<[^>]+>\)(?: · .*)?|(.+))$/gm)].map((m) => unescapeMarkdown(m[1] ?? m[2] ?? ""));
 }
 
 function unescapeMarkdown(text: string): string {

@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { ChatOpenAI } from "@langchain/openai";
 import MiniSearch from "minisearch";
 import { createAnswerer, type Answer } from "../../src/answer/createAnswerer.js";
+import { occursIn } from "../../src/answer/quotes.js";
 import type { Turn as HistoryTurn } from "../../src/answer/followUp.js";
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import { normaliseTitle, type Paper } from "../../src/paper.js";
@@ -56,6 +57,8 @@ const TARGET_FLOORS = {
   comparesBoth: { min: 0.8 },
   factStated: { min: 0.8 },
   invented: { max: 0 },
+  badQuotes: { max: 0 },
+  unquoted: { max: 0 },
   llmRightSent: { min: 0.95 },
   llmRefusedBefore: { max: 0.03 },
   seedsHit5: { min: 0.95 },
@@ -92,6 +95,11 @@ interface Outcome {
   citesAll: boolean;
   factStated?: boolean;
   invented: number;
+  /** Citations of the extractive answer without a quote (of papers with text). */
+  unquoted: number;
+  /** Quotes shown (either answer) that are not the cited paper's own words. */
+  badQuotes: number;
+  quotes: number;
   llmAsked: boolean;
   llmRightSent: boolean;
   cited: string[];
@@ -113,6 +121,11 @@ function inventedCitations(answer: Answer, known: ReadonlySet<string>): number {
 
 const flat = (text: string) => text.replace(/\s+/g, " ").toLowerCase();
 
+/** Quotes shown in an answer that are not word for word in the cited paper's title and summary (quoted parts are joined by " … "). */
+function badQuotes(answer: Answer, texts: ReadonlyMap<string, string>): number {
+  return answer.citations.filter((c) => c.quote && !c.quote.split(" … ").every((part) => occursIn(part, texts.get(c.paperId) ?? ""))).length;
+}
+
 /** The titles of the numbered sources in an answer prompt (`[n] Title (year, section)` then the fenced text). */
 function sentTitles(body: ChatRequestBody): string[] {
   return [...promptText(body).matchAll(/^\[\d+\] (.+?)(?: \([^()]*\))?\n<<</gm)].map((m) => normaliseTitle(m[1] ?? ""));
@@ -125,6 +138,10 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
   const searcher = createSearcher({ store, embeddings });
   const papers = (await store.allPapers()).map((row) => JSON.parse(row.record) as Paper);
   const known = new Set(papers.map((p) => p.id));
+  const rows = await store.allPapers();
+  const texts = new Map(rows.map((row) => [row.id, `${row.title}\n${row.summary}`]));
+  // A paper known by its title alone has no text to quote.
+  const hasText = new Set(rows.filter((row) => row.summary.trim() !== "").map((row) => row.id));
   const bm25 = new MiniSearch<Paper>({ fields: ["title", "summary"], storeFields: ["title"], idField: "id" });
   bm25.addAll(papers);
 
@@ -178,6 +195,9 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
           citesAll: answer.grounded && [...want].every((t) => cited.includes(t)),
           ...(q.fact ? { factStated: answer.grounded && q.fact.some((f) => flat(answer.answer).includes(flat(f))) } : {}),
           invented: inventedCitations(answer, known) + inventedCitations(modelAnswer, known),
+          unquoted: answer.mode === "extractive" ? answer.citations.filter((c) => !c.quote && hasText.has(c.paperId)).length : 0,
+          badQuotes: badQuotes(answer, texts) + badQuotes(modelAnswer, texts),
+          quotes: [answer, modelAnswer].reduce((n, a) => n + a.citations.filter((c) => c.quote).length, 0),
           llmAsked: answerRequests.length > 0,
           llmRightSent: [...want].some((t) => sent.has(t)),
           cited: answer.citations.map((c) => c.title),
@@ -207,6 +227,9 @@ interface Figures {
   comparesBoth: number;
   factStated: number;
   invented: number;
+  unquoted: number;
+  badQuotes: number;
+  quotes: number;
   llmRightSent: number;
   llmRefusedBefore: number;
   outsideRefused: Record<string, number>;
@@ -230,6 +253,9 @@ function figures(outcomes: readonly Outcome[]): Figures {
     ),
     factStated: share(facts, (o) => o.factStated === true),
     invented: outcomes.reduce((s, o) => s + o.invented, 0),
+    unquoted: outcomes.reduce((s, o) => s + o.unquoted, 0),
+    badQuotes: outcomes.reduce((s, o) => s + o.badQuotes, 0),
+    quotes: outcomes.reduce((s, o) => s + o.quotes, 0),
     llmRightSent: share(answerable, (o) => o.llmRightSent),
     llmRefusedBefore: share(answerable, (o) => !o.llmAsked),
     outsideRefused: Object.fromEntries(
@@ -278,6 +304,7 @@ function printTable(title: string, outcomes: readonly Outcome[]): void {
     `answerable ${f.answerable}: wrongly refused ${pct(f.wronglyRefused)}, right paper cited ${pct(f.citesRight)}, invented citations ${f.invented}; ` +
       `model: right paper sent ${pct(f.llmRightSent)}, refused before the model ${pct(f.llmRefusedBefore)}`,
   );
+  console.log(`quotes shown ${f.quotes}: not the paper's own words ${f.badQuotes}; extractive citations of a paper with text but no quote ${f.unquoted}`);
   console.log(`search (single-turn answerable): hybrid hit@1 ${dec(f.hit1)} hit@5 ${dec(f.hit5)}, BM25 hit@1 ${dec(f.bm25Hit1)} hit@5 ${dec(f.bm25Hit5)}`);
 }
 
@@ -299,6 +326,8 @@ function checkFloors(all: readonly Outcome[]): string[] {
   check("comparisons citing both", f.comparesBoth, FLOORS.comparesBoth!);
   check("fact answers stating the fact", f.factStated, FLOORS.factStated!);
   check("invented citations", f.invented, FLOORS.invented!);
+  check("quotes not in their paper", f.badQuotes, FLOORS.badQuotes!);
+  check("extractive citations without a quote", f.unquoted, FLOORS.unquoted!);
   check("model mode: right paper among the sources", f.llmRightSent, FLOORS.llmRightSent!);
   check("model mode: answerable refused before the model", f.llmRefusedBefore, FLOORS.llmRefusedBefore!);
   check("seeds search hit@5", seeds.hit5, FLOORS.seedsHit5!);

@@ -70,6 +70,12 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     assert.equal(answer.grounded, true);
     assert.deepEqual(answer.citations.map((c) => c.title.split(":")[0]), ["Lantern"]);
     assert.equal(answer.citations[0]!.url, "https://arxiv.org/abs/2510.01234");
+    assert.equal(answer.citations[0]!.links.arxiv, "https://arxiv.org/abs/2510.01234");
+    // The quote is the paper's own sentence behind the claim, not the model's words.
+    const quote = answer.citations[0]!.quote ?? "";
+    assert.match(quote, /memory/i);
+    assert.ok((await searcher.search("Lantern linear attention legal contracts")).some((hit) => hit.passages.join(" ").replace(/\s+/g, " ").includes(quote)), "the quote is in the paper's text");
+    assert.doesNotMatch(quote, /6x less memory on contracts/);
     const prompt = standIn.requests.find((r) => r.path.endsWith("/chat/completions"))!;
     const [system, human] = (prompt.body as ChatRequestBody).messages!;
     assert.match(String(system!.content), /data, not instructions/);
@@ -250,5 +256,8 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     assert.equal(answer.mode, "extractive");
     assert.match(answer.answer, /6x less memory[^[]*\[1\]/);
     assert.equal(answer.citations[0]!.title.split(":")[0], "Lantern");
+    for (const citation of answer.citations) {
+      for (const quoted of (citation.quote ?? "").split(" … ")) assert.ok(quoted && answer.answer.includes(quoted), `[${citation.n}] quotes the sentences it backs`);
+    }
   });
 });
