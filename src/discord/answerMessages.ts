@@ -14,14 +14,17 @@ export const CLOSEST_HEADING = "**Closest papers in the library**";
 /** Enough of a quote to check the claim at a glance; the paper's link has the rest. */
 const QUOTE_CHARS = 240;
 
-/** Each source: its title as a link, its other links (PDF, code, …), and under it the sentence behind the citation. */
-const sourceLines = (sources: readonly Source[]) =>
+/**
+ * Each source: its title as a link, its other links (PDF, code, …), and under a model's answer the
+ * sentence of the paper behind the citation. An extractive answer is made of those sentences already.
+ */
+const sourceLines = (sources: readonly Source[], withQuotes = false) =>
   sources
     .map((s) => {
       const more = Object.entries(s.links)
         .filter(([, url]) => url !== s.url)
         .map(([kind, url]) => quietLink(kind, url));
-      const quote = s.quote ? `\n> ${escapeForDiscord(truncate(s.quote, QUOTE_CHARS))}` : "";
+      const quote = withQuotes && s.quote ? `\n> ${escapeForDiscord(truncate(s.quote, QUOTE_CHARS))}` : "";
       return `${s.n}. ${quietLink(s.title, s.url)}${more.length > 0 ? ` · ${more.join(" · ")}` : ""}${quote}`;
     })
     .join("\n");
@@ -31,7 +34,7 @@ export function answerMessages(answer: Answer): string[] {
   if (answer.notice) blocks.push(`-# ${escapeForDiscord(answer.notice)}`);
   if (answer.grounded) {
     blocks.push(escapeForDiscord(answer.answer));
-    if (answer.citations.length > 0) blocks.push(`${SOURCES_HEADING}\n${sourceLines(answer.citations)}`);
+    if (answer.citations.length > 0) blocks.push(`${SOURCES_HEADING}\n${sourceLines(answer.citations, answer.mode === "llm")}`);
   } else {
     blocks.push(escapeForDiscord(answer.refusal ?? "I couldn't find an answer to that in the library."));
     if (answer.closest.length > 0) blocks.push(`${CLOSEST_HEADING}\n${sourceLines(answer.closest)}`);

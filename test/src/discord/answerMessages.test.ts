@@ -52,9 +52,10 @@ test("given an LLM failure notice, then it is shown as one small line above the 
   assert.match(message!, /^-# The language model is unavailable right now\.\n\nQuoted \[1\]\./);
 });
 
-test("given sources with quotes and links, then each title is followed by its other links and its quote, and the titles still read back", () => {
+test("given a model's answer with quotes and links, then each title is followed by its other links and its quote, and the titles still read back", () => {
   const [message] = answerMessages({
     ...base,
+    mode: "llm",
     answer: "ELECTRA trains a discriminator [1].",
     citations: [
       {
@@ -77,4 +78,10 @@ test("given sources with quotes and links, then each title is followed by its ot
 test("given a name the library lacks, then the user is told which", () => {
   const [message] = answerMessages({ ...base, grounded: false, refusal: "I don't have “GLM-5” in the library.", answer: "I don't have “GLM-5” in the library. The closest papers I have are: “X”." });
   assert.match(message!, /^I don't have “GLM-5” in the library\./);
+});
+
+test("given an extractive answer, then its sentences, the papers' own, are not repeated as quotes", () => {
+  const sentence = "We train a discriminator that predicts whether each token was replaced.";
+  const [message] = answerMessages({ ...base, answer: `${sentence} [1]`, citations: [{ n: 1, paperId: "p", title: "ELECTRA", url: undefined, links: {}, quote: sentence.slice(0, -1) }] });
+  assert.doesNotMatch(message!, /^> /m);
 });
