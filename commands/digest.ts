@@ -1,11 +1,12 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
 import { buildDigest } from "../src/digest/buildDigest.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
-import { renderDigest } from "../src/digest/renderDigest.js";
+import { renderDigest } from "../src/discord/renderDigest.js";
 import { parseTopics } from "../src/digest/subscriptions.js";
 import { UserFacingError } from "../src/errors.js";
 import type { BotServices } from "../src/discord/botServices.js";
 import type { Command } from "../src/discord/command.js";
+import { isDiscordId } from "../src/discord/discordIds.js";
 import { escapeForDiscord } from "../src/discord/discordText.js";
 
 function requireManageServer(interaction: ChatInputCommandInteraction): void {
@@ -43,6 +44,8 @@ export default {
 
     if (sub === "subscribe") {
       requireManageServer(interaction);
+      // The core keys subscriptions by these ids without knowing Discord: the rule for them is checked here.
+      if (!isDiscordId(interaction.channelId) || !isDiscordId(interaction.guildId)) throw new Error(`not Discord ids: channel ${interaction.channelId}, guild ${interaction.guildId}`);
       await interaction.deferReply();
       const subscription = await digestService(services).scheduler.subscribe(interaction.channelId, interaction.guildId, {
         time: interaction.options.getString("time") ?? config.digest.defaultTime,

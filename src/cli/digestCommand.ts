@@ -3,7 +3,8 @@ import { countFlag } from "./countFlag.js";
 import { createChatModel } from "../answer/createChatModel.js";
 import { buildDigest, type Digest } from "../digest/buildDigest.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
-import { renderDigest, type DigestMessage } from "../digest/renderDigest.js";
+import { isDiscordId } from "../discord/discordIds.js";
+import { renderDigest, type DigestMessage } from "../discord/renderDigest.js";
 import { UserFacingError } from "../errors.js";
 import { fetchProgress } from "./fetchProgress.js";
 
@@ -51,7 +52,7 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
 
   let subscription: ChannelSubscription | undefined;
   if (flags.channel !== undefined) {
-    if (!/^\d{5,25}$/.test(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
+    if (!isDiscordId(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
     if (!subscriptionFor) note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
     else {
       subscription = await subscriptionFor(flags.channel);

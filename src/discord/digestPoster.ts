@@ -3,7 +3,7 @@ import type { App } from "../app.js";
 import { buildDigest } from "../digest/buildDigest.js";
 import type { DigestPoster } from "../digest/digestScheduler.js";
 import { gatherDigestPapers } from "../digest/digestSources.js";
-import { findDigestMarker, renderDigest } from "../digest/renderDigest.js";
+import { findDigestMarker, renderDigest } from "./renderDigest.js";
 import type { BotServices } from "./botServices.js";
 
 export const DIGEST_THREAD_NAME = "Ask about today's papers";
