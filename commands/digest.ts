@@ -1,5 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
-import { buildDigest } from "../src/digest/buildDigest.js";
+import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
+import { digestSince } from "../src/digest/digestLedger.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
 import { renderDigest } from "../src/discord/renderDigest.js";
 import { parseTopics } from "../src/digest/subscriptions.js";
@@ -64,10 +65,11 @@ export default {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const subscription = await services.digest?.subscriptions.get(interaction.channelId);
       const timeZone = subscription?.timeZone ?? config.digest.defaultTimeZone;
-      const date = todayIn(timeZone);
+      const date = services.digest?.scheduler.today(timeZone) ?? todayIn(timeZone);
+      // What the post would be: the papers the library holds for today, new since the channel's digests before today.
       const gathered = await gatherDigestPapers({ date, config, logger: services.logger, store: services.store, offline: true });
-      const topics = subscription && subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
-      const digest = await buildDigest({ papers: gathered.papers, date: gathered.libraryDate ?? date, topics, max: subscription?.max ?? config.digest.maxPapers, logger: services.logger });
+      const since = services.digest ? await digestSince(services.digest.ledger, interaction.channelId, { before: date }) : undefined;
+      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
       for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
