@@ -57,7 +57,7 @@ export function digestSettings(config: Pick<Config, "digest">, channel?: Channel
  * answers are written by a model, the background chat model for the TL;DRs.
  */
 export async function digestClients(app: Pick<App, "config" | "logger" | "embedder">): Promise<DigestClients> {
-  const [embedder, llm] = await Promise.all([app.embedder(), createChatModel(app.config, "background")]);
+  const [embedder, llm] = await Promise.all([app.embedder(), createChatModel(app.config, "background", app.logger)]);
   return { embeddings: embedder.embeddings, llm, logger: app.logger };
 }
 

@@ -58,7 +58,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
     logger: app.logger,
     store,
     searcher,
-    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config)) }),
+    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
     suggestTitles: createTitleSuggester(store),

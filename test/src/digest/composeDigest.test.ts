@@ -20,7 +20,7 @@ const MAX = 4;
 /** The stand-in model's TL;DR of each paper it is given, naming the paper so a mix-up shows. */
 function tldrReply(body: Parameters<typeof promptText>[0]): string {
   const titles = [...promptText(body).matchAll(/\[(\d+)\] Title: (.+)/g)];
-  return titles.map((m) => `${m[1]}: The stand-in model's summary of "${m[2]}", in one sentence.`).join("\n");
+  return JSON.stringify({ tldrs: titles.map((m) => ({ paper: Number(m[1]), tldr: `The stand-in model's summary of "${m[2]}", in one sentence.` })) });
 }
 
 test("given the same day's papers and the same settings, then the post, /digest preview and the digest command show the same digest", async (t) => {
