@@ -3,7 +3,7 @@ import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
 import { digestSince } from "../src/digest/digestLedger.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
 import { renderDigest } from "../src/discord/renderDigest.js";
-import { parseTopics } from "../src/digest/subscriptions.js";
+import { MAX_PAPERS_PER_DIGEST, parseTopics } from "../src/digest/subscriptions.js";
 import { UserFacingError } from "../src/errors.js";
 import type { BotServices } from "../src/discord/botServices.js";
 import type { Command } from "../src/discord/command.js";
@@ -32,7 +32,7 @@ export default {
         .addStringOption((o) => o.setName("time").setDescription("Local time, HH:MM (default 09:00)").setMaxLength(5))
         .addStringOption((o) => o.setName("timezone").setDescription("IANA time zone, e.g. Europe/Berlin (default UTC)").setMaxLength(64))
         .addStringOption((o) => o.setName("topics").setDescription('Rank by these, e.g. "diffusion, RLHF"').setMaxLength(500))
-        .addIntegerOption((o) => o.setName("max").setDescription("Papers per digest (1–25)").setMinValue(1).setMaxValue(25)),
+        .addIntegerOption((o) => o.setName("max").setDescription(`Papers per digest (1–${MAX_PAPERS_PER_DIGEST})`).setMinValue(1).setMaxValue(MAX_PAPERS_PER_DIGEST)),
     )
     .addSubcommand((s) => s.setName("unsubscribe").setDescription("Stop the digest in this channel (Manage Server)"))
     .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
