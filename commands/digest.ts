@@ -69,7 +69,9 @@ export default {
       // What the post would be: the papers the library holds for today, new since the channel's digests before today.
       const gathered = await gatherDigestPapers({ date, config, logger: services.logger, store: services.store, offline: true });
       const since = services.digest ? await digestSince(services.digest.ledger, interaction.channelId, { before: date }) : undefined;
-      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
+      // Without today's papers, the library's latest day is shown under its own date, as `digest` shows it: the
+      // preview asks no source, so it cannot say (as the post does) that they could not be read.
+      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
       for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
