@@ -3,6 +3,10 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** A relative import of an adapter's folder, from anywhere in ingest/ or src/. */
+const ADAPTER_IMPORT = /^(\.\.?\/)+(src\/)?(discord|cli|commands)\//;
+const CORE_MESSAGE = "The core (ingest/, src/ outside src/discord and src/cli) never imports an adapter: return data and let the adapter render it (docs/design.md, Layout).";
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "data/"] },
   js.configs.recommended,
@@ -14,6 +18,16 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The layers: the core (ingest/ and every src/ module outside the adapters) never imports an adapter
+    // (src/discord, src/cli, commands/) or discord.js. It returns data; the adapters render it.
+    files: ["ingest/**/*.ts", "src/**/*.ts"],
+    ignores: ["src/discord/**", "src/cli/**"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "discord.js", message: CORE_MESSAGE }], patterns: [{ regex: ADAPTER_IMPORT.source, message: CORE_MESSAGE }] }],
+      "no-restricted-syntax": ["error", { selector: `ImportExpression[source.value=${ADAPTER_IMPORT}]`, message: CORE_MESSAGE }],
     },
   },
   {

@@ -1,11 +1,13 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
-import { buildDigest } from "../src/digest/buildDigest.js";
+import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
+import { digestSince } from "../src/digest/digestLedger.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
-import { renderDigest } from "../src/digest/renderDigest.js";
-import { parseTopics } from "../src/digest/subscriptions.js";
+import { renderDigest } from "../src/discord/renderDigest.js";
+import { MAX_PAPERS_PER_DIGEST, parseTopics } from "../src/digest/subscriptions.js";
 import { UserFacingError } from "../src/errors.js";
 import type { BotServices } from "../src/discord/botServices.js";
 import type { Command } from "../src/discord/command.js";
+import { isDiscordId } from "../src/discord/discordIds.js";
 import { escapeForDiscord } from "../src/discord/discordText.js";
 
 function requireManageServer(interaction: ChatInputCommandInteraction): void {
@@ -30,7 +32,7 @@ export default {
         .addStringOption((o) => o.setName("time").setDescription("Local time, HH:MM (default 09:00)").setMaxLength(5))
         .addStringOption((o) => o.setName("timezone").setDescription("IANA time zone, e.g. Europe/Berlin (default UTC)").setMaxLength(64))
         .addStringOption((o) => o.setName("topics").setDescription('Rank by these, e.g. "diffusion, RLHF"').setMaxLength(500))
-        .addIntegerOption((o) => o.setName("max").setDescription("Papers per digest (1–25)").setMinValue(1).setMaxValue(25)),
+        .addIntegerOption((o) => o.setName("max").setDescription(`Papers per digest (1–${MAX_PAPERS_PER_DIGEST})`).setMinValue(1).setMaxValue(MAX_PAPERS_PER_DIGEST)),
     )
     .addSubcommand((s) => s.setName("unsubscribe").setDescription("Stop the digest in this channel (Manage Server)"))
     .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
@@ -43,6 +45,8 @@ export default {
 
     if (sub === "subscribe") {
       requireManageServer(interaction);
+      // The core keys subscriptions by these ids without knowing Discord: the rule for them is checked here.
+      if (!isDiscordId(interaction.channelId) || !isDiscordId(interaction.guildId)) throw new Error(`not Discord ids: channel ${interaction.channelId}, guild ${interaction.guildId}`);
       await interaction.deferReply();
       const subscription = await digestService(services).scheduler.subscribe(interaction.channelId, interaction.guildId, {
         time: interaction.options.getString("time") ?? config.digest.defaultTime,
@@ -61,10 +65,13 @@ export default {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const subscription = await services.digest?.subscriptions.get(interaction.channelId);
       const timeZone = subscription?.timeZone ?? config.digest.defaultTimeZone;
-      const date = todayIn(timeZone);
+      const date = services.digest?.scheduler.today(timeZone) ?? todayIn(timeZone);
+      // What the post would be: the papers the library holds for today, new since the channel's digests before today.
       const gathered = await gatherDigestPapers({ date, config, logger: services.logger, store: services.store, offline: true });
-      const topics = subscription && subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
-      const digest = await buildDigest({ papers: gathered.papers, date: gathered.libraryDate ?? date, topics, max: subscription?.max ?? config.digest.maxPapers, logger: services.logger });
+      const since = services.digest ? await digestSince(services.digest.ledger, interaction.channelId, { before: date }) : undefined;
+      // Without today's papers, the library's latest day is shown under its own date, as `digest` shows it: the
+      // preview asks no source, so it cannot say (as the post does) that they could not be read.
+      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
       for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

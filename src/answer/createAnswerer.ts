@@ -220,13 +220,13 @@ export function createAnswerer(deps: AnswererDeps) {
     let text = "";
     let finished = false;
     try {
-      const messages = await answerPrompt.formatMessages({ sources: formatSources(sources), question: searchedFor });
-      chunks = (await before(deps.llm.stream(messages, { signal: controller.signal }), startBy, notStarted))[Symbol.asyncIterator]();
+      const chain = answerPrompt.pipe(deps.llm);
+      chunks = (await before(chain.stream({ sources: formatSources(sources), question: searchedFor }, { signal: controller.signal }), startBy, notStarted))[Symbol.asyncIterator]();
       for (;;) {
         // Whitespace is not a start: a model may keep a connection warm with it.
         const next = await before(chunks.next(), text.trim() ? answerBy : startBy, text.trim() ? notFinished : notStarted);
         if (next.done) break;
-        text += typeof next.value.content === "string" ? next.value.content : "";
+        text += next.value.text;
         if (!text.startsWith(NOT_IN_LIBRARY.slice(0, Math.min(text.length, NOT_IN_LIBRARY.length)))) {
           yield { type: "partial", text: checkCitations(text, sources.length).text };
         }

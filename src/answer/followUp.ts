@@ -79,12 +79,12 @@ export async function condenseQuestion(question: string, history: readonly Turn[
   const controller = new AbortController();
   try {
     const { rewritePrompt } = await import("./llmPrompt.js"); // LangChain's prompts load only when a model is configured
-    const messages = await rewritePrompt.formatMessages({ history: formatHistory(history), question });
-    const reply = await before(llm.invoke(messages, { signal: controller.signal }), by, () => {
+    const chain = rewritePrompt.pipe(llm);
+    const reply = await before(chain.invoke({ history: formatHistory(history), question }, { signal: controller.signal }), by, () => {
       controller.abort();
       return new DeadlineError("did not rewrite the follow-up in time");
     });
-    const text = (typeof reply.content === "string" ? reply.content : "").replace(/^["'“]|["'”]$/g, "").trim();
+    const text = reply.text.replace(/^["'“]|["'”]$/g, "").trim();
     if (text && text.length <= MAX_REWRITE_CHARS && !text.includes("\n")) return text;
     logger?.warn({ chars: text.length }, "follow-up rewrite unusable; using the rule");
   } catch (error) {

@@ -28,7 +28,7 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
     const embedder = await app.embedder("search");
     await store.requireEmbedder(embedder);
     const { embeddings } = embedder;
-    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, logger: app.logger, ...(await modelForAnswers(app.config)) });
+    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) });
     let shown = 0;
     let answer: Answer | undefined;
     for await (const event of answerer.stream(question, { k })) {

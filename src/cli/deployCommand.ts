@@ -1,6 +1,7 @@
 import { REST, Routes, type APIApplication } from "discord.js";
 import type { App } from "../app.js";
 import { UserFacingError } from "../errors.js";
+import { isDiscordId } from "../discord/discordIds.js";
 import { loadCommands } from "../discord/loadCommands.js";
 import { NO_TOKEN_MESSAGE } from "./botCommand.js";
 
@@ -14,7 +15,7 @@ export async function deployCommand(app: App, flags: { guild?: string; global?: 
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const applicationId = discord.clientId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const guildId = flags.global ? undefined : (flags.guild ?? discord.guildId);
-  if (guildId !== undefined && !/^\d{5,25}$/.test(guildId)) throw new UserFacingError(`--guild "${guildId}": expected a Discord server id (digits)`);
+  if (guildId !== undefined && !isDiscordId(guildId)) throw new UserFacingError(`--guild "${guildId}": expected a Discord server id (digits)`);
 
   const body = [...(await loadCommands()).values()].map((c) => c.data.toJSON());
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);

@@ -1,9 +1,11 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
-import { createChatModel } from "../answer/createChatModel.js";
-import { buildDigest, type Digest } from "../digest/buildDigest.js";
+import type { Digest } from "../digest/buildDigest.js";
+import { composeDigest, digestClients, digestSettings } from "../digest/composeDigest.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
-import { renderDigest, type DigestMessage } from "../digest/renderDigest.js";
+import { isDiscordId } from "../discord/discordIds.js";
+import { renderDigest, type DigestMessage } from "../discord/renderDigest.js";
+import { MAX_PAPERS_PER_DIGEST } from "../digest/subscriptions.js";
 import { UserFacingError } from "../errors.js";
 import { fetchProgress } from "./fetchProgress.js";
 
@@ -25,8 +27,6 @@ export interface ChannelSubscription {
 
 /** Looks up a channel's subscription; undefined when the channel has none. */
 export type SubscriptionLookup = (channelId: string) => Promise<ChannelSubscription | undefined>;
-
-const MAX_PAPERS = 25;
 
 export function parseDigestDate(value: string): string {
   const date = value.trim();
@@ -51,20 +51,24 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
 
   let subscription: ChannelSubscription | undefined;
   if (flags.channel !== undefined) {
-    if (!/^\d{5,25}$/.test(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
+    if (!isDiscordId(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
     if (!subscriptionFor) note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
     else {
       subscription = await subscriptionFor(flags.channel);
       if (!subscription) note(`channel ${flags.channel} has no digest subscription: using --topics/--max or the defaults.`);
     }
   }
-  const topics = flags.topics?.trim() || subscription?.topics?.trim() || undefined;
-  const max = flags.max !== undefined ? countFlag("--max", flags.max, MAX_PAPERS) : (subscription?.max ?? config.digest.maxPapers);
+  const channel = digestSettings(config, subscription);
+  const settings = {
+    topics: flags.topics?.trim() || channel.topics,
+    max: flags.max !== undefined ? countFlag("--max", flags.max, MAX_PAPERS_PER_DIGEST) : channel.max,
+  };
 
   const store = await app.openStore();
   try {
     const ingest = !flags.dryRun && !flags.offline;
-    const embedder = ingest || topics ? await app.embedder() : undefined;
+    const clients = await digestClients(app);
+    const embedder = ingest ? await app.embedder() : undefined;
     const gathered = await gatherDigestPapers({
       date,
       config,
@@ -85,16 +89,8 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
       note("dry run: the fetched papers were not ingested.");
     }
 
-    const digest = await buildDigest({
-      papers: gathered.papers,
-      // From the library, the papers may be an earlier day's: the digest is named for the day they are from.
-      date: gathered.libraryDate ?? date,
-      topics,
-      max,
-      embeddings: topics ? embedder?.embeddings : undefined,
-      llm: await createChatModel(config, "background"),
-      logger,
-    });
+    // From the library, the papers may be an earlier day's: the command names the digest for the day they are from.
+    const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings }, clients);
     const wouldPost = digest.entries.length > 0 || config.digest.postWhenEmpty;
     const messages = wouldPost ? renderDigest(digest) : [];
     if (gathered.origin === "library" && gathered.papers.length === 0) process.exitCode = 1;

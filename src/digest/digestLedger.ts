@@ -390,10 +390,14 @@ export interface ChannelSince {
 
 /**
  * "New since that channel's last digest": shaped to pass to buildDigest as `since`
- * (`{ date, paperIds }`). Undefined before the channel's first digest.
+ * (`{ date, paperIds }`). Undefined before the channel's first digest. `before`: only digests of earlier dates
+ * count, so a preview of a day already posted shows what was posted.
  */
-export async function digestSince(ledger: DigestLedger, channelId: string, { digests = 30 } = {}): Promise<ChannelSince | undefined> {
-  const posted = (await ledger.history(channelId)).filter((r): r is PostedRecord => r.state === "posted").slice(-digests).reverse();
+export async function digestSince(ledger: DigestLedger, channelId: string, { digests = 30, before }: { digests?: number; before?: DigestDate } = {}): Promise<ChannelSince | undefined> {
+  const posted = (await ledger.history(channelId))
+    .filter((r): r is PostedRecord => r.state === "posted" && (before === undefined || r.date < before))
+    .slice(-digests)
+    .reverse();
   const last = posted[0];
   if (!last) return undefined;
   return { date: last.date, at: new Date(last.postedAt), paperIds: [...new Set(posted.flatMap((r) => r.paperIds))] };

@@ -10,14 +10,15 @@ import type { DigestDate } from "./digestLedger.js";
  */
 
 export interface DailyTime {
+  /** "HH:MM" as subscriptions have it; "HH:MM:SS" for a schedule that needs seconds (a test's, a second away). */
   time: string;
   timeZone: string;
 }
 
-/** A croner pattern for the time of day, paused: used to compute instants, it never fires. */
+/** The croner pattern (with seconds) of the time of day: the scheduler's jobs fire on it, and due times are computed from it. */
 export function dailyPattern({ time }: DailyTime): string {
-  const [hours, minutes] = time.split(":");
-  return `${Number(minutes)} ${Number(hours)} * * *`;
+  const [hours, minutes, seconds = "0"] = time.split(":");
+  return `${Number(seconds)} ${Number(minutes)} ${Number(hours)} * * *`;
 }
 
 function dailyCron(schedule: DailyTime): Cron {

@@ -157,6 +157,11 @@ export class DigestScheduler {
     return this.options.subscriptions.unsubscribe(channelId);
   }
 
+  /** The digest date it is now in a time zone, by the scheduler's clock (what `/digest preview` shows). */
+  today(timeZone: string): DigestDate {
+    return digestDate(this.now(), timeZone);
+  }
+
   /** When this process will next post to the channel (undefined without real timers or subscription). */
   nextRun(channelId: string): Date | undefined {
     return this.jobs.get(channelId)?.job.nextRun() ?? undefined;

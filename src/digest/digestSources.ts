@@ -7,6 +7,7 @@ import type { EmbedderInfo, PaperStore } from "../store/paperStore.js";
 import { addDays, fetchNewPapers, type PaperSourceName, type SourceProblem } from "./fetchNewPapers.js";
 import type { FetchEvent, RateGate, RetryPolicy } from "../fetch/fetchText.js";
 import { listingDays } from "./buildDigest.js";
+import { digestDate } from "./digestSchedule.js";
 
 /*
  * Where a digest's papers come from: the live sources (and then into the
@@ -129,5 +130,5 @@ export async function papersFromLibrary(store: PaperStore, date: string): Promis
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return digestDate(now, timeZone);
 }

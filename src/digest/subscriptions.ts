@@ -54,7 +54,6 @@ const subscriptionsSchema = new Schema([
 
 export const MAX_TOPICS = 10;
 export const MAX_PAPERS_PER_DIGEST = 25;
-const ID = /^\d{5,25}$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** The canonical IANA name ("europe/berlin" → "Europe/Berlin"), or undefined if it is not a time zone. */
@@ -109,9 +108,11 @@ export class SubscriptionStore {
     return new SubscriptionStore(db, undefined, options.now ?? (() => new Date()));
   }
 
-  /** Subscribes the channel, or updates its subscription (keeping when it was first made). */
+  /**
+   * Subscribes the channel, or updates its subscription (keeping when it was first made). The ids are
+   * the chat platform's, checked by its adapter (src/discord/discordIds.ts); here they are opaque keys.
+   */
   async subscribe(channelId: string, guildId: string, options: SubscriptionOptions): Promise<Subscription> {
-    if (!ID.test(channelId) || !ID.test(guildId)) throw new Error(`not Discord ids: channel ${channelId}, guild ${guildId}`);
     const valid = validateSubscription(options);
     const existing = await this.get(channelId);
     const at = this.now().toISOString();

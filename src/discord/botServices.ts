@@ -7,6 +7,7 @@ import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
 import type { DigestService } from "../digest/digestScheduler.js";
+import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
 import { VoteLog } from "./votes.js";
 
@@ -26,6 +27,8 @@ export interface BotServices {
   startedAt: Date;
   /** Digest threads → the papers of that digest, so questions there look at them first. */
   digestThreads: Map<string, string[]>;
+  /** The clients every digest is composed with (the post and the preview alike); made once, when first needed. */
+  digestClients(): Promise<DigestClients>;
   /** Subscriptions and the scheduler, once the bot is connected (absent in CLI use). */
   digest?: DigestService;
 }
@@ -48,17 +51,19 @@ export async function createBotServices(app: App): Promise<BotServices> {
     throw error;
   });
   const { embeddings } = embedder;
+  let clients: Promise<DigestClients> | undefined;
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   return {
     config: app.config,
     logger: app.logger,
     store,
     searcher,
-    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config)) }),
+    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),
     digestThreads: new Map(),
+    digestClients: () => (clients ??= digestClients(app)),
   };
 }

@@ -1,9 +1,9 @@
 import type { Client, Message, SendableChannels } from "discord.js";
 import type { App } from "../app.js";
-import { buildDigest } from "../digest/buildDigest.js";
+import { composeDigest, digestSettings } from "../digest/composeDigest.js";
 import type { DigestPoster } from "../digest/digestScheduler.js";
 import { gatherDigestPapers } from "../digest/digestSources.js";
-import { findDigestMarker, renderDigest } from "../digest/renderDigest.js";
+import { findDigestMarker, renderDigest } from "./renderDigest.js";
 import type { BotServices } from "./botServices.js";
 
 export const DIGEST_THREAD_NAME = "Ask about today's papers";
@@ -37,7 +37,7 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
       ingest: { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers },
     });
     for (const line of result.notices) logger.warn({ date }, line);
-    return { papers: result.papers, from: result.libraryDate };
+    return { papers: result.papers, libraryDate: result.libraryDate };
   }
   function papersOf(date: string): ReturnType<typeof gather> {
     const cached = gathered.get(date);
@@ -69,19 +69,9 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
     },
 
     async post(channelId, date, subscription, context) {
-      const { config, logger } = app;
-      const { papers, from } = await papersOf(date);
-      const topics = subscription.topics.length > 0 ? subscription.topics.join(", ") : undefined;
-      const digest = await buildDigest({
-        papers,
-        date,
-        papersFrom: from,
-        topics,
-        max: subscription.max ?? config.digest.maxPapers,
-        embeddings: topics ? (await app.embedder()).embeddings : undefined,
-        since: context.since,
-        logger,
-      });
+      const { config } = app;
+      const gathered = await papersOf(date);
+      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since: context.since }, await services.digestClients());
       if (digest.entries.length === 0 && !config.digest.postWhenEmpty) return { skipped: "nothing new" };
 
       const channel = await channelOf(channelId);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
 import { DigestLedger } from "../../src/digest/digestLedger.js";
-import { digestMarker, findDigestMarker } from "../../src/digest/renderDigest.js";
+import { digestMarker, findDigestMarker } from "../../src/discord/renderDigest.js";
 import { DigestScheduler, type DigestContext, type DigestPoster, type DigestSchedulerOptions } from "../../src/digest/digestScheduler.js";
 import { SubscriptionStore, type Subscription } from "../../src/digest/subscriptions.js";
 

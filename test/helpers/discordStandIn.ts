@@ -187,6 +187,8 @@ export interface DiscordStandIn {
   readonly interactions: InteractionHandle[];
   /** performance.now() when the message or interaction with this id was dispatched. */
   dispatchedAt(id: Snowflake): number | undefined;
+  /** To how many bot sessions (shards) the message sent by a user with this id was delivered. */
+  deliveredTo(id: Snowflake): number | undefined;
   readonly lastDispatchAt: number | undefined;
   /** Resolves with the first truthy `probe()`, re-checked after every change in the stand-in. */
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number, what?: string): Promise<T>;
@@ -224,8 +226,9 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
 
   const dispatchMessage = async (message: MessageObject): Promise<MessageObject> => {
     world.storeMessage(message);
-    const { at } = await messaging.dispatchMessage("MESSAGE_CREATE", message);
+    const { at, delivered } = await messaging.dispatchMessage("MESSAGE_CREATE", message);
     world.dispatchTimes.set(message.id, at);
+    world.deliveries.set(message.id, delivered);
     world.lastDispatchAt = at;
     world.notify();
     return message;
@@ -325,6 +328,7 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
     commands: (scope = "global") => [...(world.commands.get(scope) ?? [])],
     interactions: interactions.all,
     dispatchedAt: (id) => world.dispatchTimes.get(id),
+    deliveredTo: (id) => world.deliveries.get(id),
     get lastDispatchAt() {
       return world.lastDispatchAt;
     },

@@ -12,7 +12,8 @@
  *   standIn.chat.enqueue({ kind: "status", status: 429, retryAfterSeconds: 0 },
  *                        { kind: "reply", content: "hello" });
  *
- * Endpoints: POST /v1/chat/completions (JSON, or SSE when `stream: true`),
+ * Endpoints: POST /v1/chat/completions (JSON, or SSE when `stream: true`; a request that forces a
+ * function, as structured output by function calling does, gets a call of it: see `forcedFunction`),
  * POST /v1/embeddings (float arrays, or base64 Float32 LE when `encoding_format: "base64"`),
  * GET /v1/models. Anything else gets an OpenAI-style 404.
  *
@@ -342,13 +343,21 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       total_tokens: countTokens(promptText(body)) + countTokens(content),
     };
 
+    // Forced to call a function: the reply's content is the call's arguments (a JSON text), as the API sends them.
+    const call = forcedFunction(body);
+    const callId = call ? nextId("call") : undefined;
+    const finishReason = call ? "tool_calls" : "stop";
+
     if (!body.stream) {
+      const message = call
+        ? { role: "assistant", content: null, tool_calls: [{ id: callId, type: "function", function: { name: call, arguments: content } }], refusal: null }
+        : { role: "assistant", content, refusal: null };
       sendJson(res, 200, {
         id,
         object: "chat.completion",
         created,
         model,
-        choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" }],
+        choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
         usage,
       });
       return;
@@ -370,7 +379,10 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
 
     const pieces = splitIntoChunks(content, streamChunks);
     const delayMs = b.kind === "reply" ? (b.chunkDelayMs ?? streamChunkDelayMs) : streamChunkDelayMs;
-    if (!(await send(chunk({ role: "assistant", content: "" }, null)))) return;
+    // A function call streams its arguments in pieces, under the call's index, after a first chunk naming it.
+    const first = call ? { role: "assistant", content: null, tool_calls: [{ index: 0, id: callId, type: "function", function: { name: call, arguments: "" } }] } : { role: "assistant", content: "" };
+    const delta = (piece: string) => (call ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece });
+    if (!(await send(chunk(first, null)))) return;
     for (const [i, piece] of pieces.entries()) {
       if (b.kind === "dropMidStream" && i >= b.after) {
         // `after` content chunks have been flushed: now the client sees the connection end
@@ -381,7 +393,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       // `after` content chunks have been flushed: now silence, until the client or close() ends it.
       if (b.kind === "stallMidStream" && i >= b.after) return;
       await sleep(delayMs);
-      if (!(await send(chunk({ content: piece }, null)))) return;
+      if (!(await send(chunk(delta(piece), null)))) return;
     }
     if (b.kind === "dropMidStream") {
       res.destroy(); // `after` ≥ the number of pieces: drop just before the finish chunk
@@ -389,7 +401,7 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
     }
     if (b.kind === "stallMidStream") return; // `after` ≥ the number of pieces: stall before the finish chunk
     await sleep(streamChunkDelayMs);
-    if (!(await send(chunk({}, "stop")))) return;
+    if (!(await send(chunk({}, finishReason)))) return;
     if (body.stream_options?.include_usage) {
       // With include_usage the API sends one more chunk with empty choices and the usage.
       if (!(await send({ id, object: "chat.completion.chunk", created, model, choices: [], usage }))) return;
@@ -499,6 +511,19 @@ export function float32Base64(vector: number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
   vector.forEach((x, i) => bytes.writeFloatLE(x, i * 4));
   return bytes.toString("base64");
+}
+
+/**
+ * The function a chat request forces the model to call, as structured output by function calling asks:
+ * `tool_choice: { type: "function", function: { name } }`, or `"required"` with one tool. Undefined when
+ * the model may answer in text (no tools, `tool_choice` "auto" or "none").
+ */
+export function forcedFunction(body: ChatRequestBody): string | undefined {
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]) : [];
+  const choice = body.tool_choice;
+  if (isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string") return choice.function.name;
+  const only = tools.length === 1 && isObject(tools[0]) && isObject(tools[0].function) ? tools[0].function.name : undefined;
+  return choice === "required" && typeof only === "string" ? only : undefined;
 }
 
 /** All message contents of a chat request, joined by newlines (text parts of arrays included). */

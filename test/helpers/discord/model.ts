@@ -136,6 +136,8 @@ export class DiscordWorld {
   readonly commands = new Map<string, CommandObject[]>();
   /** performance.now() when a message or interaction with this id was dispatched to the bot. */
   readonly dispatchTimes = new Map<Snowflake, number>();
+  /** How many bot sessions (shards) a message created by a user was delivered to. */
+  readonly deliveries = new Map<Snowflake, number>();
   lastDispatchAt: number | undefined;
 
   constructor() {

@@ -146,7 +146,7 @@ test("given the sources of a TL;DR, then the AI summary comes first, then the mo
     kind: "reply",
     content: (body) => {
       const n = (promptText(body).match(/\[\d+\] Title:/g) ?? []).length;
-      return Array.from({ length: n }, (_, i) => `${i + 1}: The model's own short summary of paper ${i + 1}.`).join("\n");
+      return JSON.stringify({ tldrs: Array.from({ length: n }, (_, i) => ({ paper: i + 1, tldr: `The model's own short summary of paper ${i + 1}.` })) });
     },
   });
   const llm = new ChatOpenAI({ model: "test-model", apiKey: "sk-test", configuration: { baseURL: standIn.baseURL }, maxRetries: 0, timeout: 5_000 });
@@ -178,6 +178,12 @@ test("given the sources of a TL;DR, then the AI summary comes first, then the mo
   const calls = standIn.requestsTo("/v1/chat/completions");
   assert.equal(calls.length, 1, "one call for the whole digest");
   assert.match(promptText(calls[0]!.body as never), /\[1\] Title: Abstract Only/);
+  assert.equal((calls[0]!.body as { tool_choice?: { function?: { name?: string } } }).tool_choice?.function?.name, "digest_tldrs", "asked for as structured output");
+
+  // Text where the function's arguments belong is no TL;DR: the abstract stays.
+  standIn.chat.setDefault({ kind: "reply", content: "1: The model's own short summary of paper 1." });
+  const unparsed = await buildDigest({ papers, date: DATE, max: 3, llm });
+  assert.deepEqual(unparsed.entries.map((e) => e.tldrSource), ["ai-summary", "abstract", "none"]);
 
   standIn.chat.setDefault({ kind: "status", status: 500 });
   const modelDown = await buildDigest({ papers, date: DATE, max: 3, llm });

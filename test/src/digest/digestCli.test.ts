@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Digest } from "../../../src/digest/buildDigest.js";
-import type { DigestMessage } from "../../../src/digest/renderDigest.js";
+import type { DigestMessage } from "../../../src/discord/renderDigest.js";
 import { readLibrary } from "../../helpers/library.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE, unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
 import { fixture, tempDir } from "../../helpers/paths.js";

@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { buildConfig } from "../../../src/config.js";
 import { nextDigestAt } from "../../../src/digest/digestSchedule.js";
-import { openDigestService } from "../../../src/digest/digestScheduler.js";
-import { SubscriptionStore } from "../../../src/digest/subscriptions.js";
+import { DigestLedger } from "../../../src/digest/digestLedger.js";
+import { DigestScheduler, openDigestService, type DigestPoster } from "../../../src/digest/digestScheduler.js";
+import { SubscriptionStore, type Subscription } from "../../../src/digest/subscriptions.js";
 import { FakeChannels, TestClock, capturingLogger, digestPaths, openRig, readChannels, runWorker, type DigestPaths, type DigestRig, type FakePosterOptions } from "../../helpers/digestHarness.js";
 import { tempDir } from "../../helpers/paths.js";
 
@@ -310,4 +311,48 @@ test("given the configuration, then the digest service opens subscriptions in th
   const reopened = await SubscriptionStore.open({ uri: config.lancedb.uri });
   assert.equal((await reopened.get(BERLIN))?.timeZone, "UTC");
   reopened.close();
+});
+
+test("given real timers and a subscription due three seconds from now, then croner fires it and the digest is posted once, at its time", async (t) => {
+  const dir = await tempDir(t);
+  const start = new Date();
+  const due = new Date(Math.ceil((start.getTime() + 3_000) / 1000) * 1000);
+  const hhmmss = due.toISOString().slice(11, 19);
+  // Subscriptions keep minutes (HH:MM); this one, held in memory, has seconds so that its time comes in a test's span.
+  const subscription: Subscription = { channelId: BERLIN, guildId: GUILD, time: hhmmss, timeZone: "UTC", topics: [], max: undefined, createdAt: new Date(start.getTime() - MIN).toISOString(), updatedAt: start.toISOString() };
+  const subscriptions = {
+    get: async (channelId: string) => (channelId === subscription.channelId ? subscription : undefined),
+    list: async () => [subscription],
+    subscribe: async () => subscription,
+    unsubscribe: async () => false,
+  };
+  let posted: (value: Date) => void = () => undefined;
+  const postedAt = new Promise<Date>((resolve) => (posted = resolve));
+  const channels = new FakeChannels(join(dir, "channels.jsonl"));
+  const poster: DigestPoster = {
+    findPosted: (...args) => channels.findPosted(...args),
+    async post(...args) {
+      const result = await channels.post(...args);
+      posted(new Date());
+      return result;
+    },
+  };
+  const { logger, lines } = capturingLogger();
+  // The sweep is an hour away: only croner's job can post within the test.
+  const scheduler = new DigestScheduler({ subscriptions, ledger: await DigestLedger.open(join(dir, "state")), poster, logger, sweepMs: 3_600_000 });
+  t.after(() => scheduler.stop());
+
+  assert.deepEqual(await scheduler.start(), [], "nothing due yet when it starts");
+  assert.deepEqual(scheduler.nextRun(BERLIN), due, "croner's job is set for the subscription's time");
+  // croner's timers do not keep the process alive (the bot's other work does): this bound does, meanwhile.
+  let bound: NodeJS.Timeout | undefined;
+  const at = await Promise.race([postedAt, new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error("croner did not fire within 15 s")), 15_000)))]).finally(() => clearTimeout(bound));
+  assert.ok(at >= due, `posted at ${at.toISOString()}, not before ${due.toISOString()}`);
+
+  await scheduler.stop();
+  const record = await DigestLedger.open(join(dir, "state")).then((ledger) => ledger.record(BERLIN, due.toISOString().slice(0, 10)));
+  assert.equal(record?.state, "posted");
+  assert.equal(channels.posts.length, 1, "posted once");
+  assert.deepEqual(channels.posts[0]?.context.scheduledFor, due);
+  assert.ok(lines.some((l) => l.msg === "digest posted"));
 });

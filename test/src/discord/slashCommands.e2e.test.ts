@@ -172,7 +172,11 @@ describe("running the bot as a process", () => {
       const dm = await discord.sendDm({ userId: discord.users.carol, content: "which pre-training method trains a discriminator to spot replaced tokens?" });
       await discord.waitFor(() => discord.channelMessages(dm.channel_id).some((m) => m.author.id === discord.botUser.id && /ELECTRA/.test(m.content)), 15_000, "the DM answer");
 
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Only the shard that owns the guild was given the question, and its answer is done (the 👀 comes first):
+      // nothing else can still answer it.
+      assert.equal(discord.deliveredTo(question.id), 1, "the question went to one shard");
+      assert.equal(discord.deliveredTo(dm.id), 1, "the DM went to one shard");
+      await discord.waitFor(() => discord.reactions.some((r) => r.messageId === question.id), 5_000, "the 👀 on the question");
       assert.equal(discord.threads.filter((t) => t.starterMessageId === question.id).length, 1, "one thread, not one per shard");
       assert.equal(discord.reactions.filter((r) => r.messageId === question.id).length, 1, "one 👀");
       assert.deepEqual(discord.violations, []);

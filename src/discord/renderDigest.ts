@@ -1,5 +1,5 @@
-import { DISCORD_LIMITS, escapeForDiscord, quietLink, truncate } from "../discord/discordText.js";
-import type { Digest, DigestEntry } from "./buildDigest.js";
+import { DISCORD_LIMITS, escapeForDiscord, quietLink, truncate } from "./discordText.js";
+import type { Digest, DigestEntry } from "../digest/buildDigest.js";
 
 /*
  * A digest as Discord message payloads, within Discord's limits. Every piece of

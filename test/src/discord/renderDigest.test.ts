@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Digest, DigestEntry } from "../../../src/digest/buildDigest.js";
-import { digestMarker, findDigestMarker, renderDigest, renderEmptyDigest } from "../../../src/digest/renderDigest.js";
+import { digestMarker, findDigestMarker, renderDigest, renderEmptyDigest } from "../../../src/discord/renderDigest.js";
 import { DISCORD_LIMITS } from "../../../src/discord/discordText.js";
 
 const DATE = "2026-11-23";
