@@ -16,8 +16,9 @@ import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
  * The lock is a file `.paperbot-write.<n>.lock` holding its owner (host, pid, what it
  * does), created atomically (see exclusiveFiles). Generations only grow: the holder is
  * whoever created the highest one, and a writer takes the lock by creating the next
- * generation after the highest it saw, which must then still be the highest (a writer
- * that saw an older state and created a lower one steps back). Releasing renames the
+ * generation after the highest it saw, which must then still be the highest and never
+ * released before (a writer that saw an older state and created a lower one, or the
+ * name of a generation someone held and released meanwhile, steps back). Releasing renames the
  * file to `.paperbot-write.<n>.free`, so the next writer goes on from n. A holder that
  * died (its pid is gone on this host, or its heartbeat, the file's mtime, stopped for
  * longer than the lease) leaves a stale lock, which the next writer takes over at once
@@ -132,8 +133,9 @@ export class WriteLock {
       }
       if (!created) continue; // another writer won this generation: look again
       const files = await lockFiles(dir);
-      if (files.some((f) => f.generation > generation)) {
-        // Created from an older view, below someone who went on meanwhile: step back.
+      // Created from an older view: below someone who went on meanwhile, or under the name of a generation
+      // already held and released (releasing frees the `.lock` name, and its `.free` says so): step back.
+      if (files.some((f) => f.generation > generation || (f.generation === generation && f.state === "free"))) {
         unhold(path, token);
         await unlink(path).catch(() => undefined);
         continue;

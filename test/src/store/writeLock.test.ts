@@ -44,24 +44,29 @@ test("given a held lock, then a second writer waits, and takes it when the first
 });
 
 test("given many writers racing for a free lock, then exactly one holds it at a time and each gets its turn", async (t) => {
-  const dir = await tempDir(t);
-  let holding = 0;
-  let most = 0;
-  const turns = await Promise.all(
-    Array.from({ length: 8 }, async (_, i) => {
-      const lock = await WriteLock.acquire(dir, { what: `writer ${i}`, pollMs: 5 });
-      assert.ok(lock);
-      holding++;
-      most = Math.max(most, holding);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      holding--;
-      await lock.release();
-      return i;
-    }),
-  );
-  assert.equal(turns.length, 8);
-  assert.equal(most, 1, "never two holders at once");
-  assert.deepEqual(await lockFiles(dir), [".paperbot-write.8.free"], "one generation each");
+  // Many rounds: a writer that retries a generation just released must not hold it beside the next one.
+  for (let round = 0; round < 40; round++) {
+    const dir = join(await tempDir(t), `round-${round}`);
+    let holding = 0;
+    let most = 0;
+    const turns = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const lock = await WriteLock.acquire(dir, { what: `writer ${i}`, pollMs: 1 });
+        assert.ok(lock);
+        holding++;
+        most = Math.max(most, holding);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        holding--;
+        await lock.release();
+        return i;
+      }),
+    );
+    assert.equal(turns.length, 8);
+    assert.equal(most, 1, `never two holders at once (round ${round})`);
+    const left = await lockFiles(dir);
+    assert.equal(left.length, 1, "released: only the last generation's marker is left");
+    assert.match(left[0] ?? "", /^\.paperbot-write\.\d+\.free$/);
+  }
 });
 
 test("given a lock left by a process that was killed, then the next writer takes it over at once", async (t) => {
