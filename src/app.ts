@@ -1,5 +1,7 @@
+import { createArxivAdder, type ArxivAdder } from "../ingest/addFromArxiv.js";
 import type { Config } from "./config.js";
 import { createEmbedder, type Embedder, type EmbedderUse } from "./embeddings/createEmbeddings.js";
+import { sourcesFetcher } from "./fetch/fetchText.js";
 import { createLogger, type Logger } from "./logger.js";
 import { PaperStore } from "./store/paperStore.js";
 
@@ -25,4 +27,20 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
     embedder: (use = "ingest") => embedders[use](),
     openStore: () => PaperStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions }),
   };
+}
+
+/** Fetches a paper the library lacks from arXiv into `store`; someone is waiting, so with the search embedder. */
+export async function arxivAdderFor(app: App, store: PaperStore): Promise<ArxivAdder> {
+  const { config, logger } = app;
+  const embedder = await app.embedder("search");
+  return createArxivAdder({
+    store,
+    logger,
+    embeddings: embedder.embeddings,
+    embedder: await embedder.info(),
+    embedBatchSize: config.embeddings.batchSize,
+    writeBatchSize: config.ingest.batchPapers,
+    fetcher: sourcesFetcher(config, { logger }),
+    arxivApiUrl: config.sources.arxivApiUrl,
+  });
 }

@@ -62,9 +62,11 @@ program
 
 program
   .command("paper")
-  .description("show one paper, by arXiv id or (part of) its title; typos and punctuation are forgiven")
+  .description("show one paper, by arXiv id or (part of) its title; typos and punctuation are forgiven. An arXiv id the library lacks is fetched from arXiv and added")
   .argument("<query>", "a title, a title fragment, an arXiv id or URL")
   .option("--json", "print as JSON")
+  .option("--bibtex", "print the paper's BibTeX entry")
+  .option("--no-fetch", "never fetch from arXiv: only look in the library")
   .action(async (query: string, flags) => (await import("./paperCommand.js")).paperCommand(await getApp(), query, flags));
 
 program

@@ -1,6 +1,7 @@
-import type { App } from "../app.js";
+import { arxivAdderFor, type App } from "../app.js";
 import { countFlag } from "./countFlag.js";
-import { paperLinks, type Paper } from "../paper.js";
+import { bibtexFor } from "../bibtex.js";
+import { paperLinks, parseArxivId, type Paper } from "../paper.js";
 import { findPaper } from "../retrieve/findPaper.js";
 import { createSearcher } from "../retrieve/searchPapers.js";
 import { similarPapers } from "../retrieve/similarPapers.js";
@@ -34,12 +35,25 @@ export function formatPaper(p: Paper): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function paperCommand(app: App, query: string, flags: { json?: boolean }): Promise<void> {
+export interface PaperFlags {
+  json?: boolean;
+  bibtex?: boolean;
+  /** false (`--no-fetch`): never ask arXiv for a paper the library lacks. */
+  fetch?: boolean;
+}
+
+export async function paperCommand(app: App, query: string, flags: PaperFlags): Promise<void> {
   const store = await app.openStore();
   try {
-    const paper = await resolve(store, query, flags.json);
+    const found = await findPaper(store, query);
+    // An arXiv id the library lacks is fetched from arXiv and added, then shown like any other.
+    const fetched = !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store))(query) : undefined;
+    const paper = "paper" in found ? found.paper : (fetched?.paper ?? (await resolve(store, query, flags.json)));
     if (!paper) return;
-    process.stdout.write(flags.json ? `${JSON.stringify({ paper: { ...paper, links: paperLinks(paper) } })}\n` : formatPaper(paper));
+    const added = fetched?.added === true;
+    if (flags.bibtex) process.stdout.write(bibtexFor(paper));
+    else if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { ...paper, links: paperLinks(paper) }, ...(fetched ? { added } : {}) })}\n`);
+    else process.stdout.write(`${formatPaper(paper)}${added ? "\n(fetched from arXiv and added to the library)\n" : ""}`);
   } finally {
     store.close();
   }

@@ -188,6 +188,11 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
   };
 
   const arxivBody = (params: Record<string, string>, behaviour: SourceBehaviour): string => {
+    // ?id_list=<id>: the feed's entry for that paper, from any category's feed, or an empty feed.
+    if (params.id_list) {
+      const entry = [...feeds.values()].flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? []).find((e) => e.includes(`/abs/${params.id_list}v`) || e.includes(`/abs/${params.id_list}<`));
+      return entry ? EMPTY_FEED.replace("</feed>", `${entry}</feed>`) : EMPTY_FEED;
+    }
     const category = /^cat:(.+)$/.exec(params.search_query ?? "")?.[1] ?? "";
     // The fixtures hold fewer entries than a page: any later page is empty.
     const text = Number(params.start ?? 0) > 0 ? EMPTY_FEED : (feeds.get(category) ?? EMPTY_FEED);
