@@ -14,7 +14,7 @@ export default {
 
   async execute(interaction, { store, searcher }) {
     await interaction.deferReply();
-    const paper = await resolvePaper(store, interaction.options.getString("paper", true));
+    const { paper } = await resolvePaper(store, interaction.options.getString("paper", true));
     const similar = await similarPapers(searcher, paper, interaction.options.getInteger("k") ?? 5);
     const embed = paperListEmbed(
       `Similar to: ${paper.title}`,

@@ -121,6 +121,15 @@ export function parseArxivId(raw: string | undefined): string | undefined {
   return m?.[1];
 }
 
+/** The first arXiv id or arXiv URL written in a text ("what does 2401.00001 do?"). */
+export function arxivIdIn(text: string): string | undefined {
+  for (const token of text.split(/[\s,;()<>"“”]+/)) {
+    const id = parseArxivId(token.replace(/[?.!:]+$/, ""));
+    if (id) return id;
+  }
+  return undefined;
+}
+
 export function paperIdFor(title: string, arxivId?: string): string {
   if (arxivId) return `arxiv:${arxivId}`;
   const hash = createHash("sha1").update(normaliseTitle(title)).digest("hex").slice(0, 16);

@@ -5,7 +5,7 @@ import type { AIMessageChunk } from "@langchain/core/messages";
 import { withoutSecrets } from "../endpoint.js";
 import { errorMessage } from "../errors.js";
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
-import { paperLinks } from "../paper.js";
+import { arxivIdIn, paperIdFor, paperLinks } from "../paper.js";
 import { findTimeWindow, topicOf, type TimeWindow } from "../retrieve/timeWindow.js";
 import { answerProbability, calibrationFor, type Calibration } from "./calibration.js";
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
@@ -31,6 +31,8 @@ export interface Answer {
   grounded: boolean;
   /** Why there is no answer, in one sentence ("I don't have “GLM-5” in the library."), when grounded is false. */
   refusal?: string;
+  /** The arXiv id the question names when the library lacks that paper: it can be fetched. */
+  missingArxivId?: string;
   mode: "llm" | "extractive";
   /** One line for the user when something went wrong but an answer was still given. */
   notice?: string;
@@ -51,6 +53,9 @@ export interface Assessment {
   shape: QuestionShape;
   /** Undefined for "what's new" with no topic, which searches nothing. */
   evidence: Evidence | undefined;
+  /** An arXiv id the question names, and whether the library has that paper (then it leads, and is answered from). */
+  arxivId?: string;
+  namedPaper?: boolean;
 }
 
 export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
@@ -159,7 +164,13 @@ export function createAnswerer(deps: AnswererDeps) {
     const query = window ? window.rest : searchedFor;
     // "What's new this week?" with no topic lists the window's newest papers: nothing to search.
     if (window && topicOf(window.rest) === "") return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
-    const hits = await deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters });
+    // "What does 2401.00001 propose?": that paper, if the library has it, is the one asked about.
+    const arxivId = arxivIdIn(query);
+    const [found, [byId] = []] = await Promise.all([
+      deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters }),
+      arxivId ? deps.searcher.search(query, { k: 1, filters: { ...filters, paperIds: [paperIdFor("", arxivId)] } }) : [],
+    ]);
+    const hits = byId ? [byId, ...found.filter((hit) => hit.paperId !== byId.paperId)] : found;
     const shape = shapeOf(query);
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
@@ -173,13 +184,13 @@ export function createAnswerer(deps: AnswererDeps) {
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
     const foundAlone = await Promise.all(evidence.missing.map(async (name) => (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name))));
-    const stillMissing = evidence.missing.filter((_, i) => !foundAlone[i]);
-    return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing } };
+    const stillMissing = [...evidence.missing.filter((_, i) => !foundAlone[i]), ...(arxivId && !byId ? [`arXiv ${arxivId}`] : [])];
+    return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing }, ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}) };
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const asked = performance.now();
-    const { searchedFor, window, filters, query, hits, shape, evidence } = await assess(question, options, asked);
+    const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper } = await assess(question, options, asked);
     if (!evidence) {
       yield { type: "done", answer: await whatsNew(window!, filters, options.k, searchedFor) };
       return;
@@ -191,10 +202,11 @@ export function createAnswerer(deps: AnswererDeps) {
     // Otherwise the calibrated model decides; a language model is asked on weaker evidence,
     // since it can still answer that the sources do not say.
     const probability = calibration ? answerProbability(calibration, features) : 1;
-    const answerable = hits.length > 0 && missing.length === 0 && probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0));
+    const answerable = hits.length > 0 && missing.length === 0 && (namedPaper === true || probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
     deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
     if (!answerable) {
-      yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window, missing) };
+      const lacking = arxivId && !namedPaper ? { missingArxivId: arxivId } : {};
+      yield { type: "done", answer: { ...notInLibrary(hits, { mode, searchedFor }, window, missing), ...lacking } };
       return;
     }
     const sources = hits.slice(0, k);

@@ -13,8 +13,8 @@ import { sidesOf } from "./comparedPapers.js";
 
 /** A word written like a name: an inner capital (DeiT, ColBERT), letters with digits (YOLOv10, R2), or all capitals (BERT). */
 const NAME_TOKEN = /^(?=.*\p{L})(?:\p{L}[\p{L}\p{N}]*\p{Lu}[\p{L}\p{N}]*|\p{L}*\p{N}[\p{L}\p{N}]*|\p{Lu}{2,}s?)$/u;
-/** Capitalised words that are names only as the first word of a sentence or in headings. */
-const NOT_NAMES = new Set(["I", "OK", "AND", "OR", "VS", "THE", "A", "AN", "OF", "IN", "ON", "FOR", "TO", "IS", "ARE", "WHAT", "HOW", "WHY", "TL", "DR", "TLDR", "PLS", "FAQ"]);
+/** Capitalised words that are names only as the first word of a sentence or in headings, and "arXiv", where papers come from. */
+const NOT_NAMES = new Set(["I", "OK", "AND", "OR", "VS", "THE", "A", "AN", "OF", "IN", "ON", "FOR", "TO", "IS", "ARE", "WHAT", "HOW", "WHY", "TL", "DR", "TLDR", "PLS", "FAQ", "arXiv"]);
 
 /** Words past this frequency rank in the word-vector vocabulary are rare enough to be names when capitalised. */
 const RARE_RANK = 60_000;

@@ -1,4 +1,5 @@
-import type { App } from "../app.js";
+import type { ArxivAdder } from "../../ingest/addFromArxiv.js";
+import { arxivAdderFor, type App } from "../app.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { createAnswerer, type Answerer } from "../answer/createAnswerer.js";
@@ -9,6 +10,7 @@ import type { PaperStore } from "../store/paperStore.js";
 import type { DigestService } from "../digest/digestScheduler.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
+import { FetchLimit } from "./fetchLimit.js";
 import { VoteLog } from "./votes.js";
 
 /**
@@ -29,6 +31,9 @@ export interface BotServices {
   digestThreads: Map<string, string[]>;
   /** The clients every digest is composed with (the post and the preview alike); made once, when first needed. */
   digestClients(): Promise<DigestClients>;
+  /** A paper the library lacks, fetched from arXiv by id and added (at most a few per user per minute: fetchLimit). */
+  addFromArxiv: ArxivAdder;
+  fetchLimit: FetchLimit;
   /** Subscriptions and the scheduler, once the bot is connected (absent in CLI use). */
   digest?: DigestService;
 }
@@ -42,6 +47,9 @@ export async function digestPapersFor(services: BotServices, threadId: string, p
   if (paperIds) services.digestThreads.set(threadId, paperIds);
   return paperIds;
 }
+
+/** arXiv fetches one user may ask for in a minute. */
+const FETCHES_PER_USER_PER_MINUTE = 3;
 
 export async function createBotServices(app: App): Promise<BotServices> {
   const store = await app.openStore();
@@ -65,5 +73,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
     startedAt: new Date(),
     digestThreads: new Map(),
     digestClients: () => (clients ??= digestClients(app)),
+    addFromArxiv: await arxivAdderFor(app, store),
+    fetchLimit: new FetchLimit({ perMinute: FETCHES_PER_USER_PER_MINUTE }),
   };
 }

@@ -1,4 +1,6 @@
-import type { ActionRowBuilder, ButtonBuilder } from "discord.js";
+import type { ActionRowBuilder, ButtonBuilder, Message, SendableChannels } from "discord.js";
+import { NO_MENTIONS } from "./discordText.js";
+import { fetchButton } from "./paperButtons.js";
 import type { Answer, AnswerEvent } from "../answer/createAnswerer.js";
 import { answerMessages, progressMessage } from "./answerMessages.js";
 import { voteButtons, type VoteLog } from "./votes.js";
@@ -45,11 +47,26 @@ export async function deliverAnswer(
     grounded: answer.grounded,
     mode: answer.mode,
   });
-  const buttons = [voteButtons(answerId)];
+  // A question naming an arXiv paper the library lacks: offer to fetch it.
+  const buttons = [voteButtons(answerId), ...(answer.missingArxivId ? [fetchButton(answer.missingArxivId, answerId)] : [])];
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     if (i === 0) await sink.show(part, last ? buttons : []);
     else await sink.add(part, last ? buttons : []);
   }
   return answer;
+}
+
+/** An answer in a channel or thread: one message edited as it grows, then more if it is long. */
+export function channelSink(channel: SendableChannels): AnswerSink {
+  let first: Message | undefined;
+  return {
+    async show(content, components = []) {
+      if (first) first = await first.edit({ content, components, allowedMentions: NO_MENTIONS });
+      else first = await channel.send({ content, components, allowedMentions: NO_MENTIONS });
+    },
+    async add(content, components = []) {
+      await channel.send({ content, components, allowedMentions: NO_MENTIONS });
+    },
+  };
 }

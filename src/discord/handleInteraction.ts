@@ -4,6 +4,8 @@ import type { BotServices } from "./botServices.js";
 import type { Command } from "./command.js";
 import { respond, runInteraction } from "./interactionReply.js";
 import { parseVoteId } from "./votes.js";
+import { parsePaperButton } from "./paperButtons.js";
+import { pressPaperButton } from "./pressPaperButton.js";
 
 /** Routes every interaction: slash commands, autocomplete, and the 👍/👎 buttons. */
 export function createInteractionHandler(services: BotServices, commands: ReadonlyMap<string, Command>) {
@@ -31,11 +33,15 @@ export function createInteractionHandler(services: BotServices, commands: Readon
     }
     if (interaction.isButton()) {
       const vote = parseVoteId(interaction.customId);
-      if (!vote) return;
-      await runInteraction(interaction, logger, async () => {
-        await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
-        await respond(interaction, { content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎", ephemeral: true });
-      });
+      if (vote) {
+        await runInteraction(interaction, logger, async () => {
+          await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
+          await respond(interaction, { content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎", ephemeral: true });
+        });
+        return;
+      }
+      const button = parsePaperButton(interaction.customId);
+      if (button) await runInteraction(interaction, logger, () => pressPaperButton(interaction, button, services));
     }
   };
 }

@@ -2,7 +2,7 @@ import { ChannelType, type Message, type SendableChannels } from "discord.js";
 import { UserFacingError, errorMessage, newErrorId } from "../errors.js";
 import { digestPapersFor, type BotServices } from "./botServices.js";
 import { THINKING } from "./answerMessages.js";
-import { deliverAnswer, type AnswerSink } from "./deliverAnswer.js";
+import { channelSink, deliverAnswer } from "./deliverAnswer.js";
 import { NO_MENTIONS, threadNameFrom } from "./discordText.js";
 import { stripBotMention, threadHistory } from "./threadHistory.js";
 
@@ -54,7 +54,7 @@ export function createMessageHandler(services: BotServices, botId: () => string)
         ? (channel as SendableChannels)
         : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
 
-      const sink = messageSink(target);
+      const sink = channelSink(target);
       await gate.run(
         async () => {
           await sink.show(THINKING);
@@ -79,18 +79,4 @@ export function createMessageHandler(services: BotServices, botId: () => string)
     }
     await message.reply({ content, allowedMentions: NO_MENTIONS }).catch((e: unknown) => logger.warn({ err: errorMessage(e) }, "could not tell the user about a failure"));
   }
-}
-
-/** An answer in a channel or thread: one message edited as it grows, then more if it is long. */
-function messageSink(channel: SendableChannels): AnswerSink {
-  let first: Message | undefined;
-  return {
-    async show(content, components = []) {
-      if (first) first = await first.edit({ content, components, allowedMentions: NO_MENTIONS });
-      else first = await channel.send({ content, components, allowedMentions: NO_MENTIONS });
-    },
-    async add(content, components = []) {
-      await channel.send({ content, components, allowedMentions: NO_MENTIONS });
-    },
-  };
 }

@@ -40,6 +40,11 @@ export class VoteLog {
     return id;
   }
 
+  /** The question and answer behind an id, while it is remembered. */
+  recall(answerId: string): AnsweredQuestion | undefined {
+    return this.answers.get(answerId);
+  }
+
   /** Appends the vote. After a restart the answer is no longer in memory: `shown` (the message text) stands in. */
   async record(answerId: string, vote: "up" | "down", userId: string, shown?: string): Promise<VoteRecord> {
     const known = this.answers.get(answerId);
