@@ -9,8 +9,8 @@ import { escapeForDiscord } from "./discordText.js";
  * or a (fuzzy) title. Otherwise a UserFacingError with "did you mean" titles.
  */
 export async function resolvePaper(store: PaperStore, query: string): Promise<Paper> {
-  const [byId] = await store.findPapers([query]);
-  if (byId) return JSON.parse(byId.record) as Paper;
+  const byId = await store.paperById(query);
+  if (byId) return byId;
   const found = await findPaper(store, query);
   if ("paper" in found) return found.paper;
   const hint = found.suggestions.length > 0 ? `\nDid you mean:\n${found.suggestions.map((t) => `• ${escapeForDiscord(t)}`).join("\n")}` : "";

@@ -123,7 +123,7 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
   const store = await PaperStore.open({ uri });
   const embeddings = new LocalEmbeddings();
   const searcher = createSearcher({ store, embeddings });
-  const papers = (await store.allPapers()).map((row) => JSON.parse(row.record) as Paper);
+  const papers = (await store.allPapers()).map((row) => row.paper);
   const known = new Set(papers.map((p) => p.id));
   const bm25 = new MiniSearch<Paper>({ fields: ["title", "summary"], storeFields: ["title"], idField: "id" });
   bm25.addAll(papers);
