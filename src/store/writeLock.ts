@@ -16,8 +16,9 @@ import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
  * The lock is a file `.paperbot-write.<n>.lock` holding its owner (host, pid, what it
  * does), created atomically (see exclusiveFiles). Generations only grow: the holder is
  * whoever created the highest one, and a writer takes the lock by creating the next
- * generation after the highest it saw, which must then still be the highest (a writer
- * that saw an older state and created a lower one steps back). Releasing renames the
+ * generation after the highest it saw, which must then still be the highest and not
+ * released already (a writer that saw an older state and created a lower one, or the
+ * released one again, steps back). Releasing renames the
  * file to `.paperbot-write.<n>.free`, so the next writer goes on from n. A holder that
  * died (its pid is gone on this host, or its heartbeat, the file's mtime, stopped for
  * longer than the lease) leaves a stale lock, which the next writer takes over at once
@@ -132,8 +133,11 @@ export class WriteLock {
       }
       if (!created) continue; // another writer won this generation: look again
       const files = await lockFiles(dir);
-      if (files.some((f) => f.generation > generation)) {
-        // Created from an older view, below someone who went on meanwhile: step back.
+      if (files.some((f) => f.generation > generation || (f.generation === generation && f.state === "free"))) {
+        // Created from an older view, below someone who went on meanwhile, or in place of a
+        // generation already released (its `.lock` renamed to `.free` just before this one was
+        // created, so the create succeeded): a writer reading now takes the `.free` for the top
+        // and the next generation for its own, while this one would still hold. Step back.
         unhold(path, token);
         await unlink(path).catch(() => undefined);
         continue;
