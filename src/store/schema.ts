@@ -26,7 +26,7 @@ export const papersSchema = new Schema([
   text("record"),
   /** Each source's record of the paper as read (JSON array), a summary equal to the paper's left out; `record` is their merge. */
   text("sourceRecords"),
-  /** Hash of `sourceRecords`: an unchanged paper is neither re-chunked nor rewritten. */
+  /** Hash of the sources' records as read (summaries included, whatever `sourceRecords` leaves out): an unchanged paper is neither re-chunked nor rewritten. */
   text("hash"),
 ]);
 
