@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js";
 import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
 import type { ChunkRow, PaperRow } from "../src/store/schema.js";
+import { hitCell, recordCell, sourceRecordsCell } from "../src/store/storedRows.js";
 import { chunkPaper } from "./chunkPaper.js";
 import { ingestFingerprint, rememberRun, repeatedRun } from "./ingestMemo.js";
 import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
@@ -171,7 +172,7 @@ async function ingestLocked(records: readonly Paper[], deps: IngestDeps, options
   for (const batch of batches) {
     const prepared = await prepareBatch(batch, chunkCounts, deps);
     await committing;
-    committing = commitBatch(batch, prepared, deps).then(() => {
+    committing = commitBatch(batch, prepared, deps, options.reembed ?? false).then(() => {
       summary.chunks.written += prepared.written;
       summary.chunks.unchanged += prepared.rows.length - prepared.written;
       done += batch.length;
@@ -213,7 +214,7 @@ async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]
   });
 
   const toRead = drafts.filter((d) => !d.identical).flatMap((d) => d.candidates.map((c) => c.id));
-  const stored = new Map((await store.findPapers([...new Set(toRead)])).map((row) => [row.id, JSON.parse(row.sourceRecords) as Paper[]]));
+  const stored = new Map((await store.findPapers([...new Set(toRead)])).map((row) => [row.id, row.records]));
 
   const superseded = new Set<string>();
   const planned = drafts.map(({ id, records, hash, candidates, identical }): PlannedPaper => {
@@ -232,9 +233,7 @@ async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]
 async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Promise<PlannedPaper[]> {
   const seen = new Set(planned.map((p) => p.paper.id));
   const rows = await store.allPapers();
-  return rows
-    .filter((row) => !seen.has(row.id))
-    .map((row) => ({ paper: JSON.parse(row.record) as Paper, records: JSON.parse(row.sourceRecords) as Paper[], hash: row.hash, status: "unchanged" as const }));
+  return rows.filter((row) => !seen.has(row.id)).map((row) => ({ paper: row.paper, records: row.records, hash: row.hash, status: "unchanged" as const }));
 }
 
 function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
@@ -249,8 +248,8 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
     section: paper.section ?? null,
     publishedAt: paper.publishedAt ?? null,
     sourceKinds: sourceKinds(paper),
-    record: JSON.stringify(paper),
-    sourceRecords: JSON.stringify(records),
+    record: recordCell(paper),
+    sourceRecords: sourceRecordsCell(records, paper.summary),
     hash,
   };
 }
@@ -282,12 +281,10 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
   const needEmbedding: ChunkRow[] = [];
   for (const { paper } of batch) {
     const kinds = sourceKinds(paper);
-    // Every passage carries its paper's record, so that search needs no second read. The summary is
-    // left out of that copy: the passages are the summary, and repeating it on each passage doubled
-    // the bytes written.
-    const record = JSON.stringify(paper);
-    const recordHash = sha1(record);
-    const shown = JSON.stringify({ ...paper, summary: "" });
+    // Every passage carries its paper's record (without the summary: see storedRows.ts), so that
+    // search needs no second read.
+    const recordHash = sha1(JSON.stringify(paper));
+    const hit = hitCell(paper);
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
       const filters = { year: paper.year ?? null, section: paper.section ?? null, publishedAt: paper.publishedAt ?? null, sourceKinds: kinds };
@@ -300,7 +297,7 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
         textHash,
         vector: vectorByTextHash.get(`${paper.id}|${textHash}`) ?? [],
         ...filters,
-        hit: JSON.stringify([paper.id, chunk.text, shown]),
+        hit,
         hash: sha1(JSON.stringify([textHash, chunk.chunkIndex, filters, recordHash])),
       };
       rows.push(row);
@@ -319,8 +316,12 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
   return { rows, anyStored: storedChunks.length > 0, written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length };
 }
 
-/** Chunks first, then the paper rows whose hashes mark the batch as done. */
-async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { store, embedder }: IngestDeps): Promise<void> {
+/**
+ * Chunks first, then the paper rows whose hashes mark the batch as done. A rebuild
+ * (`reembed`) rewrites every paper row too, so that a library written by an older
+ * paperbot takes the current layout (storedRows.ts) whole.
+ */
+async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { store, embedder }: IngestDeps, reembed: boolean): Promise<void> {
   if (prepared.anyStored) {
     await store.replaceChunks(
       batch.map((p) => p.paper.id),
@@ -331,5 +332,5 @@ async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { sto
     await store.addChunks(prepared.rows, embedder.dimensions);
   }
   await store.addPapers(batch.filter((p) => p.status === "added").map(paperRow));
-  await store.upsertPapers(batch.filter((p) => p.status !== "added").map(paperRow));
+  await store.upsertPapers(batch.filter((p) => p.status !== "added").map(paperRow), { rewrite: reembed });
 }

@@ -2,6 +2,7 @@ import { bySource, groupSameRecords, mergeSources } from "../../ingest/mergeReco
 import { arxivApiError, parseArxivAtom } from "../../ingest/parsers/arxivAtom.js";
 import { parseHfDailyApi } from "../../ingest/parsers/hfDailyApi.js";
 import { ParseError } from "../../ingest/parsers/parseError.js";
+import { oversizeReason } from "../../ingest/recordLimits.js";
 import type { Config } from "../config.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -182,7 +183,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
 /**
  * Records that parse but could not be shown as they are (an HTML fragment as a
  * title, mojibake, a title the length of an abstract) are left out: nothing
- * garbled is posted.
+ * garbled is posted. So is a record too big to store, by the cap an ingest applies
+ * (recordLimits): the digest stores what it fetches.
  */
 function keepPlausible(parsed: ParseResult, source: PaperSourceName, report: Report, what?: string): Paper[] {
   return parsed.papers.flatMap(({ paper, line }) => {
@@ -198,7 +200,7 @@ function implausible(paper: Paper): string | undefined {
   if (!/\p{L}{2}/u.test(paper.title)) return "the title has no words";
   if (MARKUP.test(paper.title)) return "the title contains HTML markup";
   if (CONTROL.test(paper.title) || CONTROL.test(paper.summary)) return "the text contains control or replacement characters";
-  return undefined;
+  return oversizeReason(paper);
 }
 
 /** YYYY-MM-DD plus `days` (UTC calendar arithmetic). */

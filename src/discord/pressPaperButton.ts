@@ -1,7 +1,6 @@
 import type { ButtonInteraction } from "discord.js";
 import { bibtexFor } from "../bibtex.js";
 import { UserFacingError } from "../errors.js";
-import type { Paper } from "../paper.js";
 import type { BotServices } from "./botServices.js";
 import { channelSink, deliverAnswer } from "./deliverAnswer.js";
 import { escapeForDiscord } from "./discordText.js";
@@ -16,9 +15,9 @@ import { paperEmbed } from "./paperEmbed.js";
  */
 export async function pressPaperButton(interaction: ButtonInteraction, button: PaperButton, services: BotServices): Promise<void> {
   if (button.kind === "bibtex") {
-    const [row] = await services.store.findPapers([button.paperId]);
-    if (!row) throw new UserFacingError("That paper is no longer in the library.");
-    await respond(interaction, { content: `\`\`\`bibtex\n${bibtexFor(JSON.parse(row.record) as Paper)}\`\`\``, ephemeral: true });
+    const paper = await services.store.paperById(button.paperId);
+    if (!paper) throw new UserFacingError("That paper is no longer in the library.");
+    await respond(interaction, { content: `\`\`\`bibtex\n${bibtexFor(paper)}\`\`\``, ephemeral: true });
     return;
   }
   services.fetchLimit.take(interaction.user.id);

@@ -11,8 +11,8 @@ import { escapeForDiscord } from "./discordText.js";
  * is given (`added` then says so). Otherwise a UserFacingError with "did you mean" titles.
  */
 export async function resolvePaper(store: PaperStore, query: string, fetchMissing?: ArxivAdder): Promise<Added> {
-  const [byId] = await store.findPapers([query]);
-  if (byId) return { paper: JSON.parse(byId.record) as Paper, added: false };
+  const byId = await store.paperById(query);
+  if (byId) return { paper: byId, added: false };
   const found = await findPaper(store, query);
   if ("paper" in found) return { paper: found.paper, added: false };
   if (fetchMissing && parseArxivId(query)) return fetchMissing(query);

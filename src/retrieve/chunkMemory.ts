@@ -1,4 +1,5 @@
 import type { Table } from "@lancedb/lancedb";
+import { parseHit } from "../store/storedRows.js";
 
 /**
  * The chunks table held in memory: every chunk's paper id, text, paper record and
@@ -36,11 +37,6 @@ export interface ChunkHit {
   score?: number;
 }
 
-/** A chunk row's `hit` cell: paper id, chunk text, the paper's record (JSON). */
-export function parseHit(cell: string): [paperId: string, text: string, record: string] {
-  return JSON.parse(cell) as [string, string, string];
-}
-
 export function vectorOf(cell: unknown): Float32Array {
   if (cell instanceof Float32Array) return cell;
   return (cell as { toArray(): Float32Array }).toArray();
@@ -69,11 +65,12 @@ export async function loadChunkMemory(table: Table, expectedRows: number): Promi
   const memory: ChunkMemory = { row: new Map(), paperIds: [], texts: [], records: [], vectors: new Float32Array(0), norms: new Float32Array(0), dims: 0 };
   const recordOf = new Map<string, string>(); // one string per paper, not one per chunk
   let n = 0;
-  for await (const batch of table.query().select(["hit", "vector"]).withRowId()) {
+  for await (const batch of table.query().select(["hit", "text", "vector"]).withRowId()) {
     const rowIds = batch.getChild("_rowid");
     const hits = batch.getChild("hit");
+    const texts = batch.getChild("text");
     const vectors = batch.getChild("vector");
-    if (!rowIds || !hits || !vectors) throw new Error("the chunks table has no hit or vector column");
+    if (!rowIds || !hits || !texts || !vectors) throw new Error("the chunks table has no hit, text or vector column");
     for (let i = 0; i < batch.numRows; i++, n++) {
       const v = vectorOf(vectors.get(i));
       if (memory.dims === 0) {
@@ -82,7 +79,7 @@ export async function loadChunkMemory(table: Table, expectedRows: number): Promi
         memory.norms = new Float32Array(Math.max(expectedRows, 1));
       }
       if ((n + 1) * memory.dims > memory.vectors.length) grow(memory);
-      const [paperId, text, record] = parseHit(hits.get(i) as string);
+      const [paperId, text, record] = parseHit(hits.get(i) as string, () => texts.get(i) as string);
       memory.row.set(rowIds.get(i) as bigint, n);
       memory.paperIds.push(paperId);
       memory.texts.push(text);

@@ -1,6 +1,6 @@
 import MiniSearch from "minisearch";
 import { normaliseTitle, parseArxivId, titleInitials, type Paper } from "../paper.js";
-import { sqlString, type PaperStore } from "../store/paperStore.js";
+import type { PaperStore } from "../store/paperStore.js";
 
 /**
  * Finds one paper from what a user typed: an arXiv id or URL, a title with any
@@ -16,15 +16,12 @@ const CLEAR_LEAD = 1.5;
 export async function findPaper(store: PaperStore, query: string): Promise<FindResult> {
   const arxivId = parseArxivId(query);
   if (arxivId) {
-    const rows = (await store.papers().query().where(`arxivId = ${sqlString(arxivId)}`).select(["record"]).limit(1).toArray()) as { record: string }[];
-    return rows[0] ? { paper: JSON.parse(rows[0].record) as Paper } : { suggestions: [] };
+    const paper = await store.paperByArxivId(arxivId);
+    return paper ? { paper } : { suggestions: [] };
   }
   const key = normaliseTitle(query);
   const titles = (await store.papers().query().select(["id", "title", "titleKey"]).toArray()) as { id: string; title: string; titleKey: string }[];
-  const load = async (id: string) => {
-    const rows = (await store.papers().query().where(`id = ${sqlString(id)}`).select(["record"]).limit(1).toArray()) as { record: string }[];
-    return { paper: JSON.parse(rows[0]!.record) as Paper };
-  };
+  const load = async (id: string) => ({ paper: (await store.paperById(id))! });
 
   const exact = titles.find((t) => t.titleKey === key);
   if (exact) return load(exact.id);

@@ -3,15 +3,16 @@ import type { Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { UserFacingError, errorMessage } from "../errors.js";
 import { paperUrl, type Paper } from "../paper.js";
-import { cosine, hitAt, loadChunkMemory, nearestInMemory, norm, parseHit, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
+import { cosine, hitAt, loadChunkMemory, nearestInMemory, norm, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
 import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
+import { parseHit } from "../store/storedRows.js";
 
 /**
  * Hybrid search: the query's vector and its words are each matched against the
  * chunks, the two rankings are fused, and chunk hits are grouped into papers,
  * each paper once with its best passages. Every chunk row carries what a search
- * returns for it (its `hit` column: paper id, text and the paper's record), so a
- * search needs no look-up in the papers table: it is two LanceDB queries run
+ * returns for it (its `text`, and its `hit` column: paper id and the paper's record),
+ * so a search needs no look-up in the papers table: it is two LanceDB queries run
  * together. With the table held in memory (ChunkMemory), those queries return only
  * row ids and scores, and a small library's vector side is scanned in memory.
  */
@@ -243,20 +244,21 @@ async function findHeldChunks(table: Table, memory: ChunkMemory, { vector, query
   return { byVector, byText };
 }
 
-/** Without the table in memory, each query reads back what a search shows of its hits (the `hit` column). */
+/** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
 async function findStoredChunks(table: Table, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
-  let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["hit", "_distance"]);
+  let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["hit", "text", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
-  let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "vector", "_score"]) : undefined;
+  let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "text", "vector", "_score"]) : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
   const text = textQuery?.toArrow();
   const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), text]);
   const hits = (data: ArrowTable, similarity: (i: number) => number, score?: (i: number) => number): ChunkHit[] => {
     if (data.numRows === 0) return []; // no batch, so no columns either
     const cells = stringColumn(data, "hit");
+    const texts = stringColumn(data, "text");
     return Array.from({ length: data.numRows }, (_, i) => {
-      const [paperId, text, record] = parseHit(cells(i));
+      const [paperId, text, record] = parseHit(cells(i), () => texts(i));
       return { paperId, text, record, similarity: similarity(i), ...(score ? { score: score(i) } : {}) };
     });
   };
@@ -391,10 +393,11 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       const where = filtersToSql(filters);
       if (!where) throw new Error("newest() needs a filter: it would read every passage");
       // Each paper's opening chunk only (chunk ids are `<paper id>#<index>`): one row per paper.
-      const data = await store.chunks().query().where(`${where} AND id LIKE '%#0'`).select(["hit"]).toArrow();
+      const data = await store.chunks().query().where(`${where} AND id LIKE '%#0'`).select(["hit", "text"]).toArrow();
       const cells = data.numRows > 0 ? stringColumn(data, "hit") : () => "";
+      const texts = data.numRows > 0 ? stringColumn(data, "text") : () => "";
       const papers = Array.from({ length: data.numRows }, (_, i) => {
-        const [paperId, text, record] = parseHit(cells(i));
+        const [paperId, text, record] = parseHit(cells(i), () => texts(i));
         return { paperId, text, paper: JSON.parse(record) as Paper };
       });
       papers.sort((a, b) => (b.paper.publishedAt ?? "").localeCompare(a.paper.publishedAt ?? "") || (b.paper.upvotes ?? 0) - (a.paper.upvotes ?? 0) || a.paper.title.localeCompare(b.paper.title));

@@ -9,6 +9,7 @@ import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
 import { WriteLock, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -36,6 +37,17 @@ const ROWS_PER_PARTITION = 1_000;
  * abstracts cluster.)
  */
 export const VECTOR_PROBES = 12;
+
+/** A stored paper as read back: the paper users see and each source's record of it. */
+export interface StoredPaper {
+  id: string;
+  hash: string;
+  paper: Paper;
+  records: Paper[];
+}
+
+/** The columns a paper is read back from (see storedRows.ts). */
+const PAPER_CELLS = ["summary", "record"];
 
 export interface EmbedderInfo {
   id: string;
@@ -265,12 +277,29 @@ export class PaperStore {
     return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[];
   }
 
-  /** Full stored rows of these papers (to merge new records into). */
-  async findPapers(ids: readonly string[]): Promise<PaperRow[]> {
+  /** These papers with their sources' records (to merge new records into). */
+  async findPapers(ids: readonly string[]): Promise<StoredPaper[]> {
     if (!this.papersTable || ids.length === 0) return [];
-    const out: PaperRow[] = [];
-    for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...((await this.papersTable.query().where(sqlIn("id", batch)).toArray()) as PaperRow[]));
-    return out.map(plainPaperRow);
+    const out: StoredPaper[] = [];
+    for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...(await this.storedPapers(sqlIn("id", batch))));
+    return out;
+  }
+
+  /** The paper with this id; an empty library is a UserFacingError, as for the lookups below. */
+  async paperById(id: string): Promise<Paper | undefined> {
+    this.papers();
+    return (await this.paperRecords(`id = ${sqlString(id)}`, 1))[0];
+  }
+
+  async paperByArxivId(arxivId: string): Promise<Paper | undefined> {
+    this.papers();
+    return (await this.paperRecords(`arxivId = ${sqlString(arxivId)}`, 1))[0];
+  }
+
+  /** Papers published on `since` or later (YYYY-MM-DD). */
+  async papersPublishedSince(since: string): Promise<Paper[]> {
+    this.papers();
+    return this.paperRecords(`publishedAt >= ${sqlString(since)}`);
   }
 
   /**
@@ -292,15 +321,22 @@ export class PaperStore {
     return rows.reduce<string | undefined>((latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest), undefined);
   }
 
-  private async paperRecords(where: string): Promise<Paper[]> {
+  private async paperRecords(where: string, limit?: number): Promise<Paper[]> {
     if (!this.papersTable) return [];
-    const rows = (await this.papersTable.query().select(["record"]).where(where).toArray()) as { record: string }[];
-    return rows.map((row) => JSON.parse(row.record) as Paper);
+    let query = this.papersTable.query().select(PAPER_CELLS).where(where);
+    if (limit !== undefined) query = query.limit(limit);
+    return ((await query.toArray()) as PaperCells[]).map(paperOf);
   }
 
-  async allPapers(): Promise<PaperRow[]> {
+  private async storedPapers(where?: string): Promise<StoredPaper[]> {
     if (!this.papersTable) return [];
-    return ((await this.papersTable.query().toArray()) as PaperRow[]).map(plainPaperRow);
+    const query = this.papersTable.query().select(["id", "hash", "sourceRecords", ...PAPER_CELLS]);
+    const rows = (await (where ? query.where(where) : query).toArray()) as (PaperCells & { id: string; hash: string; sourceRecords: string })[];
+    return rows.map((row) => ({ id: row.id, hash: row.hash, paper: paperOf(row), records: sourceRecordsOf(row) }));
+  }
+
+  async allPapers(): Promise<StoredPaper[]> {
+    return this.storedPapers();
   }
 
   /**
@@ -385,7 +421,8 @@ export class PaperStore {
     else await this.papersTable.add(data);
   }
 
-  async upsertPapers(rows: PaperRow[]): Promise<void> {
+  /** Writes rows whose hash differs from the stored one; with `rewrite`, every row (to store it in the current layout). */
+  async upsertPapers(rows: PaperRow[], { rewrite = false } = {}): Promise<void> {
     if (rows.length === 0) return;
     const data = rowsToArrow(rows, papersSchema);
     if (!this.papersTable) {
@@ -393,7 +430,8 @@ export class PaperStore {
       return;
     }
     const table = this.papersTable;
-    await retryCommitConflicts(() => table.mergeInsert("id").whenMatchedUpdateAll({ where: "target.hash != source.hash" }).whenNotMatchedInsertAll().execute(data));
+    const changed = rewrite ? undefined : { where: "target.hash != source.hash" };
+    await retryCommitConflicts(() => table.mergeInsert("id").whenMatchedUpdateAll(changed).whenNotMatchedInsertAll().execute(data));
   }
 
   /** Removes papers (and their chunks) that were merged into a record with a better id. */
@@ -545,8 +583,4 @@ function listCell<T>(cell: ListCell<T>): T[] {
 
 function vectorOf(v: Float32Array | { toArray(): Float32Array }): Float32Array {
   return v instanceof Float32Array ? v : v.toArray();
-}
-
-function plainPaperRow(row: PaperRow): PaperRow {
-  return { ...row, sourceKinds: listCell(row.sourceKinds as ListCell<string>) };
 }

@@ -18,14 +18,15 @@ export const papersSchema = new Schema([
   text("titleKey"),
   text("arxivId", true),
   text("title"),
+  /** The paper's summary: its one whole copy (see storedRows.ts). */
   text("summary"),
   int("upvotes"),
   ...filterColumns,
-  /** The whole Paper as JSON: the source of truth for display, merging and re-chunking. */
+  /** The whole Paper as JSON, its summary left out: the source of truth for display, merging and re-chunking. */
   text("record"),
-  /** Each source's record of the paper as read (JSON array); `record` is their merge. */
+  /** Each source's record of the paper as read (JSON array), a summary equal to the paper's left out; `record` is their merge. */
   text("sourceRecords"),
-  /** Hash of `sourceRecords`: an unchanged paper is neither re-chunked nor rewritten. */
+  /** Hash of the sources' records as read (summaries included, whatever `sourceRecords` leaves out): an unchanged paper is neither re-chunked nor rewritten. */
   text("hash"),
 ]);
 
@@ -42,10 +43,12 @@ export function chunksSchema(dimensions: number): Schema {
     new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
     ...filterColumns,
     /**
-     * What a search returns for this passage, as one JSON value: `[paperId, text,
-     * record]`, the record being the paper's (JSON, as on the papers table). A search
-     * reads it instead of three columns and needs no look-up in the papers table:
-     * at 100k chunks each column a query reads back costs ~1 ms of CPU.
+     * What a search returns for this passage besides its text, as one JSON value:
+     * `[paperId, record]`, the record being the paper's without its summary (as on the
+     * papers table). A search reads it and `text` instead of three columns and needs no
+     * look-up in the papers table: at 100k chunks each column a query reads back costs
+     * ~1 ms of CPU. Rows written before the summary was stored at most twice hold
+     * `[paperId, text, record]` (storedRows.ts reads both).
      */
     text("hit"),
     /** Hash of the whole row (text, filter columns and the paper's record). */

@@ -3,7 +3,9 @@
  *  1. the four seed files through the CLI, start-up included (median of 3, fresh library each time);
  *  2. re-ingest of the same files: rows written and time as a share of the first run, both as CLI
  *     wall time and in-process (start-up excluded, the work itself);
- *  3. a generated corpus of ~100k chunks with the local embedder: chunks/s and peak RSS.
+ *  3. a generated corpus of ~100k chunks with the local embedder: chunks/s and peak RSS;
+ *  and for the seeds and the corpus, the bytes the library takes on disk per 1,000 papers: as the
+ *  ingest left it, and with the versions before its last one pruned (an ingest keeps them a day).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,10 +16,24 @@ import { ingestInto, readLibrary } from "../helpers/library.js";
 import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
 import { CLI, SEEDS } from "../helpers/paths.js";
 import { PaperStore } from "../../src/store/paperStore.js";
+import { bytesOnDisk } from "../helpers/storedCopies.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const work = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
+
+/** Bytes on disk per 1,000 papers, as left and once older versions are pruned (a write of its own: run it last). */
+async function diskPerThousandPapers(uri: string, papers: number): Promise<string> {
+  const mb = (bytes: number) => `${((1000 * bytes) / papers / 1e6).toFixed(2)} MB`;
+  const asLeft = await bytesOnDisk(uri);
+  const store = await PaperStore.open({ uri });
+  try {
+    for (const table of [store.papers(), store.chunks()]) await table.optimize({ cleanupOlderThan: new Date() });
+  } finally {
+    store.close();
+  }
+  return `bytes on disk per 1,000 papers: ${mb(asLeft)} as the ingest left it, ${mb(await bytesOnDisk(uri))} with older versions pruned`;
+}
 
 function cliIngest(uri: string): number {
   const start = performance.now();
@@ -41,6 +57,8 @@ try {
   console.log(`first ingest   median ${fmt(median(first))}   (floor ≤ 5 s)   runs: ${first.map(fmt).join(", ")}`);
   console.log(`re-ingest      median ${fmt(median(again))}   rows written: 0   runs: ${again.map(fmt).join(", ")}`);
   console.log(`re-ingest / first (CLI wall): ${((100 * median(again)) / median(first)).toFixed(0)}%`);
+  const seedsUri = join(work, "seeds-0");
+  console.log(`seeds ${await diskPerThousandPapers(seedsUri, (await readLibrary(seedsUri)).papers.length)}`);
 
   console.log("\n== seeds: in-process (the ingest work, start-up excluded) ==");
   const inFirst: number[] = [];
@@ -89,6 +107,7 @@ try {
   console.log(`  index builds (full-text, IVF vector, compaction): ${(indexMs / 1000).toFixed(1)} s`);
   console.log(`  end to end: ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s`);
   console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  console.log(`generated corpus ${await diskPerThousandPapers(uri, summary.papers.added)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

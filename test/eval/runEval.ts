@@ -136,12 +136,11 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
   const store = await PaperStore.open({ uri });
   const embeddings = new LocalEmbeddings();
   const searcher = createSearcher({ store, embeddings });
-  const papers = (await store.allPapers()).map((row) => JSON.parse(row.record) as Paper);
+  const papers = (await store.allPapers()).map((row) => row.paper);
   const known = new Set(papers.map((p) => p.id));
-  const rows = await store.allPapers();
-  const texts = new Map(rows.map((row) => [row.id, `${row.title}\n${row.summary}`]));
+  const texts = new Map(papers.map((p) => [p.id, `${p.title}\n${p.summary}`]));
   // A paper known by its title alone has no text to quote.
-  const hasText = new Set(rows.filter((row) => row.summary.trim() !== "").map((row) => row.id));
+  const hasText = new Set(papers.filter((p) => p.summary.trim() !== "").map((p) => p.id));
   const bm25 = new MiniSearch<Paper>({ fields: ["title", "summary"], storeFields: ["title"], idField: "id" });
   bm25.addAll(papers);
 

@@ -56,7 +56,7 @@ export async function readLibrary(uri: string): Promise<LibraryContent> {
     rows.sort((a, b) => a.id.localeCompare(b.id));
     const chunks = (await store.chunks().query().select(["id", "paperId", "hash", "text"]).toArray()) as LibraryContent["chunks"];
     return {
-      papers: rows.map((r) => JSON.parse(r.record) as Paper),
+      papers: rows.map((r) => r.paper),
       paperHashes: rows.map((r) => `${r.id}:${r.hash}`),
       chunks: chunks.map((c) => ({ id: c.id, paperId: c.paperId, hash: c.hash, text: c.text })).sort((a, b) => a.id.localeCompare(b.id)),
       versions: await store.versions(),

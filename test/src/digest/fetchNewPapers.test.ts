@@ -274,3 +274,21 @@ test("given an empty arXiv feed, then it is no problem: the day simply has no ar
   assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
   assert.equal(result.papers.length, 5);
 });
+
+test("given a Hugging Face item whose summary is far bigger than a paper's, then it is skipped with its size, as ingest skips it, and the others still count", async (t) => {
+  const { fetchFor, standIn } = await setUp(t);
+  const items = JSON.parse(standIn.daily.get(STAND_IN_DATE)!) as { paper: { id: string; title: string; summary: string } }[];
+  const huge = structuredClone(items[0]!);
+  huge.paper.id = "2611.19999";
+  huge.paper.title = "A Whole Thesis Pasted Into One Record";
+  huge.paper.summary = "We pasted every chapter here. ".repeat(5_000);
+  standIn.daily.set(STAND_IN_DATE, JSON.stringify([...items, huge]));
+  const result = await fetchFor();
+
+  assert.equal(result.papers.length, 8);
+  assert.ok(!result.papers.some((p) => p.arxivId === "2611.19999"));
+  assert.ok(!result.records.some((p) => p.arxivId === "2611.19999"));
+  const problems = result.problems.filter((p) => p.source === "huggingface").map((p) => p.message);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /item at line \d+ skipped: the summary is 149,999 characters long, more than the 100,000 a record may have/);
+});
