@@ -1,6 +1,6 @@
 import { UserFacingError } from "../errors.js";
 import type { Added, ArxivAdder } from "../../ingest/addFromArxiv.js";
-import { parseArxivId, type Paper } from "../paper.js";
+import { parseArxivId } from "../paper.js";
 import { findPaper } from "../retrieve/findPaper.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { escapeForDiscord } from "./discordText.js";
