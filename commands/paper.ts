@@ -16,7 +16,7 @@ export default {
     await interaction.deferReply();
     const fetchMissing = (arxivId: string) => {
       fetchLimit.take(interaction.user.id);
-      return addFromArxiv(arxivId);
+      return addFromArxiv.byId(arxivId);
     };
     const { paper, added } = await resolvePaper(store, interaction.options.getString("query", true), fetchMissing);
     await respond(interaction, {

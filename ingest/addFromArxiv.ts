@@ -1,8 +1,9 @@
-import { UserFacingError } from "../src/errors.js";
+import { UserFacingError, errorMessage } from "../src/errors.js";
 import type { Fetcher } from "../src/fetch/fetchText.js";
-import { parseArxivId, type Paper } from "../src/paper.js";
+import { normaliseTitle, parseArxivId, type Paper } from "../src/paper.js";
 import { findPaper } from "../src/retrieve/findPaper.js";
 import type { PaperStore } from "../src/store/paperStore.js";
+import { parseArxivAtom } from "./parsers/arxivAtom.js";
 import { readInputs } from "./readInputs.js";
 import { runIngest, type IngestDeps } from "./runIngest.js";
 
@@ -11,7 +12,8 @@ import { runIngest, type IngestDeps } from "./runIngest.js";
  * through the one fetch path (timeouts, arXiv's spacing) and the one ingest (the
  * write lock, chunks, embeddings, indexes), so it is stored exactly as
  * `ingest <arXiv URL>` would store it. Asked again, even while the first fetch is
- * still running, it is found or awaited, never fetched twice.
+ * still running, it is found or awaited, never fetched twice. By title, arXiv's
+ * title search finds its id first.
  */
 
 export interface ArxivAdderDeps extends IngestDeps {
@@ -28,14 +30,21 @@ export interface Added {
 
 export type ArxivAdder = (idOrUrl: string) => Promise<Added>;
 
-export function createArxivAdder(deps: ArxivAdderDeps): ArxivAdder {
+/** Also by title: arXiv's title search, taken only when its best match is that title (case, punctuation aside). */
+export interface ArxivAdders {
+  byId: ArxivAdder;
+  byTitle(title: string): Promise<Added>;
+}
+
+export function createArxivAdder(deps: ArxivAdderDeps): ArxivAdders {
   const inFlight = new Map<string, Promise<Added>>();
+  const base = deps.arxivApiUrl.replace(/\/+$/, "");
+  const query = (params: string) => `${base}${base.includes("?") ? "&" : "?"}${params}`;
 
   async function add(arxivId: string): Promise<Added> {
     const known = await inLibrary(deps.store, arxivId);
     if (known) return { paper: known, added: false };
-    const base = deps.arxivApiUrl.replace(/\/+$/, "");
-    const url = `${base}${base.includes("?") ? "&" : "?"}id_list=${encodeURIComponent(arxivId)}&max_results=1`;
+    const url = query(`id_list=${encodeURIComponent(arxivId)}&max_results=1`);
     const { inputs, failed } = await readInputs([url], { fetcher: deps.fetcher });
     if (failed[0]) throw new UserFacingError(`Could not fetch arXiv ${arxivId}: ${failed[0].reason}`);
     const summary = await runIngest(inputs, deps, { format: "arxiv-atom" });
@@ -45,7 +54,7 @@ export function createArxivAdder(deps: ArxivAdderDeps): ArxivAdder {
     return { paper, added: summary.papers.added + summary.papers.updated > 0 };
   }
 
-  return async (idOrUrl) => {
+  const byId: ArxivAdder = async (idOrUrl) => {
     const arxivId = parseArxivId(idOrUrl);
     if (!arxivId) throw new UserFacingError(`“${idOrUrl}” is not an arXiv id or arXiv URL.`);
     const running = inFlight.get(arxivId);
@@ -54,7 +63,25 @@ export function createArxivAdder(deps: ArxivAdderDeps): ArxivAdder {
     inFlight.set(arxivId, adding);
     return adding;
   };
+
+  async function byTitle(title: string): Promise<Added> {
+    const known = await findPaper(deps.store, title);
+    if ("paper" in known && normaliseTitle(known.paper.title) === normaliseTitle(title)) return { paper: known.paper, added: false };
+    const url = query(`search_query=${encodeURIComponent(`ti:"${title.replace(/"/g, " ")}"`)}&max_results=${TITLE_CANDIDATES}`);
+    const { text } = await deps.fetcher.text(url, { accept: "application/atom+xml", label: "arXiv title search" }).catch((error: unknown) => {
+      throw new UserFacingError(`Could not search arXiv for “${title}”: ${errorMessage(error)}`);
+    });
+    const found = parseArxivAtom(text, { source: url, referenceDate: new Date() }).papers.map(({ paper }) => paper);
+    const match = found.find((paper) => normaliseTitle(paper.title) === normaliseTitle(title) && paper.arxivId);
+    if (!match?.arxivId) throw new UserFacingError(`arXiv has no paper titled “${title}”${found[0] ? ` (its closest is “${found[0].title}”)` : ""}.`);
+    return byId(match.arxivId);
+  }
+
+  return { byId, byTitle };
 }
+
+/** Results of arXiv's title search looked through for the exact title. */
+const TITLE_CANDIDATES = 5;
 
 async function inLibrary(store: PaperStore, arxivId: string): Promise<Paper | undefined> {
   const found = await findPaper(store, arxivId);

@@ -1,4 +1,4 @@
-import { createArxivAdder, type ArxivAdder } from "../ingest/addFromArxiv.js";
+import { createArxivAdder, type ArxivAdders } from "../ingest/addFromArxiv.js";
 import type { Config } from "./config.js";
 import { createEmbedder, type Embedder, type EmbedderUse } from "./embeddings/createEmbeddings.js";
 import { sourcesFetcher } from "./fetch/fetchText.js";
@@ -30,7 +30,7 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
 }
 
 /** Fetches a paper the library lacks from arXiv into `store`; someone is waiting, so with the search embedder. */
-export async function arxivAdderFor(app: App, store: PaperStore): Promise<ArxivAdder> {
+export async function arxivAdderFor(app: App, store: PaperStore): Promise<ArxivAdders> {
   const { config, logger } = app;
   const embedder = await app.embedder("search");
   return createArxivAdder({

@@ -13,7 +13,7 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { isShortNameOf, mentions, shapeOf, type QuestionShape } from "./questionTerms.js";
+import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
@@ -33,6 +33,8 @@ export interface Answer {
   refusal?: string;
   /** The arXiv id the question names when the library lacks that paper: it can be fetched. */
   missingArxivId?: string;
+  /** The paper title the question is or quotes, when nothing answered it: arXiv's title search may have it. */
+  missingTitle?: string;
   mode: "llm" | "extractive";
   /** One line for the user when something went wrong but an answer was still given. */
   notice?: string;
@@ -205,7 +207,9 @@ export function createAnswerer(deps: AnswererDeps) {
     const answerable = hits.length > 0 && missing.length === 0 && (namedPaper === true || probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
     deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
     if (!answerable) {
-      const lacking = arxivId && !namedPaper ? { missingArxivId: arxivId } : {};
+      // What could be fetched from arXiv: the paper the question names by id, or by its title.
+      const title = arxivId ? undefined : titleIn(query);
+      const lacking = arxivId && !namedPaper ? { missingArxivId: arxivId } : title ? { missingTitle: title } : {};
       yield { type: "done", answer: { ...notInLibrary(hits, { mode, searchedFor }, window, missing), ...lacking } };
       return;
     }

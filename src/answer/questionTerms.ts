@@ -58,6 +58,20 @@ export function rareWords(words: readonly string[]): string[] {
 const DEFINITION = /^\s*(?:(?:so\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do)|tell\s+me\s+(?:about|more)|explain|describe|summari[sz]e|who\s+made|how\s+does|how\s+do|what\s+problem\s+does|give\s+me\s+(?:an?\s+)?(?:overview|summary|tl;?dr)|eli5|overview\s+of)\b|^\s*[\p{L}\p{N}][\p{L}\p{N}\-. ]{0,40}\?\s*$)/iu;
 const QUANTITY = /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|what(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:accuracy|score|size|number|percentage|speed-?up|improvement|error|bleu|f1|auc|rate|count|parameter)|by\s+how\s+much|how\s+(?:high|low))\b|\b(?:parameters?|params|accuracy|speed-?up|percent|%|score[sd]?)\b.*\?/i;
 
+/**
+ * The paper title a question quotes (“Attention Is All You Need”) or is ("Scaling Laws for Neural
+ * Language Models", mostly capitalised words and no question mark), if it looks like one.
+ */
+export function titleIn(question: string): string | undefined {
+  const quoted = /[“"]([^”"]{10,300})[”"]/.exec(question)?.[1]?.trim();
+  if (quoted && quoted.split(/\s+/).length >= 3) return quoted;
+  if (question.includes("?")) return undefined;
+  const text = question.trim().replace(/[.!]+$/, "");
+  const words = text.split(/\s+/);
+  if (words.length < 3 || words.length > 30) return undefined;
+  return words.filter((word) => /^[\p{Lu}\p{N}]/u.test(word)).length / words.length >= 0.6 ? text : undefined;
+}
+
 /** The names a question uses, in order, each once. */
 export function namesIn(question: string): string[] {
   const raw = question.split(/[\s/]+/).filter((t) => /[\p{L}\p{N}]/u.test(t));

@@ -47,7 +47,7 @@ export async function paperCommand(app: App, query: string, flags: PaperFlags): 
   try {
     const found = await findPaper(store, query);
     // An arXiv id the library lacks is fetched from arXiv and added, then shown like any other.
-    const fetched = !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store))(query) : undefined;
+    const fetched = !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store)).byId(query) : undefined;
     const paper = "paper" in found ? found.paper : (fetched?.paper ?? (await resolve(store, query, flags.json)));
     if (!paper) return;
     const added = fetched?.added === true;

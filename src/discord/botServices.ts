@@ -1,4 +1,4 @@
-import type { ArxivAdder } from "../../ingest/addFromArxiv.js";
+import type { ArxivAdders } from "../../ingest/addFromArxiv.js";
 import { arxivAdderFor, type App } from "../app.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -31,8 +31,8 @@ export interface BotServices {
   digestThreads: Map<string, string[]>;
   /** The clients every digest is composed with (the post and the preview alike); made once, when first needed. */
   digestClients(): Promise<DigestClients>;
-  /** A paper the library lacks, fetched from arXiv by id and added (at most a few per user per minute: fetchLimit). */
-  addFromArxiv: ArxivAdder;
+  /** A paper the library lacks, fetched from arXiv by id or title and added (at most a few per user per minute: fetchLimit). */
+  addFromArxiv: ArxivAdders;
   fetchLimit: FetchLimit;
   /** Subscriptions and the scheduler, once the bot is connected (absent in CLI use). */
   digest?: DigestService;

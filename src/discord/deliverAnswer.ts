@@ -1,6 +1,6 @@
 import type { ActionRowBuilder, ButtonBuilder, Message, SendableChannels } from "discord.js";
 import { NO_MENTIONS } from "./discordText.js";
-import { fetchButton } from "./paperButtons.js";
+import { fetchButton, fetchTitleButton } from "./paperButtons.js";
 import type { Answer, AnswerEvent } from "../answer/createAnswerer.js";
 import { answerMessages, progressMessage } from "./answerMessages.js";
 import { voteButtons, type VoteLog } from "./votes.js";
@@ -48,7 +48,8 @@ export async function deliverAnswer(
     mode: answer.mode,
   });
   // A question naming an arXiv paper the library lacks: offer to fetch it.
-  const buttons = [voteButtons(answerId), ...(answer.missingArxivId ? [fetchButton(answer.missingArxivId, answerId)] : [])];
+  const fetch = answer.missingArxivId ? fetchButton(answer.missingArxivId, answerId) : answer.missingTitle ? fetchTitleButton(answerId) : undefined;
+  const buttons = [voteButtons(answerId), ...(fetch ? [fetch] : [])];
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
     if (i === 0) await sink.show(part, last ? buttons : []);

@@ -193,6 +193,14 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
       const entry = [...feeds.values()].flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? []).find((e) => e.includes(`/abs/${params.id_list}v`) || e.includes(`/abs/${params.id_list}<`));
       return entry ? EMPTY_FEED.replace("</feed>", `${entry}</feed>`) : EMPTY_FEED;
     }
+    // ?search_query=ti:"words": the entries whose title has those words in that order, as arXiv's phrase search.
+    const phrase = /^ti:"?([^"]+)"?$/.exec(params.search_query ?? "")?.[1];
+    if (phrase) {
+      const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+      const entries = [...new Set([...feeds.values()].flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? []))];
+      const matching = entries.filter((e) => squash(/<title>([\s\S]*?)<\/title>/.exec(e)?.[1] ?? "").includes(squash(phrase)));
+      return EMPTY_FEED.replace("</feed>", `${matching.join("\n")}</feed>`);
+    }
     const category = /^cat:(.+)$/.exec(params.search_query ?? "")?.[1] ?? "";
     // The fixtures hold fewer entries than a page: any later page is empty.
     const text = Number(params.start ?? 0) > 0 ? EMPTY_FEED : (feeds.get(category) ?? EMPTY_FEED);

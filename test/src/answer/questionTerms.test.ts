@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { mentions, namesIn, shapeOf } from "../../../src/answer/questionTerms.js";
+import { mentions, namesIn, shapeOf, titleIn } from "../../../src/answer/questionTerms.js";
 
 test("given a question naming systems, then their names are found as written", () => {
   assert.deepEqual(namesIn("how does Search-R2 train its agent vs GLM-5?"), ["Search-R2", "GLM-5"]);
@@ -32,4 +32,11 @@ test("given the shape of a question, then definition, quantity and comparison ar
   assert.ok(shapeOf("How many PTM packages are in the PTMTorrent dataset?").quantity);
   assert.ok(shapeOf("compare FaceNet and ArcFace").comparison);
   assert.equal(shapeOf("which paper trains a discriminator on replaced tokens?").comparison, false);
+});
+
+test("given a question that quotes or is a paper's title, then the title is read from it; a plain question is no title", () => {
+  assert.equal(titleIn("can you find “Attention Is All You Need” for me?"), "Attention Is All You Need");
+  assert.equal(titleIn("Scaling Laws for Neural Language Models"), "Scaling Laws for Neural Language Models");
+  assert.equal(titleIn("which methods reduce memory for long documents?"), undefined);
+  assert.equal(titleIn("papers on diffusion for audio"), undefined);
 });

@@ -80,4 +80,24 @@ describe("fetching from arXiv on demand", { concurrency: false }, () => {
     assert.ok(answer.content.includes(title), `the answer cites “${title}”`);
     assert.deepEqual(discord.violations, []);
   });
+
+  test("given a question that is a paper's title the library lacks, then the title is found on arXiv by one click and the question answered", async () => {
+    const { discord } = h;
+    const asked = "Diffusion Priors for Tabular Data Imputation";
+    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: asked, mentionBot: true, authorId: discord.user(2) });
+    const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
+    const refusal = await discord.waitFor(() => discord.channelMessages(thread.id).find((m) => buttonsOf(m).some((b) => /arXiv/.test(b.label ?? ""))), 10_000, "the answer with a fetch button");
+    const find = buttonsOf(refusal).find((b) => /Find this title on arXiv/.test(b.label ?? ""))!;
+    const pressed = await discord.interact({ kind: "button", customId: find.custom_id, message: refusal.id, channelId: thread.id, userId: discord.user(2) });
+    await pressed.waitForFinal(undefined, 20_000);
+    assert.match(pressed.original?.content ?? "", new RegExp(`Fetched \\*\\*${asked}\\*\\* from arXiv and added it to the library`));
+    const searches = arxiv.arxiv.requests.filter((r) => r.params.search_query?.startsWith("ti:"));
+    assert.equal(searches.length, 1, "one title search");
+    const answer = await discord.waitFor(
+      () => discord.channelMessages(thread.id).find((m) => m.id !== refusal.id && m.author.id === discord.botUser.id && /\*\*Sources\*\*/.test(m.content)),
+      20_000,
+      "the answer from the fetched paper",
+    );
+    assert.ok(answer.content.includes(asked));
+  });
 });
