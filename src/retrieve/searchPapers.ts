@@ -90,7 +90,8 @@ const EMBED_CACHE_SIZE = 256;
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
 
-export function filtersToSql(filters: SearchFilters = {}): string | undefined {
+/** `idColumn`: the papers table names a paper's id `id`, the chunks table `paperId`. */
+export function filtersToSql(filters: SearchFilters = {}, idColumn: "paperId" | "id" = "paperId"): string | undefined {
   const clauses: string[] = [];
   if (filters.yearFrom !== undefined) clauses.push(`year >= ${Math.trunc(filters.yearFrom)}`);
   if (filters.yearTo !== undefined) clauses.push(`year <= ${Math.trunc(filters.yearTo)}`);
@@ -98,7 +99,7 @@ export function filtersToSql(filters: SearchFilters = {}): string | undefined {
   if (filters.source) clauses.push(`array_has(sourceKinds, ${sqlString(filters.source)})`);
   if (filters.publishedAfter) clauses.push(`publishedAt >= ${sqlString(filters.publishedAfter)}`);
   if (filters.publishedBefore) clauses.push(`publishedAt <= ${sqlString(filters.publishedBefore)}`);
-  if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn("paperId", filters.paperIds) : "false");
+  if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn(idColumn, filters.paperIds) : "false");
   return clauses.length > 0 ? clauses.join(" AND ") : undefined;
 }
 
@@ -363,20 +364,14 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       if (!store.isEmpty) await currentState(store.chunks());
     },
     async newest(filters, k) {
-      const where = filtersToSql(filters);
-      if (!where) throw new Error("newest() needs a filter: it would read every passage");
-      // Each paper's opening chunk only (chunk ids are `<paper id>#<index>`): one row per paper.
-      const data = await store.chunks().query().where(`${where} AND id LIKE '%#0'`).select(["hit", "text"]).toArrow();
-      const cells = data.numRows > 0 ? stringColumn(data, "hit") : () => "";
-      const texts = data.numRows > 0 ? stringColumn(data, "text") : () => "";
-      const papers = Array.from({ length: data.numRows }, (_, i) => {
-        const [paperId, text, record] = parseHit(cells(i), () => texts(i));
-        return { paperId, text, paper: JSON.parse(record) as Paper };
-      });
-      papers.sort((a, b) => (b.paper.publishedAt ?? "").localeCompare(a.paper.publishedAt ?? "") || (b.paper.upvotes ?? 0) - (a.paper.upvotes ?? 0) || a.paper.title.localeCompare(b.paper.title));
-      return papers.slice(0, k).map(({ paperId, text, paper }, i): PaperHit => {
+      const where = filtersToSql(filters, "id");
+      if (!where) throw new Error("newest() needs a filter: it would read every paper");
+      const papers = await store.newestPapers(where, k);
+      const openings = await store.openingChunks(papers.map((p) => p.id));
+      return papers.map((paper, i): PaperHit => {
+        const text = openings.get(paper.id) ?? "";
         const passages = text.includes("\n\n") ? [passageOf(text)] : [];
-        return { rank: i + 1, paperId, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
+        return { rank: i + 1, paperId: paper.id, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
       });
     },
     async search(query, { k = 10, filters = {} } = {}) {
