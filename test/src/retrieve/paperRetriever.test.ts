@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { PaperRetriever } from "../../../src/retrieve/paperRetriever.js";
 import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore } from "../../../src/store/paperStore.js";
-import { toJsonl } from "../../helpers/generateCorpus.js";
-import { ingestInto } from "../../helpers/library.js";
+import { tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 
 const PAPERS = [
   { title: "Tidewater: Diffusion Models for Coastal Flood Maps", summary: "Tidewater trains a diffusion model that turns tide gauges into street-level flood maps.", publishedAt: "2026-11-21", authors: ["Ada Reef"], section: "Vision" },
@@ -19,21 +14,13 @@ const PAPERS = [
 ];
 
 describe("the searcher as a LangChain retriever", () => {
-  let store: PaperStore | undefined;
+  let library: TempLibrary | undefined;
   let searcher: Searcher;
-  let dir = "";
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-retriever-"));
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, toJsonl(PAPERS));
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
-    searcher = createSearcher({ store, embeddings: new LocalEmbeddings() });
+    library = await tempLibraryOf(PAPERS, "paperbot-retriever-");
+    searcher = createSearcher({ store: library.store, embeddings: new LocalEmbeddings() });
   });
-  after(async () => {
-    store?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given a query, then the Documents are the searcher's hits in its order, each with its passages and the paper's metadata", async () => {
     const query = "coastal flood maps from tide gauges";

@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { recentPapers } from "../../../src/retrieve/recentPapers.js";
 import { createSearcher } from "../../../src/retrieve/searchPapers.js";
 import { createTitleSuggester } from "../../../src/retrieve/titleSuggestions.js";
-import { PaperStore } from "../../../src/store/paperStore.js";
-import { toJsonl } from "../../helpers/generateCorpus.js";
-import { ingestInto } from "../../helpers/library.js";
+import type { PaperStore } from "../../../src/store/paperStore.js";
+import { tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 
 /** "Recent papers" is one query: /recent, "what's new" and the autocomplete's empty box list the same papers in the same order. */
 
@@ -25,19 +21,13 @@ const PAPERS = [
 const lead = (title: string) => title.split(":")[0];
 
 describe("the newest papers", () => {
+  let library: TempLibrary | undefined;
   let store: PaperStore | undefined;
-  let dir = "";
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-newest-"));
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, toJsonl(PAPERS));
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
+    library = await tempLibraryOf(PAPERS, "paperbot-newest-");
+    store = library.store;
   });
-  after(async () => {
-    store?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given papers of several days and votes, then the newest come first, then the most upvoted, then by title, with the limit kept", async () => {
     const papers = await store!.newestPapers("publishedAt IS NOT NULL", 4);
