@@ -45,12 +45,19 @@ function localPath(arg: string): { path: string } | { refused: string } {
   return scheme ? { refused: `cannot read ${scheme}: URLs: give a file, a directory, a file: URL or an http(s) URL` } : { path: arg };
 }
 
-/** Files inside a directory argument, recursively, in a stable order; dot-files are skipped. */
+/**
+ * A folder's own notes: a README (any extension) or a Markdown file. No paper format is
+ * Markdown, so inside a folder they are passed over rather than reported as of unknown
+ * format; named as an argument, such a file is still read.
+ */
+const FOLDER_NOTES = /^readme(?:\.|$)|\.(?:md|markdown)$/i;
+
+/** Files inside a directory argument, recursively, in a stable order; dot-files and the folder's notes are skipped. */
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith(".")) continue;
+    if (entry.name.startsWith(".") || (entry.isFile() && FOLDER_NOTES.test(entry.name))) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await listFiles(path)));
     else if (entry.isFile()) files.push(path);

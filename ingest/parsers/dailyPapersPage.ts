@@ -1,5 +1,9 @@
 import { makePaper, type ParsedPaper, type SkippedRecord } from "../../src/paper.js";
 import type { ParseContext, Parser } from "./types.js";
+import { truncate } from "../../src/text/truncate.js";
+
+/** How much of a skipped line its message quotes. */
+const QUOTED_CHARS = 80;
 
 /**
  * Parser for a "Daily Papers" listing page saved as plain text (Hugging Face style).
@@ -186,7 +190,7 @@ class DailyPageReader {
     const summary = draft.abstractParts.map(paragraphText).join(" ");
     if (summary === "" && !date) {
       // A stray line, or a title whose entry lost its abstract and date lines.
-      this.skip(titleLine, `line with no abstract and no date after it: "${shorten(title)}"`);
+      this.skip(titleLine, `line with no abstract and no date after it: "${truncate(title, QUOTED_CHARS)}"`);
       return;
     }
     const paper = makePaper({
@@ -304,6 +308,3 @@ function splitLines(text: string): string[] {
   return text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
 }
 
-function shorten(text: string, max = 80): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

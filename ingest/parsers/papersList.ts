@@ -1,5 +1,9 @@
 import { makePaper, normaliseTitle, type ParsedPaper, type SkippedRecord } from "../../src/paper.js";
 import type { Parser } from "./types.js";
+import { truncate } from "../../src/text/truncate.js";
+
+/** How much of a skipped line its message quotes. */
+const QUOTED_CHARS = 80;
 
 /**
  * Parser for a curated "Papers List" page saved as plain text.
@@ -302,14 +306,14 @@ class BodyReader {
 
   private addBullet(text: string, line: SourceLine): void {
     if (this.current) this.current.bullets.push(text);
-    else if (text !== "") this.skip(line, `bullet with no paper title above it: "${shorten(text)}"`);
+    else if (text !== "") this.skip(line, `bullet with no paper title above it: "${truncate(text, QUOTED_CHARS)}"`);
   }
 
   /** A line without the `- ` prefix carries on the bullet above it (a wrapped bullet). */
   private continueBullet(line: SourceLine): void {
     const bullets = this.current?.bullets;
     if (!bullets) {
-      this.skip(line, `text with no paper title above it: "${shorten(line.text)}"`);
+      this.skip(line, `text with no paper title above it: "${truncate(line.text, QUOTED_CHARS)}"`);
       return;
     }
     const last = bullets.length - 1;
@@ -380,6 +384,3 @@ export function plainTitle(text: string): string {
     .replace(/(?<!\.)\.$/, "");
 }
 
-function shorten(text: string, max = 80): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

@@ -1,5 +1,6 @@
 import type { PaperHit } from "../retrieve/searchPapers.js";
 import { mentions, rareWords, type QuestionShape } from "./questionTerms.js";
+import { prefixStem, stemCoverage } from "../text/words.js";
 
 /**
  * Whether the retrieved papers answer a question: the names the question uses that
@@ -58,8 +59,8 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evi
       coverage: top?.coverage ?? 0,
       titleMatch: top?.titleMatch ?? 0,
       namesInTop: shape.names.length > 0 && shape.names.every((name) => mentions(topTwo, name)) ? 1 : 0,
-      rareCoverage: rare.length === 0 ? 0 : rare.filter((word) => lowerTop.includes(word.slice(0, 5))).length / rare.length,
-      rarestInTop: rare[0] !== undefined && lowerTop.includes(rare[0].slice(0, 5)) ? 1 : 0,
+      rareCoverage: stemCoverage(rare.map(prefixStem), topText),
+      rarestInTop: rare[0] !== undefined && lowerTop.includes(prefixStem(rare[0])) ? 1 : 0,
       unknownMissing: shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,

@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { PaperHit } from "../retrieve/searchPapers.js";
-import { contentWordStems } from "../retrieve/searchPapers.js";
+import { contentWordStems, squash, stemCoverage } from "../text/words.js";
+import { dot } from "../text/vectors.js";
 import { splitSentences } from "./citations.js";
 import { mentions, type QuestionShape } from "./questionTerms.js";
 
@@ -23,8 +24,6 @@ const KEEP_RATIO = 0.85;
 const MIN_SENTENCE_CHARS = 30;
 const PROPOSES = /\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:method|approach|model))\s+(?:\w+\s+)?(?:propose|introduce|present|develop|describe|design|release|build|show|demonstrate|find)s?\b|\b(?:is|are)\s+(?:an?|the)\s+(?:new|novel|simple|general|large|family|framework|method|approach|model|dataset|benchmark)\b/i;
 const NUMBER = /\d/;
-
-const cosine = (a: readonly number[], b: readonly number[]) => a.reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
 
 interface Candidate {
   /** 1-based source number. */
@@ -55,7 +54,7 @@ export async function extractiveAnswer(question: string, shape: QuestionShape, s
       for (const raw of splitSentences(passage)) {
         const sentence = raw.replace(/\s+/g, " ").trim();
         // The same sentence may come from two passages (chunks overlap), typed slightly apart.
-        const key = sentence.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+        const key = squash(sentence);
         if (sentence.length < MIN_SENTENCE_CHARS || seen.has(key)) continue;
         seen.add(key);
         candidates.push({ n: i + 1, sentence, order: order++ });
@@ -68,8 +67,7 @@ export async function extractiveAnswer(question: string, shape: QuestionShape, s
   const asked = contentWordStems(question);
   const [questionVector, ...vectors] = await embeddings.embedDocuments([question, ...candidates.map((c) => c.sentence)]);
   const scored: Candidate[] = candidates.map((c, i) => {
-    const lower = c.sentence.toLowerCase();
-    const overlap = asked.length === 0 ? 0 : asked.filter((w) => lower.includes(w)).length / asked.length;
+    const overlap = stemCoverage(asked, c.sentence);
     let bonus = 0;
     if (shape.definition && PROPOSES.test(c.sentence)) bonus += 0.3;
     // A number, more so beside the words asked about ("60 million parameters").
@@ -77,7 +75,7 @@ export async function extractiveAnswer(question: string, shape: QuestionShape, s
     if (shape.names.some((name) => mentions(c.sentence, name))) bonus += 0.2;
     // A paper's opening sentences say what it is about; later ones its details.
     if (shape.definition) bonus += 0.1 / (1 + c.order);
-    return { ...c, score: cosine(questionVector!, vectors[i]!) + 0.5 * overlap + bonus };
+    return { ...c, score: dot(questionVector!, vectors[i]!) + 0.5 * overlap + bonus };
   });
 
   const chosen: Candidate[] = [];

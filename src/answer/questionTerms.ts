@@ -1,6 +1,6 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
 import { SKIPPED_IN_ACRONYMS } from "../paper.js";
-import { contentWords } from "../retrieve/searchPapers.js";
+import { contentWords, squash, words } from "../text/words.js";
 import { sidesOf } from "./comparedPapers.js";
 
 /**
@@ -130,8 +130,6 @@ export function shapeOf(question: string): QuestionShape {
   };
 }
 
-const squash = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
-
 /** `name` is the paper's short name: its title's lead before the colon ("LoRA: Low-Rank …", "Big Bird: …" for BigBird). */
 export function isShortNameOf(title: string, name: string): boolean {
   return title.includes(":") && squash(title.split(":")[0]!) === squash(name);
@@ -143,7 +141,7 @@ export function isShortNameOf(title: string, name: string): boolean {
  * or an acronym of consecutive words of it ("DDPM": "Denoising Diffusion Probabilistic Models").
  */
 export function mentions(text: string, name: string): boolean {
-  const parts = name.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const parts = words(name);
   if (parts.length === 0) return false;
   const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";

@@ -1,5 +1,5 @@
 import type { PaperHit } from "../retrieve/searchPapers.js";
-import { contentWordStems } from "../retrieve/searchPapers.js";
+import { contentWordStems, stemCoverage } from "../text/words.js";
 import { splitSentences } from "./citations.js";
 
 /**
@@ -48,8 +48,7 @@ function bestSupport(claim: string, sentences: readonly string[]): string | unde
   if (wanted.length === 0) return undefined;
   let best: { sentence: string; support: number } | undefined;
   for (const sentence of sentences) {
-    const lower = sentence.toLowerCase();
-    const support = wanted.filter((stem) => lower.includes(stem)).length / wanted.length;
+    const support = stemCoverage(wanted, sentence);
     if (!best || support > best.support) best = { sentence, support };
   }
   return best && best.support >= MIN_SUPPORT ? best.sentence : undefined;

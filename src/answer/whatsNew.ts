@@ -1,5 +1,6 @@
 import type { PaperHit } from "../retrieve/searchPapers.js";
 import { splitSentences } from "./citations.js";
+import { truncate } from "../text/truncate.js";
 
 /** How many papers "what's new this week?" lists when the question does not say. */
 export const WHATS_NEW_SIZE = 10;
@@ -19,8 +20,5 @@ export function whatsNewText(papers: readonly PaperHit[], windowLabel: string): 
 }
 
 function firstSentence(passage: string): string {
-  const sentence = (splitSentences(passage)[0] ?? "").trim();
-  if (sentence.length <= SENTENCE_CHARS) return sentence;
-  const cut = sentence.lastIndexOf(" ", SENTENCE_CHARS);
-  return `${sentence.slice(0, cut > 0 ? cut : SENTENCE_CHARS)}…`;
+  return truncate((splitSentences(passage)[0] ?? "").trim(), SENTENCE_CHARS);
 }

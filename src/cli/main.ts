@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import type { App } from "../app.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
-import { UserFacingError, newErrorId } from "../errors.js";
+import { failureReply } from "../errors.js";
 
 /**
  * The operator's entry point: each sub-command is a thin adapter over the same
@@ -110,14 +110,15 @@ program
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof UserFacingError || error instanceof ConfigError) {
+  if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
+    process.exitCode = 2;
   } else {
-    const id = newErrorId();
-    if (app) app.logger.error({ err: error, errorId: id }, "command failed");
-    else process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.stderr.write(`paperbot: the command failed unexpectedly (error id ${id}): ${error instanceof Error ? error.message : String(error)}\n`);
+    const { text } = failureReply(error, (id) => {
+      if (app) app.logger.error({ err: error, errorId: id }, "command failed");
+      else process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    });
+    process.stderr.write(`${text}\n`);
     process.exitCode = 1;
   }
 }

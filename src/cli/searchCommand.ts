@@ -2,6 +2,7 @@ import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import { UserFacingError } from "../errors.js";
 import { isYearInBounds, YEAR_BOUNDS } from "../paper.js";
+import { PaperRetriever } from "../retrieve/paperRetriever.js";
 import { createSearcher, type SearchFilters } from "../retrieve/searchPapers.js";
 
 export interface SearchFlags {
@@ -44,7 +45,8 @@ export async function searchCommand(app: App, query: string, flags: SearchFlags)
   try {
     const embedder = await app.embedder("search");
     await store.requireEmbedder(embedder);
-    const hits = await createSearcher({ store, embeddings: embedder.embeddings }).search(query, { k, filters });
+    const retriever = new PaperRetriever({ searcher: createSearcher({ store, embeddings: embedder.embeddings }), k, filters });
+    const hits = (await retriever.invoke(query)).map((d) => d.metadata);
     if (flags.json) {
       const results = hits.map(({ rank, paperId, title, score, snippet, url, year }) => ({ rank, paperId, title, score, snippet, url: url ?? null, year: year ?? null }));
       process.stdout.write(`${JSON.stringify({ results })}\n`);

@@ -23,7 +23,7 @@ export async function statsCommand(app: App, flags: { json?: boolean }): Promise
           `Library ${stats.uri}`,
           `  papers: ${stats.papers} (${stats.papersWithSummary} with a summary, ${stats.papersWithoutSummary} by title only)`,
           `  chunks: ${stats.chunks}`,
-          `  sources: ${Object.entries(sources).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`,
+          `  sources: ${Object.entries(sources).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}${sourcesNote(sources, stats.papers)}`,
           `  embedder: ${embedder ? `${embedder.id} (${embedder.dimensions} dims)` : "none yet"}`,
           `  version: papers v${versions.papers ?? "-"}, chunks v${versions.chunks ?? "-"}`,
         ];
@@ -31,4 +31,10 @@ export async function statsCommand(app: App, flags: { json?: boolean }): Promise
       } finally {
         store.close();
       }
+}
+
+/** Papers per source add up to more than the papers when one paper was read from two sources: say so. */
+function sourcesNote(sources: Record<string, number>, papers: number): string {
+  const listed = Object.values(sources).reduce((sum, n) => sum + n, 0);
+  return listed > papers ? ` (papers per source; ${listed - papers} of the ${papers} came from more than one, counted under each)` : "";
 }

@@ -4,6 +4,9 @@ import { splitSentences } from "../answer/citations.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { huggingFacePaperUrl, paperUrl, type Paper } from "../paper.js";
+import { STOP_WORDS, singular } from "../text/words.js";
+import { cosine, norm } from "../text/vectors.js";
+import { truncate } from "../text/truncate.js";
 
 /*
  * The digest's content, with no Discord in it: which papers (new since the
@@ -141,15 +144,15 @@ interface Ranked {
   similar: boolean;
 }
 
-const STOP = new Set(
-  (
-    "a about above after again all also an and any are as at be been being below between both but by can could did do does for from further had has have " +
-    "having how i if in into is it its me more most my new no not of on or other our out over own same she should so some such than that the their them " +
-    "then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your " +
-    "paper papers work works study studies research related regarding interested interest anything something things stuff like want wants need " +
-    "using use uses used based via toward towards approach approaches method methods model models show shows please especially mostly mainly"
+/** A topic sentence's words that name no topic: the stop words, more function words, and the filler of "papers about…". */
+const STOP = new Set([
+  ...STOP_WORDS,
+  ...(
+    "above after again all also being below between both further had having if more most my new no not other out over own same she should some such those " +
+    "through too under until up very work works study studies research related regarding interested interest anything something things stuff like want " +
+    "wants need use uses used based via toward towards approach approaches method methods model models show shows please especially mostly mainly"
   ).split(" "),
-);
+]);
 
 /**
  * The terms a channel's topics stand for. A list ("diffusion, RLHF", or phrases
@@ -176,8 +179,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function termPattern(term: string): RegExp {
   const parts = term.split(/[^\p{L}\p{N}+#]+/u).filter(Boolean);
   const words = parts.map((p) => {
-    const stem = p.length > 4 && /[^s]s$/i.test(p) ? p.slice(0, -1) : p;
-    return `${escapeRegExp(stem)}(?:s|es)?`;
+    return `${escapeRegExp(singular(p))}(?:s|es)?`;
   });
   return new RegExp(`(?<![\\p{L}\\p{N}])${words.join("[\\s\\-_/]*")}(?![\\p{L}\\p{N}])`, "iu");
 }
@@ -195,18 +197,6 @@ function keywordRelevance(paper: Paper, patterns: readonly { term: string; re: R
     total += weight;
   }
   return { score: total / patterns.length, matches };
-}
-
-function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
 /**
@@ -227,7 +217,8 @@ export async function rankPapers(papers: readonly Paper[], topics: string | unde
       embeddings.embedQuery(topics),
       embeddings.embedDocuments(papers.map((p) => `${p.title}\n${(p.aiSummary ?? p.summary).slice(0, 1000)}`)),
     ]);
-    const raw = docs.map((v) => cosine(query, v));
+    const queryNorm = norm(query);
+    const raw = docs.map((v) => cosine(query, v, queryNorm));
     const lo = Math.min(...raw);
     const hi = Math.max(...raw);
     similarity = raw.map((s) => (hi - lo > 1e-9 ? (s - lo) / (hi - lo) : 0));
@@ -311,14 +302,7 @@ export function firstSentences(text: string, max = TLDR_MAX_CHARS, count = 2): s
     out = `${next} `;
   }
   out = out.trim();
-  return out || shorten(clean, max);
-}
-
-function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, "")}…`;
+  return out || truncate(clean, max);
 }
 
 /** The source's AI summary, else the LLM's (one call for all), else the abstract's first sentences. */

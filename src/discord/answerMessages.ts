@@ -1,6 +1,7 @@
 import type { Answer } from "../answer/createAnswerer.js";
 import type { Source } from "../answer/citations.js";
-import { DISCORD_LIMITS, escapeForDiscord, quietLink, splitForDiscord, truncate } from "./discordText.js";
+import { DISCORD_LIMITS, escapeForDiscord, quietLink, splitForDiscord } from "./discordText.js";
+import { truncate } from "../text/truncate.js";
 
 /**
  * How an answer looks in Discord: the text (escaped: paper text and model

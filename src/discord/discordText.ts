@@ -1,5 +1,6 @@
 import { escapeMarkdown } from "discord.js";
 import { splitSentences } from "../answer/citations.js";
+import { truncate } from "../text/truncate.js";
 
 /**
  * Discord's limits and text rules, in one place. Discord enforces these on its
@@ -38,13 +39,6 @@ export function defuseMentions(text: string): string {
   return text.replace(/@(everyone|here)\b/g, "@\u200b$1").replace(/<(@[!&]?|#)(\d+)>/g, "<$1\u200b$2>");
 }
 
-/** Shortens to `max` characters, at a word boundary when one is near, with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
 
 /** A thread name from a question: one line, no mentions, within Discord's 100 characters. */
 export function threadNameFrom(question: string): string {

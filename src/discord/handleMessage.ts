@@ -1,5 +1,5 @@
 import { ChannelType, type Message, type SendableChannels } from "discord.js";
-import { UserFacingError, errorMessage, newErrorId } from "../errors.js";
+import { errorMessage, failureReply } from "../errors.js";
 import { digestPapersFor, type BotServices } from "./botServices.js";
 import { THINKING } from "./answerMessages.js";
 import { channelSink, deliverAnswer } from "./deliverAnswer.js";
@@ -70,13 +70,7 @@ export function createMessageHandler(services: BotServices, botId: () => string)
   };
 
   async function tellUser(message: Message, error: unknown): Promise<void> {
-    let content: string;
-    if (error instanceof UserFacingError) content = error.message;
-    else {
-      const id = newErrorId();
-      logger.error({ err: error, errorId: id, messageId: message.id, channelId: message.channelId }, "answering a message failed");
-      content = `Something went wrong on my side (error id \`${id}\`). It has been logged; please try again.`;
-    }
-    await message.reply({ content, allowedMentions: NO_MENTIONS }).catch((e: unknown) => logger.warn({ err: errorMessage(e) }, "could not tell the user about a failure"));
+    const { text, errorId } = failureReply(error, (id) => logger.error({ err: error, errorId: id, messageId: message.id, channelId: message.channelId }, "answering a message failed"));
+    await message.reply({ content: text, allowedMentions: NO_MENTIONS }).catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"));
   }
 }

@@ -1,5 +1,5 @@
 import { MessageFlags, type InteractionReplyOptions, type RepliableInteraction } from "discord.js";
-import { UserFacingError, errorMessage, newErrorId } from "../errors.js";
+import { errorMessage, failureReply } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { NO_MENTIONS } from "./discordText.js";
 
@@ -31,11 +31,8 @@ export async function runInteraction(interaction: RepliableInteraction, logger: 
   try {
     await work();
   } catch (error) {
-    const expected = error instanceof UserFacingError;
-    const id = expected ? undefined : newErrorId();
-    if (id) logger.error({ err: error, errorId: id, interaction: describe(interaction) }, "interaction failed");
-    const text = expected ? error.message : `Something went wrong on my side (error id \`${id}\`). It has been logged; please try again.`;
-    await respond(interaction, { content: text, ephemeral: true }).catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId: id }, "could not tell the user about a failure"));
+    const { text, errorId } = failureReply(error, (id) => logger.error({ err: error, errorId: id, interaction: describe(interaction) }, "interaction failed"));
+    await respond(interaction, { content: text, ephemeral: true }).catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"));
   }
 }
 

@@ -1,5 +1,6 @@
 import { EmbedBuilder } from "discord.js";
-import { DISCORD_LIMITS, escapeForDiscord, quietLink, truncate } from "./discordText.js";
+import { DISCORD_LIMITS, escapeForDiscord, quietLink } from "./discordText.js";
+import { truncate } from "../text/truncate.js";
 
 export interface ListedPaper {
   title: string;

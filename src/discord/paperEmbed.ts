@@ -1,6 +1,7 @@
 import { EmbedBuilder } from "discord.js";
 import { paperLinks, paperUrl, type Paper } from "../paper.js";
-import { DISCORD_LIMITS, escapeForDiscord, truncate } from "./discordText.js";
+import { DISCORD_LIMITS, escapeForDiscord } from "./discordText.js";
+import { truncate } from "../text/truncate.js";
 
 const SUMMARY_EXCERPT = 900;
 const AUTHORS_SHOWN = 6;

@@ -1,4 +1,5 @@
-import { DISCORD_LIMITS, escapeForDiscord, quietLink, truncate } from "./discordText.js";
+import { DISCORD_LIMITS, escapeForDiscord, quietLink } from "./discordText.js";
+import { truncate } from "../text/truncate.js";
 import type { Digest, DigestEntry } from "../digest/buildDigest.js";
 
 /*

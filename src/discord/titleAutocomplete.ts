@@ -1,6 +1,7 @@
 import type { AutocompleteInteraction } from "discord.js";
 import type { BotServices } from "./botServices.js";
-import { DISCORD_LIMITS, truncate } from "./discordText.js";
+import { DISCORD_LIMITS } from "./discordText.js";
+import { truncate } from "../text/truncate.js";
 
 /** Autocomplete for an option that names a paper: matching titles shown, the paper id as the value. */
 export async function titleAutocomplete(interaction: AutocompleteInteraction, { suggestTitles }: BotServices): Promise<void> {

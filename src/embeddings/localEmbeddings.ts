@@ -1,5 +1,6 @@
 import { Embeddings } from "@langchain/core/embeddings";
 import { WORD_VECTORS_PATH, fnv1a, loadWordVectorTable, type WordVectorTable } from "./wordVectorTable.js";
+import { suffixStem, words } from "../text/words.js";
 
 /**
  * The default embedder: offline, no key, no download, deterministic, fast.
@@ -24,7 +25,6 @@ const LEXICAL_DIMS = 156;
 /** SIF: weight = a / (a + p(w)); with Zipf's p ∝ 1/rank this is rank / (rank + K). */
 const FREQUENCY_K = 300;
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
 /** Distinct tokens remembered (~0.5 KB each); the cache starts over when full. */
 const TOKEN_CACHE_SIZE = 100_000;
 
@@ -37,12 +37,6 @@ function defaultTable(): WordVectorTable {
 /** A word's frequency rank in the word-vector vocabulary (0 = most frequent), or -1 for a word it does not know. */
 export function wordRank(word: string): number {
   return defaultTable().lookup(word.toLowerCase());
-}
-
-/** A light suffix strip so that lexical features of "models"/"modeling"/"model" meet. */
-function stem(token: string): string {
-  if (token.length <= 4) return token;
-  return token.replace(/(ings?|ed|es|s|ly|ation|ations)$/, "");
 }
 
 export class LocalEmbeddings extends Embeddings {
@@ -69,7 +63,7 @@ export class LocalEmbeddings extends Embeddings {
     const table = this.table;
     const dims = table.dims;
     const out = new Float32Array(this.dimensions);
-    const tokens = text.toLowerCase().match(TOKEN) ?? [];
+    const tokens = words(text);
     let semanticWeight = 0;
     for (const token of tokens) {
       const features = this.featuresOf(token);
@@ -104,7 +98,7 @@ export class LocalEmbeddings extends Embeddings {
     };
     // Function words add nothing lexical.
     if (weight >= 0.2) {
-      addHashed(stem(token), weight);
+      addHashed(suffixStem(token), weight);
       if (token.length > 5) {
         const padded = `<${token}>`;
         for (let i = 0; i + 4 <= padded.length; i++) addHashed(padded.slice(i, i + 4), weight * 0.35);

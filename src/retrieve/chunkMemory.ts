@@ -1,5 +1,6 @@
 import type { Table } from "@lancedb/lancedb";
 import { parseHit } from "../store/storedRows.js";
+import { norm } from "../text/vectors.js";
 
 /**
  * The chunks table held in memory: every chunk's paper id, text, paper record and
@@ -40,19 +41,6 @@ export interface ChunkHit {
 export function vectorOf(cell: unknown): Float32Array {
   if (cell instanceof Float32Array) return cell;
   return (cell as { toArray(): Float32Array }).toArray();
-}
-
-export function norm(v: ArrayLike<number>): number {
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) sq += (v[i] ?? 0) ** 2;
-  return Math.sqrt(sq);
-}
-
-/** Cosine similarity; `bNorm` when b's norm is known. */
-export function cosine(a: ArrayLike<number>, aNorm: number, b: ArrayLike<number>, bNorm = norm(b)): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
-  return aNorm > 0 && bNorm > 0 ? dot / (aNorm * bNorm) : 0;
 }
 
 /**

@@ -3,7 +3,10 @@ import type { Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { UserFacingError, errorMessage } from "../errors.js";
 import { paperUrl, type Paper } from "../paper.js";
-import { cosine, hitAt, loadChunkMemory, nearestInMemory, norm, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
+import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
+import { cosine, norm } from "../text/vectors.js";
+import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
+import { truncate } from "../text/truncate.js";
 import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
 import { parseHit } from "../store/storedRows.js";
 
@@ -87,7 +90,8 @@ const EMBED_CACHE_SIZE = 256;
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
 
-export function filtersToSql(filters: SearchFilters = {}): string | undefined {
+/** `idColumn`: the papers table names a paper's id `id`, the chunks table `paperId`. */
+export function filtersToSql(filters: SearchFilters = {}, idColumn: "paperId" | "id" = "paperId"): string | undefined {
   const clauses: string[] = [];
   if (filters.yearFrom !== undefined) clauses.push(`year >= ${Math.trunc(filters.yearFrom)}`);
   if (filters.yearTo !== undefined) clauses.push(`year <= ${Math.trunc(filters.yearTo)}`);
@@ -95,43 +99,15 @@ export function filtersToSql(filters: SearchFilters = {}): string | undefined {
   if (filters.source) clauses.push(`array_has(sourceKinds, ${sqlString(filters.source)})`);
   if (filters.publishedAfter) clauses.push(`publishedAt >= ${sqlString(filters.publishedAfter)}`);
   if (filters.publishedBefore) clauses.push(`publishedAt <= ${sqlString(filters.publishedBefore)}`);
-  if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn("paperId", filters.paperIds) : "false");
+  if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn(idColumn, filters.paperIds) : "false");
   return clauses.length > 0 ? clauses.join(" AND ") : undefined;
 }
 
-const STOP_WORDS = new Set(
-  "a about an and any are as at be been but by can could did do does for from has have how i in into is it its me of on or our paper papers so than that the their them then there these they this to us using was we were what when where which while who whom why will with would you your".split(" "),
-);
-
-/** The words of a text that carry its meaning: lower-cased, longer than two letters, no stop words. */
-export function contentWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
-}
-
-/** Distinct content words of a question, cut to 5 letters so "models" meets "modeling". */
-export function contentWordStems(text: string): string[] {
-  return [...new Set(contentWords(text).map((w) => w.slice(0, 5)))];
-}
-
-function coverageOf(stems: readonly string[], text: string): number {
-  if (stems.length === 0) return 0;
-  const lower = text.toLowerCase();
-  return stems.filter((s) => lower.includes(s)).length / stems.length;
-}
-
 /** Words only: the full-text parser must never see user punctuation as query syntax. */
-export function toTextQuery(query: string): string {
-  return query.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-}
+export { wordsOnly as toTextQuery } from "../text/words.js";
 
 /** How much a query containing all of a title's words adds to the paper's score. */
 const TITLE_WEIGHT = 0.5;
-
-/** Title words for matching a named paper: short ones too ("2d", "rl"), typo-tolerant by their first 5 letters. */
-function titleStems(text: string): string[] {
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 2 && !STOP_WORDS.has(w));
-  return [...new Set(words.map((w) => w.slice(0, 5)))];
-}
 
 /** The title line every chunk starts with. */
 function titleOf(chunkText: string): string {
@@ -146,9 +122,7 @@ function passageOf(chunkText: string): string {
 }
 
 function snippetOf(passage: string): string {
-  if (passage.length <= SNIPPET_CHARS) return passage;
-  const cut = passage.lastIndexOf(" ", SNIPPET_CHARS);
-  return `${passage.slice(0, cut > 0 ? cut : SNIPPET_CHARS)}…`;
+  return truncate(passage, SNIPPET_CHARS);
 }
 
 export interface Searcher {
@@ -269,7 +243,7 @@ async function findStoredChunks(table: Table, { vector, queryNorm, words, where 
   const scores = textData.getChild("_score");
   const byText = hits(
     textData,
-    (i) => cosine(vector, queryNorm, vectorOf(vectors?.get(i))),
+    (i) => cosine(vector, vectorOf(vectors?.get(i)), queryNorm),
     (i) => scores?.get(i) as number,
   );
   return { byVector, byText };
@@ -353,7 +327,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     const table = store.chunks();
     const current = await currentState(table);
     const queryNorm = norm(vector);
-    const words = toTextQuery(query);
+    const words = wordsOnly(query);
     const { preferPaperIds, ...restricting } = filters;
     const where = filtersToSql(restricting);
     // The vector side is scanned here for a small library, when no filter other than papers applies.
@@ -390,20 +364,14 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       if (!store.isEmpty) await currentState(store.chunks());
     },
     async newest(filters, k) {
-      const where = filtersToSql(filters);
-      if (!where) throw new Error("newest() needs a filter: it would read every passage");
-      // Each paper's opening chunk only (chunk ids are `<paper id>#<index>`): one row per paper.
-      const data = await store.chunks().query().where(`${where} AND id LIKE '%#0'`).select(["hit", "text"]).toArrow();
-      const cells = data.numRows > 0 ? stringColumn(data, "hit") : () => "";
-      const texts = data.numRows > 0 ? stringColumn(data, "text") : () => "";
-      const papers = Array.from({ length: data.numRows }, (_, i) => {
-        const [paperId, text, record] = parseHit(cells(i), () => texts(i));
-        return { paperId, text, paper: JSON.parse(record) as Paper };
-      });
-      papers.sort((a, b) => (b.paper.publishedAt ?? "").localeCompare(a.paper.publishedAt ?? "") || (b.paper.upvotes ?? 0) - (a.paper.upvotes ?? 0) || a.paper.title.localeCompare(b.paper.title));
-      return papers.slice(0, k).map(({ paperId, text, paper }, i): PaperHit => {
+      const where = filtersToSql(filters, "id");
+      if (!where) throw new Error("newest() needs a filter: it would read every paper");
+      const papers = await store.newestPapers(where, k);
+      const openings = await store.openingChunks(papers.map((p) => p.id));
+      return papers.map((paper, i): PaperHit => {
+        const text = openings.get(paper.id) ?? "";
         const passages = text.includes("\n\n") ? [passageOf(text)] : [];
-        return { rank: i + 1, paperId, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
+        return { rank: i + 1, paperId: paper.id, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
       });
     },
     async search(query, { k = 10, filters = {} } = {}) {
@@ -434,7 +402,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       byText.forEach((hit, i) => add("text", hit, i + 1));
       byVector.forEach((hit, i) => add("vector", hit, i + 1));
 
-      const hasText = toTextQuery(query) !== "";
+      const hasText = wordsOnly(query) !== "";
       const maxBase = fusion === "rrf" ? (hasText ? 2 : 1) / (RRF_K + 1) : 1 + TITLE_WEIGHT + (hasText ? 0.5 : 0);
       const preferBonus = prefer.size > 0 ? PREFER_SHARE * maxBase : 0;
       // A question that names a paper ("2d matryoshka sentence embedings") should find
@@ -466,7 +434,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
           similarity: entry.similarity,
           textScore: entry.textScore,
           titleMatch: entry.titleMatch,
-          coverage: coverageOf(stems, `${paper.title} ${[...entry.passages.keys()].join(" ")}`),
+          coverage: stemCoverage(stems, `${paper.title} ${[...entry.passages.keys()].join(" ")}`),
           snippet: snippetOf(hasSummary ? (passages[0] ?? "") : ""),
           passages: hasSummary ? passages : [],
           url: paperUrl(paper),

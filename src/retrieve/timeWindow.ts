@@ -1,4 +1,5 @@
-import { contentWords, type SearchFilters } from "./searchPapers.js";
+import type { SearchFilters } from "./searchPapers.js";
+import { contentWords } from "../text/words.js";
 
 /**
  * "What's new this week on X": a time phrase in a question becomes a filter on

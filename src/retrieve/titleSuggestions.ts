@@ -9,6 +9,8 @@ export interface TitleChoice {
 
 /** How long a loaded title list is reused: autocomplete fires on every keystroke. */
 const REFRESH_MS = 60_000;
+/** What an empty box offers: Discord shows at most 25 choices. */
+const NEWEST_SHOWN = 25;
 
 /**
  * Title suggestions as the user types (prefix and typo tolerant), from an
@@ -21,15 +23,14 @@ export function createTitleSuggester(store: PaperStore, now: () => number = Date
   let loading: Promise<void> | undefined;
 
   async function load(): Promise<void> {
-    const rows = (await store.papers().query().select(["id", "title", "publishedAt"]).toArray()) as { id: string; title: string; publishedAt: string | null }[];
+    const [rows, latest] = await Promise.all([
+      store.papers().query().select(["id", "title"]).toArray() as Promise<{ id: string; title: string }[]>,
+      store.newestPapers("publishedAt IS NOT NULL", NEWEST_SHOWN),
+    ]);
     const next = new MiniSearch<{ id: string; title: string }>({ fields: ["title"], storeFields: ["title"], processTerm: (t) => normaliseTitle(t) || null });
     next.addAll(rows);
     index = next;
-    newest = rows
-      .filter((r) => r.publishedAt)
-      .sort((a, b) => (b.publishedAt ?? "").localeCompare(a.publishedAt ?? ""))
-      .slice(0, 25)
-      .map((r) => ({ paperId: r.id, title: r.title }));
+    newest = latest.map((p) => ({ paperId: p.id, title: p.title }));
     loadedAt = now();
   }
 

@@ -296,12 +296,6 @@ export class PaperStore {
     return (await this.paperRecords(`arxivId = ${sqlString(arxivId)}`, 1))[0];
   }
 
-  /** Papers published on `since` or later (YYYY-MM-DD). */
-  async papersPublishedSince(since: string): Promise<Paper[]> {
-    this.papers();
-    return this.paperRecords(`publishedAt >= ${sqlString(since)}`);
-  }
-
   /**
    * The papers a digest of `day` may hold: published from `since` to `day`, or on
    * the Hugging Face list of `day` whatever their publication date. The caller
@@ -319,6 +313,34 @@ export class PaperStore {
     if (!this.papersTable) return undefined;
     const rows = (await this.papersTable.query().select(["publishedAt"]).where(`publishedAt <= ${sqlString(day)}`).toArray()) as { publishedAt: string }[];
     return rows.reduce<string | undefined>((latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest), undefined);
+  }
+
+  /**
+   * The one "recent papers" query (/recent, "what's new this week?", the title
+   * autocomplete's empty box): the newest `limit` papers matching `where` (on the
+   * filter columns; every paper when undefined), latest publication first, then
+   * most upvoted, then by title. Sorted on small columns; only the kept records are read.
+   */
+  async newestPapers(where: string | undefined, limit: number): Promise<Paper[]> {
+    const query = this.papers().query().select(["id", "title", "publishedAt", "upvotes"]);
+    if (limit <= 0) return [];
+    const rows = (await (where ? query.where(where) : query).toArray()) as Pick<PaperRow, "id" | "title" | "publishedAt" | "upvotes">[];
+    rows.sort((a, b) => (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") || (b.upvotes ?? 0) - (a.upvotes ?? 0) || a.title.localeCompare(b.title));
+    const ids = rows.slice(0, limit).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.paperRecords(sqlIn("id", ids))).map((p) => [p.id, p]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** The opening passage (chunk 0, title line included) of each of these papers that has one, by paper id. */
+  async openingChunks(paperIds: readonly string[]): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    if (!this.chunksTable || paperIds.length === 0) return texts;
+    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
+      const rows = (await this.chunksTable.query().select(["paperId", "text"]).where(`chunkIndex = 0 AND ${sqlIn("paperId", batch)}`).toArray()) as { paperId: string; text: string }[];
+      for (const row of rows) texts.set(row.paperId, row.text);
+    }
+    return texts;
   }
 
   private async paperRecords(where: string, limit?: number): Promise<Paper[]> {

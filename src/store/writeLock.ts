@@ -39,6 +39,8 @@ export interface AcquireOptions {
   wait?: boolean;
   /** Called once, when the lock is found held by someone alive and this call waits. */
   onWait?: (holder: LockHolder | undefined) => void;
+  /** Called each time a waiting call looks again and finds the lock still held: proof that it waits, not merely that it is slow. */
+  onStillHeld?: (holder: LockHolder | undefined) => void;
   /** How long a silent heartbeat makes a holder stale (default 2 min). */
   leaseMs?: number;
   /** How often a waiting writer looks again (default 100 ms). */
@@ -115,7 +117,8 @@ export class WriteLock {
         const status = await holderStatus(lockPath(dir, top.generation), leaseMs);
         if (status && !status.stale) {
           if (options.wait === false) return undefined;
-          if (!told) options.onWait?.(status.holder);
+          if (told) options.onStillHeld?.(status.holder);
+          else options.onWait?.(status.holder);
           told = true;
           await sleep(options.pollMs ?? 100);
           continue;

@@ -1,4 +1,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pino } from "pino";
 import { readInputs } from "../../ingest/readInputs.js";
 import { createFetcher } from "../../src/fetch/fetchText.js";
@@ -6,6 +9,7 @@ import { runIngest, type IngestOptions, type IngestSummary } from "../../ingest/
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import type { Paper } from "../../src/paper.js";
 import { PaperStore, type EmbedderInfo } from "../../src/store/paperStore.js";
+import { toJsonl } from "./generateCorpus.js";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -64,4 +68,26 @@ export async function readLibrary(uri: string): Promise<LibraryContent> {
   } finally {
     store.close();
   }
+}
+
+export interface TempLibrary {
+  store: PaperStore;
+  /** Closes the store and deletes the folder. */
+  remove(): Promise<void>;
+}
+
+/** A real library in a temp folder holding these records (written as JSON Lines and ingested), open for reading. */
+export async function tempLibraryOf(records: readonly object[], prefix = "paperbot-library-"): Promise<TempLibrary> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const file = join(dir, "papers.jsonl");
+  await writeFile(file, toJsonl(records));
+  await ingestInto(join(dir, "db"), [file]);
+  const store = await PaperStore.open({ uri: join(dir, "db") });
+  return {
+    store,
+    async remove() {
+      store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -214,3 +214,15 @@ test("given a file: URL, then ingest reads the file it names; a file: URL on ano
   assert.match(refused?.reason ?? "", /^cannot read this file: URL: File URL host must be "localhost"/);
   assert.doesNotMatch(result.stdout, /no such file or directory/);
 });
+
+test("given the same paper from two sources, then stats says that the per-source counts add up to more than the papers", async (t) => {
+  const { dir, ingest } = await setup(t);
+  const record = { title: "Tidewater: Diffusion Models for Coastal Flood Maps", summary: "Tidewater turns tide gauges into flood maps." };
+  await writeFile(join(dir, "one.jsonl"), `${JSON.stringify(record)}\n${JSON.stringify({ title: "Kestrel: Robot Grasping", summary: "Kestrel grasps." })}\n`);
+  await writeFile(join(dir, "two.json"), JSON.stringify([record]));
+  const result = await ingest(join(dir, "one.jsonl"), join(dir, "two.json"));
+  assert.equal(result.code, 0, result.stderr);
+  const stats = await runCli(["stats"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db") } });
+  assert.match(stats.stdout, /papers: 2 /);
+  assert.match(stats.stdout, /sources: json 1, jsonl 2 \(papers per source; 1 of the 2 came from more than one, counted under each\)/);
+});

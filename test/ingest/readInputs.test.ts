@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { IncomingHttpHeaders } from "node:http";
 import { test } from "node:test";
 import { serve } from "../helpers/httpServer.js";
@@ -136,4 +138,21 @@ test("given a file: URL naming another host, or a URL of a scheme it cannot read
   assert.match(failed[0]!.reason, /^cannot read this file: URL: File URL host must be "localhost" or empty/);
   assert.equal(failed[1]!.reason, "cannot read ftp: URLs: give a file, a directory, a file: URL or an http(s) URL");
   assert.equal(failed[2]!.reason, "no such file or directory", "a file: URL of a missing file is just that");
+});
+
+test("given a folder with its own README and Markdown notes, then they are passed over quietly and the papers are read; a README named as an argument is still read", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "paperbot-notes-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, "more"));
+  const papers = await readFile(fixture("pipeline/papers.jsonl"), "utf8");
+  for (const name of ["README.md", "Readme", "notes.markdown", "more/readme.txt", "CHANGES.MD"]) await writeFile(join(dir, name), "# What these files are\n\nSome notes.\n");
+  for (const name of ["papers.jsonl", "readme-papers.jsonl", "more/listing.jsonl"]) await writeFile(join(dir, name), papers);
+  const options = { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) };
+
+  const { inputs, failed } = await readInputs([dir], options);
+  assert.deepEqual(failed, []);
+  assert.deepEqual(inputs.map((i) => i.source).sort(), ["listing.jsonl", "papers.jsonl", "readme-papers.jsonl"]);
+
+  const named = await readInputs([join(dir, "README.md")], options);
+  assert.deepEqual(named.inputs.map((i) => i.source), ["README.md"]);
 });

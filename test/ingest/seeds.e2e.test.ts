@@ -15,8 +15,8 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   const first = await runCli(["ingest", SEEDS, "--json"], { cwd: dir, env });
   assert.equal(first.code, 0, first.stderr);
   const summary = JSON.parse(first.stdout) as { papers: { added: number }; skipped: { source: string; reason: string }[] };
-  // Only the intro bullet of the Papers List and the seeds' README are skipped.
-  assert.deepEqual(summary.skipped.map((s) => s.source).sort(), ["003_306946533a2bbb04.txt", "README.md"]);
+  // Only the intro bullet of the Papers List is skipped: the seeds' README is the folder's notes, passed over.
+  assert.deepEqual(summary.skipped.map((s) => s.source).sort(), ["003_306946533a2bbb04.txt"]);
 
   const { papers, chunks } = await readLibrary(env.LANCEDB_URI);
   const withSummary = papers.filter((p) => p.summary);

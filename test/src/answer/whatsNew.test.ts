@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createAnswerer, type Answerer } from "../../../src/answer/createAnswerer.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { createSearcher } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore } from "../../../src/store/paperStore.js";
-import { toJsonl } from "../../helpers/generateCorpus.js";
-import { ingestInto } from "../../helpers/library.js";
+import { tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 
 /** "What's new this week?": the publication date decides, on a real library, with today fixed. */
 
@@ -23,21 +18,13 @@ const PAPERS = [
 
 describe("what's new, by publication date", () => {
   let answerer: Answerer;
-  let store: PaperStore | undefined;
-  let dir = "";
+  let library: TempLibrary | undefined;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-whats-new-"));
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, toJsonl(PAPERS));
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
+    library = await tempLibraryOf(PAPERS, "paperbot-whats-new-");
     const embeddings = new LocalEmbeddings();
-    answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, now: () => TODAY });
+    answerer = createAnswerer({ searcher: createSearcher({ store: library.store, embeddings }), embeddings, now: () => TODAY });
   });
-  after(async () => {
-    store?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given 'what's new this week?', then this week's papers are listed newest first, each cited, and nothing older", async () => {
     const answer = await answerer.answer("What's new this week?");

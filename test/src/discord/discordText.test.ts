@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DISCORD_LIMITS, escapeForDiscord, quietLink, splitForDiscord, threadNameFrom, truncate } from "../../../src/discord/discordText.js";
+import { DISCORD_LIMITS, escapeForDiscord, quietLink, splitForDiscord, threadNameFrom } from "../../../src/discord/discordText.js";
+import { truncate } from "../../../src/text/truncate.js";
 
 const sentence = (i: number) => `Sentence ${i} reports a result on the benchmark [${(i % 3) + 1}].`;
 

@@ -18,22 +18,21 @@ test("given a held lock, then a second writer waits, and takes it when the first
   assert.equal(await WriteLock.acquire(dir, { what: "ingest", wait: false }), undefined, "held: no second holder");
 
   let told: LockHolder | undefined;
-  let waitingNow!: () => void;
-  const waiting = new Promise<void>((resolve) => (waitingNow = resolve));
+  let looks = 0;
+  let lookedAgain!: () => void;
+  const lookedThreeTimes = new Promise<void>((resolve) => (lookedAgain = resolve));
   const second = WriteLock.acquire(dir, {
     what: "ingest",
     pollMs: 10,
-    onWait: (holder) => {
-      told = holder;
-      waitingNow();
-    },
+    onWait: (holder) => (told = holder),
+    onStillHeld: () => ++looks === 3 && lookedAgain(),
   });
   let settled = false;
   void second.then(() => (settled = true));
-  await waiting;
+  // The waiter has looked again three times and found the lock held each time: it waits, it is not merely slow.
+  await lookedThreeTimes;
   assert.equal(told?.pid, process.pid, "the waiter is told who holds the lock");
   assert.equal(told?.what, "ingest");
-  await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(settled, false, "still waiting while the first holds it");
 
   await first.release();

@@ -1,0 +1,71 @@
+/*
+ * Words, stop words and stems: the one tokenizer of the code base. Search,
+ * answers, quotes, evidence, the digest's topics and the local embedder all read
+ * text through here, so that a word means the same thing to each of them.
+ */
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The words of a text, lower-cased: runs of letters and digits ("GPT-4o" is "gpt", "4o"). */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** Letters and digits only, lower-cased: "GUI-G^2" and "gui g2" are the same key. */
+export function squash(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+/** Words only, spaced, case kept: what a full-text parser may see of a user's text (no query syntax). */
+export function wordsOnly(text: string): string {
+  return text.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** Words a question is made of but that say nothing about which paper it means. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  "a about an and any are as at be been but by can could did do does for from has have how i in into is it its me of on or our paper papers so than that the their them then there these they this to us using was we were what when where which while who whom why will with would you your".split(" "),
+);
+
+/** The words of a text that carry its meaning: lower-cased, longer than two letters, no stop words. */
+export function contentWords(text: string): string[] {
+  return words(text).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
+}
+
+/** How many letters of a word match: enough that "models" meets "modeling", and a typo late in a word is forgiven. */
+const PREFIX_STEM = 5;
+
+/** A word's matching stem: its first letters ("modeling" → "model"). Matched as a substring of lower-cased text. */
+export function prefixStem(word: string): string {
+  return word.slice(0, PREFIX_STEM);
+}
+
+/** Distinct content words of a text, as prefix stems. */
+export function contentWordStems(text: string): string[] {
+  return [...new Set(contentWords(text).map(prefixStem))];
+}
+
+/** Distinct words of a title as prefix stems, short ones too ("2d", "rl"): a typed title is matched word by word. */
+export function titleStems(text: string): string[] {
+  return [...new Set(words(text).filter((w) => w.length >= 2 && !STOP_WORDS.has(w)).map(prefixStem))];
+}
+
+/** The share of `stems` found in `text` (0 when there are none). */
+export function stemCoverage(stems: readonly string[], text: string): number {
+  if (stems.length === 0) return 0;
+  const lower = text.toLowerCase();
+  return stems.filter((s) => lower.includes(s)).length / stems.length;
+}
+
+/**
+ * A light suffix strip, for features rather than matching: "models", "modeling" and
+ * "model" give one stem. The local embedder hashes it, so changing it changes the vectors.
+ */
+export function suffixStem(word: string): string {
+  if (word.length <= 4) return word;
+  return word.replace(/(ings?|ed|es|s|ly|ation|ations)$/, "");
+}
+
+/** A plural's singular for a pattern that allows both ("transformers" → "transformer"; "loss" stays). */
+export function singular(word: string): string {
+  return word.length > 4 && /[^s]s$/i.test(word) ? word.slice(0, -1) : word;
+}
