@@ -1,4 +1,5 @@
 import { createArxivAdder, type ArxivAdders } from "../ingest/addFromArxiv.js";
+import type { IngestDeps } from "../ingest/runIngest.js";
 import type { Config } from "./config.js";
 import { createEmbedder, type Embedder, type EmbedderUse } from "./embeddings/createEmbeddings.js";
 import { sourcesFetcher } from "./fetch/fetchText.js";
@@ -29,18 +30,24 @@ export function createApp(config: Config, logger: Logger = createLogger(config.l
   };
 }
 
-/** Fetches a paper the library lacks from arXiv into `store`; someone is waiting, so with the search embedder. */
-export async function arxivAdderFor(app: App, store: PaperStore): Promise<ArxivAdders> {
-  const { config, logger } = app;
-  const embedder = await app.embedder("search");
-  return createArxivAdder({
+/** What an ingest into `store` needs, as configured: the CLI's ingest and a fetch on demand alike. */
+export async function ingestDepsFor(app: App, store: PaperStore, use: EmbedderUse = "ingest"): Promise<IngestDeps> {
+  const embedder = await app.embedder(use);
+  return {
     store,
-    logger,
+    logger: app.logger,
     embeddings: embedder.embeddings,
     embedder: await embedder.info(),
-    embedBatchSize: config.embeddings.batchSize,
-    writeBatchSize: config.ingest.batchPapers,
-    fetcher: sourcesFetcher(config, { logger }),
-    arxivApiUrl: config.sources.arxivApiUrl,
+    embedBatchSize: app.config.embeddings.batchSize,
+    writeBatchSize: app.config.ingest.batchPapers,
+  };
+}
+
+/** Fetches a paper the library lacks from arXiv into `store`; someone is waiting, so with the search embedder. */
+export async function arxivAdderFor(app: App, store: PaperStore): Promise<ArxivAdders> {
+  return createArxivAdder({
+    ...(await ingestDepsFor(app, store, "search")),
+    fetcher: sourcesFetcher(app.config, { logger: app.logger }),
+    arxivApiUrl: app.config.sources.arxivApiUrl,
   });
 }

@@ -1,4 +1,5 @@
 import { paperUrl, type Paper } from "./paper.js";
+import { contentWords, words } from "./text/words.js";
 
 /**
  * A paper as a BibTeX entry, in the shape arXiv's own export uses for preprints
@@ -25,19 +26,12 @@ export function bibtexFor(paper: Paper): string {
 
 /** `vaswani2017attention`: the first author's family name, the year, the title's first word that says something. */
 export function citationKey(paper: Paper): string {
-  const ascii = (text: string) =>
-    text
-      .normalize("NFKD")
-      .replace(/[^A-Za-z0-9\s]/g, "")
-      .toLowerCase();
-  const family = ascii(paper.authors[0]?.trim().split(/\s+/).at(-1) ?? "");
-  const word = ascii(paper.title)
-    .split(/\s+/)
-    .find((w) => w.length > 3 && !KEY_STOP_WORDS.has(w));
-  return `${family || "paper"}${paper.year ?? ""}${word ?? ""}` || "paper";
+  // Keys are ASCII letters and digits: "Zoë Ünal" is "unal".
+  const ascii = (text: string) => text.normalize("NFKD").replace(/[^A-Za-z0-9\s]/g, "");
+  const family = words(ascii(paper.authors[0]?.trim().split(/\s+/).at(-1) ?? "")).join("");
+  const word = contentWords(ascii(paper.title)).find((w) => w.length > 3);
+  return `${family || "paper"}${paper.year ?? ""}${word ?? ""}`;
 }
-
-const KEY_STOP_WORDS = new Set(["with", "from", "that", "this", "your", "what", "when", "towards", "toward", "through", "using", "into", "over", "beyond"]);
 
 /** LaTeX's special characters as text; braces dropped, as BibTeX counts even escaped ones. */
 function latex(text: string): string {

@@ -1,7 +1,7 @@
 import { readInputs } from "../../ingest/readInputs.js";
 import { runIngest, type IngestPhase, type IngestSummary } from "../../ingest/runIngest.js";
 import type { SourceFormat } from "../../ingest/parsers/types.js";
-import type { App } from "../app.js";
+import { ingestDepsFor, type App } from "../app.js";
 import { sourcesFetcher } from "../fetch/fetchText.js";
 import { fetchProgress } from "./fetchProgress.js";
 
@@ -14,7 +14,7 @@ export interface IngestFlags {
 
 export async function ingestCommand(app: App, args: string[], flags: IngestFlags): Promise<void> {
   const { config, logger, openStore } = app;
-  const embedder = await app.embedder();
+  await app.embedder(); // a misconfigured embedder stops the run before the library is opened
   const store = await openStore();
   // Loaded only for a terminal: scripts and re-runs should not pay for it at start-up.
   const progress = process.stderr.isTTY && !flags.json ? await import("cli-progress") : undefined;
@@ -36,12 +36,7 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
     const summary = await runIngest(
       inputs,
       {
-        store,
-        logger,
-        embeddings: embedder.embeddings,
-        embedder: await embedder.info(),
-        embedBatchSize: config.embeddings.batchSize,
-        writeBatchSize: config.ingest.batchPapers,
+        ...(await ingestDepsFor(app, store)),
         onPhase: (phase) => (reached.phase = phase),
         onProgress: (done, total) => {
           reached.done = done;
