@@ -15,7 +15,7 @@ import { evidenceOf, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
-import { claimsCiting, supportingQuote } from "./quotes.js";
+import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 
 /**
@@ -262,7 +262,9 @@ export function createAnswerer(deps: AnswererDeps) {
       }
     }
 
-    const checked = checkCitations(text, sources.length);
+    // Each citation must be backed by a sentence of its paper (quotes.ts): one that none backs is removed.
+    const { checked, sources: cited, unsupported } = withoutUnsupported(checkCitations(text, sources.length), sources);
+    if (unsupported > 0) deps.logger?.warn({ unsupported }, "citations no sentence of their paper supports were removed from the model's answer");
     if (text.includes(NOT_IN_LIBRARY)) {
       yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window) };
       return;
@@ -278,7 +280,7 @@ export function createAnswerer(deps: AnswererDeps) {
       type: "done",
       answer: {
         answer: checked.text,
-        citations: citedSources(checked, sources),
+        citations: citedSources(checked, cited),
         grounded: true,
         mode,
         closest: [],

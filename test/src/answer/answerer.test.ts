@@ -82,6 +82,20 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     assert.match(String(human!.content), new RegExp(`<<<\\n${QUESTION.replace(/\?/g, "\\?")}\\n>>>`));
   });
 
+  test("given a model citing a paper for a claim none of its sentences makes, then that claim is not shown and every citation shown has its quote", async (t) => {
+    const { standIn, answerer } = await withModel(t);
+    standIn.chat.enqueue({
+      kind: "reply",
+      content: (body) => `Lantern keeps memory linear in the document's length [${lanternNumber(body)}]. Penguins were first domesticated in the Andes in 1850 [${lanternNumber(body)}].`,
+    });
+    const answer = await answerer.answer(QUESTION);
+    assert.equal(answer.mode, "llm");
+    assert.match(answer.answer, /Lantern keeps memory linear/);
+    assert.doesNotMatch(answer.answer, /Penguins/);
+    assert.equal(answer.removedCitations, 1);
+    assert.ok(answer.citations.length > 0 && answer.citations.every((c) => c.quote), "every citation shown is backed by a quote");
+  });
+
   test("given a model citing [7] with fewer sources, then the marker is removed and counted", async (t) => {
     const { standIn, answerer } = await withModel(t);
     standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern is linear [${lanternNumber(body)}][7].` });
