@@ -7,7 +7,7 @@ import { createAnswerer, type Answerer } from "../../../src/answer/createAnswere
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { createSearcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
-import { toJsonl } from "../../helpers/generateCorpus.js";
+import { toJsonl } from "../../helpers/realCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
 
 /** "What's new this week?": the publication date decides, on a real library, with today fixed. */
