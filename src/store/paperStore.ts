@@ -37,6 +37,12 @@ const ROWS_PER_PARTITION = 1_000;
  */
 export const VECTOR_PROBES = 12;
 
+/** The partitions a vector search of a table of `rows` chunks scans. */
+export function vectorProbes(rows: number): number {
+  void rows;
+  return VECTOR_PROBES;
+}
+
 export interface EmbedderInfo {
   id: string;
   dimensions: number;

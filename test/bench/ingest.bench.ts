@@ -3,17 +3,20 @@
  *  1. the four seed files through the CLI, start-up included (median of 3, fresh library each time);
  *  2. re-ingest of the same files: rows written and time as a share of the first run, both as CLI
  *     wall time and in-process (start-up excluded, the work itself);
- *  3. a generated corpus of ~100k chunks with the local embedder: chunks/s and peak RSS.
+ *  3. the real corpus and resampled libraries (BENCH_SIZES, default "real,100k"; see measure/corpora.ts),
+ *     each ingested in a process of its own: chunks/s with and without the index builds, index build
+ *     time, peak RSS, bytes on disk per 1,000 papers, and what a re-ingest writes and costs.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IngestSummary } from "../../ingest/runIngest.js";
 import { ingestInto, readLibrary } from "../helpers/library.js";
-import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
 import { CLI, SEEDS } from "../helpers/paths.js";
-import { PaperStore } from "../../src/store/paperStore.js";
+import { label, parseSizes, writeCorpus } from "./measure/corpora.js";
+import { measureIngest } from "./measure/measureIngest.js";
+import { heading } from "./measure/report.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -27,7 +30,7 @@ function cliIngest(uri: string): number {
 }
 
 try {
-  console.log("== seeds: first ingest vs re-ingest (CLI, start-up included) ==");
+  heading("seeds: first ingest vs re-ingest (CLI, start-up included)");
   const first: number[] = [];
   const again: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -42,7 +45,7 @@ try {
   console.log(`re-ingest      median ${fmt(median(again))}   rows written: 0   runs: ${again.map(fmt).join(", ")}`);
   console.log(`re-ingest / first (CLI wall): ${((100 * median(again)) / median(first)).toFixed(0)}%`);
 
-  console.log("\n== seeds: in-process (the ingest work, start-up excluded) ==");
+  heading("seeds: in-process (the ingest work, start-up excluded)");
   const inFirst: number[] = [];
   const inAgain: number[] = [];
   const inCompared: number[] = [];
@@ -65,30 +68,12 @@ try {
   console.log(`first ${fmt(median(inFirst))}   re-ingest ${fmt(median(inAgain))}   ratio ${ratio(inAgain)}   (floor ≤ 30%)`);
   console.log(`re-ingest on another day (full parse and compare, no memo) ${fmt(median(inCompared))}   ratio ${ratio(inCompared)}`);
 
-  console.log("\n== generated corpus, local embedder ==");
-  const papers = generatePapers(Number(process.env.BENCH_PAPERS ?? 32_500), { seed: 11, sentencesPerPaper: 22 });
-  const file = join(work, "generated.jsonl");
-  writeFileSync(file, toJsonl(papers));
-  const uri = join(work, "generated");
-  // Time the index builds separately: they are a one-off at this size, the rest is per chunk.
-  let indexMs = 0;
-  const refresh = PaperStore.prototype.refreshIndexes;
-  PaperStore.prototype.refreshIndexes = async function (this: PaperStore, ...args: Parameters<typeof refresh>) {
-    const start = performance.now();
-    const unfinished = await refresh.apply(this, args);
-    indexMs += performance.now() - start;
-    return unfinished;
-  };
-  const t = performance.now();
-  const summary = await ingestInto(uri, [file]);
-  const seconds = (performance.now() - t) / 1000;
-  const writeSeconds = seconds - indexMs / 1000;
-  const chunks = summary.chunks.written;
-  console.log(`${summary.papers.added} papers → ${chunks} chunks`);
-  console.log(`  parse + chunk + embed + write: ${writeSeconds.toFixed(1)} s = ${Math.round(chunks / writeSeconds)} chunks/s (floor ≥ 3,000)`);
-  console.log(`  index builds (full-text, IVF vector, compaction): ${(indexMs / 1000).toFixed(1)} s`);
-  console.log(`  end to end: ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s`);
-  console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  for (const size of parseSizes(process.env.BENCH_SIZES ?? "real,100k")) {
+    heading(`ingest: ${label(size)}, local embedder`);
+    const dir = join(work, String(size));
+    measureIngest(join(dir, "db"), await writeCorpus(size, dir));
+    rmSync(dir, { recursive: true, force: true });
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
