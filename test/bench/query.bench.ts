@@ -21,7 +21,7 @@ import { seedQuestions } from "../eval/evalQuestions.js";
 import { ingestInto } from "../helpers/library.js";
 import { CLI, PROJECT_ROOT, SEEDS } from "../helpers/paths.js";
 import { runCli } from "../helpers/runCli.js";
-import { startS3Server } from "../helpers/s3Server.js";
+import { startS3ServerProcess } from "../helpers/s3Server.js";
 import { benchQueries, label, parseSizes, writeCorpus } from "./measure/corpora.js";
 import { ingestProcess } from "./measure/measureIngest.js";
 import { measureRecall } from "./measure/measureRecall.js";
@@ -80,7 +80,7 @@ try {
   }
 
   heading("search: real corpus in s3:// (s3rver on 127.0.0.1) beside the same on local disk");
-  const s3 = await startS3Server();
+  const s3 = await startS3ServerProcess();
   try {
     const days = join(work, "s3-corpus");
     const [input] = await writeCorpus("real", days);

@@ -1,7 +1,11 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import S3rver from "s3rver";
 
 /**
@@ -18,6 +22,23 @@ export interface S3StandIn {
   close(): Promise<void>;
 }
 
+function standIn(bucket: string, storageOptions: Record<string, string>, close: () => Promise<void>): S3StandIn {
+  const uri = (path: string) => `s3://${bucket}/${path}`;
+  return { uri, storageOptions, env: (path) => ({ LANCEDB_URI: uri(path), LANCEDB_STORAGE_OPTIONS: JSON.stringify(storageOptions) }), close };
+}
+
+/** The same server in a process of its own (s3ServerProcess.ts), so that its work does not slow the caller's thread. */
+export async function startS3ServerProcess(): Promise<S3StandIn> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./s3ServerProcess.js", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+  const [line] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
+  const { storageOptions } = JSON.parse(line) as { storageOptions: Record<string, string> };
+  return standIn("paperbot", storageOptions, async () => {
+    const exited = once(child, "exit");
+    child.stdin.end();
+    await exited;
+  });
+}
+
 export async function startS3Server({ bucket = "paperbot" } = {}): Promise<S3StandIn> {
   const directory = await mkdtemp(join(tmpdir(), "paperbot-s3-"));
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
@@ -32,16 +53,10 @@ export async function startS3Server({ bucket = "paperbot" } = {}): Promise<S3Sta
     // s3rver serves buckets by path (http://host/bucket/key), not as bucket.host.
     virtual_hosted_style_request: "false",
   };
-  const uri = (path: string) => `s3://${bucket}/${path}`;
-  return {
-    uri,
-    storageOptions,
-    env: (path) => ({ LANCEDB_URI: uri(path), LANCEDB_STORAGE_OPTIONS: JSON.stringify(storageOptions) }),
-    async close() {
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
+  return standIn(bucket, storageOptions, async () => {
+    await server.close();
+    await rm(directory, { recursive: true, force: true });
+  });
 }
 
 interface ListOptions {
