@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteSt
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { chunkPaper } from "../../ingest/chunkPaper.js";
+import { normaliseTitle } from "../../src/paper.js";
 import { PROJECT_ROOT } from "./paths.js";
 
 /**
@@ -87,6 +88,9 @@ function realPool(): Pool {
   if (pool) return pool;
   const seen = new Set<string>();
   const built: Pool = { papers: [], sentences: [], heads: [], tails: [] };
+  // Distinct halves (as ingest compares titles): many titles end alike ("…: Technical Report").
+  const heads = new Map<string, string>();
+  const tails = new Map<string, string>();
   for (const day of corpusDays()) {
     for (const { paper, publishedAt } of day.items) {
       if (!paper?.id || !paper.title || !paper.summary || seen.has(paper.id)) continue;
@@ -94,8 +98,8 @@ function realPool(): Pool {
       const sentences = space(paper.summary).split(SENTENCE_END);
       built.sentences.push(...sentences);
       const [head, tail] = halves(space(paper.title));
-      built.heads.push(head);
-      built.tails.push(tail);
+      heads.set(normaliseTitle(head), head);
+      tails.set(normaliseTitle(tail), tail);
       built.papers.push({
         sentences: sentences.length,
         authors: (paper.authors ?? []).map((a) => a.name ?? "").filter(Boolean),
@@ -106,6 +110,8 @@ function realPool(): Pool {
       });
     }
   }
+  built.heads = [...heads.values()];
+  built.tails = [...tails.values()];
   pool = built;
   return built;
 }
@@ -140,22 +146,22 @@ export interface SampleOptions {
 /**
  * Resampled papers, one at a time (a million need not be held at once). Paper i's
  * title joins one real title's first half to another's second half; the pairs are
- * distinct for the first 5,841² papers of a seed. Its summary is real sentences
+ * distinct for the first ~5,800² papers of a seed. Its summary is real sentences
  * drawn at random; its authors, dates, votes, AI summary and keywords are a real
  * paper's.
  */
 export function* samplePapers({ seed = 1, sentencesPerPaper }: SampleOptions = {}): Generator<SampledPaper> {
   const { papers, sentences, heads, tails } = realPool();
   const random = rng(seed);
-  const n = heads.length;
   // Seeded offsets, so that two seeds give different titles.
-  const headShift = Math.floor(random() * n);
-  const tailShift = Math.floor(random() * n);
+  const headShift = Math.floor(random() * heads.length);
+  const tailShift = Math.floor(random() * tails.length);
   for (let i = 0; ; i++) {
-    const round = Math.floor(i / n);
-    const head = heads[(i + headShift) % n]!;
-    // For a fixed head, each round moves the tail by one: no pair repeats within n² papers.
-    const tail = tails[(i + tailShift + round + 1) % n]!;
+    // Paper i pairs head h with tail h + k: no pair repeats within heads × tails papers.
+    const h = (i + headShift) % heads.length;
+    const k = Math.floor(i / heads.length);
+    const head = heads[h]!;
+    const tail = tails[(h + k + tailShift) % tails.length]!;
     const profile = papers[Math.floor(random() * papers.length)]!;
     const count = sentencesPerPaper ?? profile.sentences;
     const summary = Array.from({ length: count }, () => sentences[Math.floor(random() * sentences.length)]!).join(" ");
