@@ -156,7 +156,7 @@ describe("a searcher that stays open", () => {
     t.after(() => store.close());
     const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
     const question = "zebra migration across the serengeti grasslands";
-    assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+    assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(dir, "later.jsonl");
     await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
@@ -266,7 +266,7 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
     await held.prepare();
     const question = "zebra migration across the serengeti grasslands";
-    assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+    assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(await tempDir(t, "paperbot-search-later-"), "later.jsonl");
     await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
