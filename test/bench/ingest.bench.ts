@@ -71,7 +71,7 @@ try {
   for (const size of parseSizes(process.env.BENCH_SIZES ?? "real,100k")) {
     heading(`ingest: ${label(size)}, local embedder`);
     const dir = join(work, String(size));
-    measureIngest(join(dir, "db"), await writeCorpus(size, dir));
+    await measureIngest(join(dir, "db"), await writeCorpus(size, dir));
     rmSync(dir, { recursive: true, force: true });
   }
 } finally {

@@ -32,7 +32,7 @@ try {
     const inputs = await writeCorpus(size, dir);
     console.log(`  ${inputs.length} files in ${seconds(performance.now() - writing)}`);
     heading(`${label(size)}: ingest`);
-    measureIngest(uri, inputs);
+    await measureIngest(uri, inputs);
     await rm(join(dir, "sampled"), { recursive: true, force: true });
     heading(`${label(size)}: search`);
     await measureSearch({ uri }, timed, warmUp, { holdUpTo: memoryChunks });
