@@ -34,7 +34,7 @@ function getSplitter(): Promise<RecursiveCharacterTextSplitter> {
  * attributable on its own. A paper known only by its title still gets one chunk:
  * it can be found and cited by title.
  */
-export async function chunkPaper(paper: Paper): Promise<PaperChunk[]> {
+export async function chunkPaper(paper: Pick<Paper, "title" | "summary">): Promise<PaperChunk[]> {
   if (!paper.summary) return [{ chunkIndex: 0, text: paper.title }];
   const pieces = paper.summary.length <= CHUNK_SIZE ? [paper.summary] : await (await getSplitter()).splitText(paper.summary);
   return pieces.map((piece, chunkIndex) => ({ chunkIndex, text: `${paper.title}\n\n${piece.trim()}` }));

@@ -7,7 +7,7 @@ import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, vectorOf, type C
 import { cosine, norm } from "../text/vectors.js";
 import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
 import { truncate } from "../text/truncate.js";
-import { VECTOR_INDEX_MIN_ROWS, VECTOR_PROBES, sqlIn, sqlString, type PaperStore } from "../store/paperStore.js";
+import { VECTOR_INDEX_MIN_ROWS, sqlIn, sqlString, vectorProbes, type PaperStore } from "../store/paperStore.js";
 import { parseHit } from "../store/storedRows.js";
 
 /**
@@ -145,6 +145,8 @@ interface TableState {
   memory: ChunkMemory | undefined;
   /** Big enough to have a vector index: its vector side is asked of LanceDB, not scanned here. */
   indexed: boolean;
+  /** Partitions of the vector index a query scans, for this table's size. */
+  probes: number;
 }
 
 async function readState(store: PaperStore, table: Table, memoryChunks: number): Promise<TableState> {
@@ -152,7 +154,7 @@ async function readState(store: PaperStore, table: Table, memoryChunks: number):
   const [version, rows] = await Promise.all([table.version(), table.countRows()]);
   const indexed = rows >= VECTOR_INDEX_MIN_ROWS;
   const memory = !indexed || rows <= memoryChunks ? await loadChunkMemory(table, rows) : undefined;
-  return { table, version, memory, indexed };
+  return { table, version, memory, indexed, probes: vectorProbes(rows) };
 }
 
 function stringColumn(data: ArrowTable, name: string): (i: number) => string {
@@ -185,14 +187,14 @@ interface CandidateQuery {
  * thread for ~0.4 ms, which the text query spends running.
  */
 function findChunks(state: TableState, query: CandidateQuery): Promise<Found> {
-  return state.memory ? findHeldChunks(state.table, state.memory, query) : findStoredChunks(state.table, query);
+  return state.memory ? findHeldChunks(state.table, state.memory, state.probes, query) : findStoredChunks(state.table, state.probes, query);
 }
 
 /** With the table in memory, LanceDB returns only row ids and scores (reading no column); the rest is read here. */
-async function findHeldChunks(table: Table, memory: ChunkMemory, { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery): Promise<Found> {
+async function findHeldChunks(table: Table, memory: ChunkMemory, probes: number, { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery): Promise<Found> {
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
-  let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["_distance"]).withRowId();
+  let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["_distance"]).withRowId();
   if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
   const text = textQuery?.toArrow();
   const nearest = vectorQuery?.toArrow();
@@ -219,8 +221,8 @@ async function findHeldChunks(table: Table, memory: ChunkMemory, { vector, query
 }
 
 /** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
-async function findStoredChunks(table: Table, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
-  let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(VECTOR_PROBES).limit(CANDIDATES).select(["hit", "text", "_distance"]);
+async function findStoredChunks(table: Table, probes: number, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
+  let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["hit", "text", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "text", "vector", "_score"]) : undefined;

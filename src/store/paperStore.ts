@@ -29,14 +29,25 @@ const META = "meta";
 export const VECTOR_INDEX_MIN_ROWS = 10_000;
 /** Rows per partition of the vector index. */
 const ROWS_PER_PARTITION = 1_000;
+
+/** Partitions of the vector index built for a table of `rows` chunks. */
+export function vectorPartitions(rows: number): number {
+  return Math.max(1, Math.round(rows / ROWS_PER_PARTITION));
+}
+
 /**
- * Partitions a vector search scans (of 100 at 100k chunks). On the generated 100k-chunk
- * library, 12 of 100 find 82% of the exact top 20 in 5.2 ms, where 8 of 50 found 81% in
- * 5.8 ms (the HNSW-SQ index used before found about as many with LanceDB's default 20
- * probes); 14 of 100 find 85% in 5.5 ms. (Random sentences are the hard case: real
- * abstracts cluster.)
+ * Share of the vector index's partitions a search scans, chosen by measured recall
+ * (bench:query, docs/benchmarks.md): the local embedder's vectors barely cluster, so on
+ * real text 12 of 100 partitions found 63% of the exact top 20, and 64 of 100 found 97%.
  */
-export const VECTOR_PROBES = 12;
+const PROBE_SHARE = 0.64;
+/** At least this many: a library of up to 12 partitions (the real corpus, the eval's) is searched exactly. */
+const MIN_PROBES = 12;
+
+/** The partitions a vector search of a table of `rows` chunks scans. */
+export function vectorProbes(rows: number): number {
+  return Math.max(MIN_PROBES, Math.ceil(vectorPartitions(rows) * PROBE_SHARE));
+}
 
 /** A stored paper as read back: the paper users see and each source's record of it. */
 export interface StoredPaper {
@@ -535,10 +546,9 @@ export class PaperStore {
       // distance, which search reports as similarity and the answerer compares with
       // fixed thresholds. (The HNSW-SQ index used before returned twice the cosine
       // distance, from quantised vectors.) At 100k chunks it builds in ~3 s instead of
-      // ~8, and answers as fast with better recall (see VECTOR_PROBES).
+      // ~8, and answers as fast with better recall (see vectorProbes).
       reasons.push(`${name}: no vector index`);
-      const numPartitions = Math.max(1, Math.round(rows / ROWS_PER_PARTITION));
-      builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions }) });
+      builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions: vectorPartitions(rows) }) });
     }
     // Fragments alone are not unfinished work: an optimize leaves the rows it has just
     // indexed in their own fragment (LanceDB compacts only indexed fragments), so a

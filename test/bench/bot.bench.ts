@@ -9,15 +9,14 @@
  *     after it has answered questions.
  * Questions are sent one at a time, so queueing is not measured here.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startBotHarness } from "../helpers/botHarness.js";
-import { startDiscordStandIn } from "../helpers/discordStandIn.js";
-import { spawnCli } from "../helpers/runCli.js";
 import { seedQuestions } from "../eval/evalQuestions.js";
 import { ingestInto } from "../helpers/library.js";
 import { SEEDS } from "../helpers/paths.js";
+import { measureBot } from "./measure/measureBot.js";
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -53,7 +52,7 @@ try {
     await h.close();
   }
   const overhead = percentile(endToEnd, 0.5) - percentile(answererAlone, 0.5);
-  const rss = await botProcessRss(library, questions.slice(0, 20), work);
+  const { rssMb: rss } = await measureBot(library, questions.slice(0, 20), work);
   console.log(`bot benchmark over ${ack.length} questions on the seeds (extractive answers)`);
   console.log(`  MESSAGE_CREATE → first REST call (ack): p50 ${ms(percentile(ack, 0.5))}, p95 ${ms(percentile(ack, 0.95))}   (floor p50 ≤ 50 ms)`);
   console.log(`  dispatch → final answer: p50 ${ms(percentile(endToEnd, 0.5))}; answerer alone: p50 ${ms(percentile(answererAlone, 0.5))}`);
@@ -61,27 +60,4 @@ try {
   console.log(`  resident memory of the bot process after ${20} answers: ${rss.toFixed(0)} MB   (floor ≤ 300 MB)`);
 } finally {
   await rm(work, { recursive: true, force: true });
-}
-
-/** Runs `paperbot bot` as a separate process, asks it questions, and reads its VmRSS in MB. */
-async function botProcessRss(library: string, asked: string[], cwd: string): Promise<number> {
-  const discord = await startDiscordStandIn();
-  const child = spawnCli(["bot"], { cwd, env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, LANCEDB_URI: library, LOG_LEVEL: "info", ASK_COOLDOWN_SECONDS: "0", VOTES_FILE: join(cwd, "votes.jsonl") } });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  try {
-    await discord.waitFor(() => /"bot ready"/.test(stderr), 30_000, "the bot process to be ready");
-    for (const [i, question] of asked.entries()) {
-      const sent = await discord.sendMessage({ channelId: discord.channelIds.general, content: question, mentionBot: true, authorId: discord.user(500 + i) });
-      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === sent.id), 10_000);
-      await discord.waitFor(() => discord.messagesSent.some((s) => s.channelId === thread.id && (s.body.components?.length ?? 0) > 0), 10_000);
-    }
-    const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
-  } finally {
-    const exited = new Promise((resolve) => child.on("close", resolve));
-    child.kill("SIGTERM");
-    await exited;
-    await discord.close();
-  }
 }

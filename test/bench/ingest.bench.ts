@@ -3,26 +3,24 @@
  *  1. the four seed files through the CLI, start-up included (median of 3, fresh library each time);
  *  2. re-ingest of the same files: rows written and time as a share of the first run, both as CLI
  *     wall time and in-process (start-up excluded, the work itself);
- *  3. a generated corpus of ~100k chunks with the local embedder: chunks/s and peak RSS;
- *  and for the seeds and the corpus, the bytes the library takes on disk per 1,000 papers: as the
- *  ingest left it, and with the versions before its last one pruned (an ingest keeps them a day).
+ *  3. the real corpus and resampled libraries (BENCH_SIZES, default "real,100k"; see measure/corpora.ts),
+ *     each ingested in a process of its own: chunks/s with and without the index builds, index build
+ *     time, peak RSS, bytes on disk per 1,000 papers, and what a re-ingest writes and costs.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IngestSummary } from "../../ingest/runIngest.js";
 import { ingestInto, readLibrary } from "../helpers/library.js";
-import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
 import { CLI, SEEDS } from "../helpers/paths.js";
-import { PaperStore } from "../../src/store/paperStore.js";
 import { bytesOnDisk } from "../helpers/storedCopies.js";
+import { PaperStore } from "../../src/store/paperStore.js";
+import { label, parseSizes, writeCorpus } from "./measure/corpora.js";
+import { measureIngest } from "./measure/measureIngest.js";
+import { heading } from "./measure/report.js";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const work = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
-
-/** Bytes on disk per 1,000 papers, as left and once older versions are pruned (a write of its own: run it last). */
+/** What a library takes on disk per 1,000 papers: as the ingest left it, and with older versions pruned (an ingest keeps them a day). */
 async function diskPerThousandPapers(uri: string, papers: number): Promise<string> {
   const mb = (bytes: number) => `${((1000 * bytes) / papers / 1e6).toFixed(2)} MB`;
   const asLeft = await bytesOnDisk(uri);
@@ -35,6 +33,10 @@ async function diskPerThousandPapers(uri: string, papers: number): Promise<strin
   return `bytes on disk per 1,000 papers: ${mb(asLeft)} as the ingest left it, ${mb(await bytesOnDisk(uri))} with older versions pruned`;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const work = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
+
 function cliIngest(uri: string): number {
   const start = performance.now();
   const r = spawnSync(process.execPath, [CLI, "ingest", SEEDS, "--json"], { env: { PATH: process.env.PATH, LANCEDB_URI: uri, LOG_LEVEL: "warn" }, encoding: "utf8" });
@@ -43,7 +45,7 @@ function cliIngest(uri: string): number {
 }
 
 try {
-  console.log("== seeds: first ingest vs re-ingest (CLI, start-up included) ==");
+  heading("seeds: first ingest vs re-ingest (CLI, start-up included)");
   const first: number[] = [];
   const again: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -60,7 +62,7 @@ try {
   const seedsUri = join(work, "seeds-0");
   console.log(`seeds ${await diskPerThousandPapers(seedsUri, (await readLibrary(seedsUri)).papers.length)}`);
 
-  console.log("\n== seeds: in-process (the ingest work, start-up excluded) ==");
+  heading("seeds: in-process (the ingest work, start-up excluded)");
   const inFirst: number[] = [];
   const inAgain: number[] = [];
   const inCompared: number[] = [];
@@ -83,31 +85,12 @@ try {
   console.log(`first ${fmt(median(inFirst))}   re-ingest ${fmt(median(inAgain))}   ratio ${ratio(inAgain)}   (floor ≤ 30%)`);
   console.log(`re-ingest on another day (full parse and compare, no memo) ${fmt(median(inCompared))}   ratio ${ratio(inCompared)}`);
 
-  console.log("\n== generated corpus, local embedder ==");
-  const papers = generatePapers(Number(process.env.BENCH_PAPERS ?? 32_500), { seed: 11, sentencesPerPaper: 22 });
-  const file = join(work, "generated.jsonl");
-  writeFileSync(file, toJsonl(papers));
-  const uri = join(work, "generated");
-  // Time the index builds separately: they are a one-off at this size, the rest is per chunk.
-  let indexMs = 0;
-  const refresh = PaperStore.prototype.refreshIndexes;
-  PaperStore.prototype.refreshIndexes = async function (this: PaperStore, ...args: Parameters<typeof refresh>) {
-    const start = performance.now();
-    const unfinished = await refresh.apply(this, args);
-    indexMs += performance.now() - start;
-    return unfinished;
-  };
-  const t = performance.now();
-  const summary = await ingestInto(uri, [file]);
-  const seconds = (performance.now() - t) / 1000;
-  const writeSeconds = seconds - indexMs / 1000;
-  const chunks = summary.chunks.written;
-  console.log(`${summary.papers.added} papers → ${chunks} chunks`);
-  console.log(`  parse + chunk + embed + write: ${writeSeconds.toFixed(1)} s = ${Math.round(chunks / writeSeconds)} chunks/s (floor ≥ 3,000)`);
-  console.log(`  index builds (full-text, IVF vector, compaction): ${(indexMs / 1000).toFixed(1)} s`);
-  console.log(`  end to end: ${seconds.toFixed(1)} s = ${Math.round(chunks / seconds)} chunks/s`);
-  console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-  console.log(`generated corpus ${await diskPerThousandPapers(uri, summary.papers.added)}`);
+  for (const size of parseSizes(process.env.BENCH_SIZES ?? "real,100k")) {
+    heading(`ingest: ${label(size)}, local embedder`);
+    const dir = join(work, String(size));
+    await measureIngest(join(dir, "db"), await writeCorpus(size, dir));
+    rmSync(dir, { recursive: true, force: true });
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { runIngest, type IngestOptions, type IngestSummary } from "../../ingest/
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import type { Paper } from "../../src/paper.js";
 import { PaperStore, type EmbedderInfo } from "../../src/store/paperStore.js";
-import { toJsonl } from "./generateCorpus.js";
+import { toJsonl } from "./realCorpus.js";
 
 export const silentLogger = pino({ level: "silent" });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { PaperStore, lockDirOf } from "../../src/store/paperStore.js";
 import { WriteLock } from "../../src/store/writeLock.js";
-import { generatePapers, toJsonl, type SyntheticPaper } from "../helpers/generateCorpus.js";
+import { sampledPapers, toJsonl, type SampledPaper } from "../helpers/realCorpus.js";
 import { readLibrary } from "../helpers/library.js";
 import { tempDir } from "../helpers/paths.js";
 import { runCli, spawnCli, type CliResult } from "../helpers/runCli.js";
@@ -17,7 +17,7 @@ import { runCli, spawnCli, type CliResult } from "../helpers/runCli.js";
  * succeed, each reporting its own records, and leave what one run of both inputs leaves.
  */
 
-async function jsonl(dir: string, name: string, papers: SyntheticPaper[]): Promise<string> {
+async function jsonl(dir: string, name: string, papers: SampledPaper[]): Promise<string> {
   const file = join(dir, name);
   await writeFile(file, toJsonl(papers));
   return file;
@@ -58,8 +58,8 @@ type Summary = { papers: { added: number; updated: number; unchanged: number } }
 
 test("given two ingests into a new library at once, then both exit 0 and the library holds both, as one run of both would", async (t) => {
   const dir = await tempDir(t);
-  const a = await jsonl(dir, "a.jsonl", generatePapers(150, { seed: 21 }));
-  const b = await jsonl(dir, "b.jsonl", generatePapers(150, { seed: 22 }));
+  const a = await jsonl(dir, "a.jsonl", sampledPapers(150, { seed: 21 }));
+  const b = await jsonl(dir, "b.jsonl", sampledPapers(150, { seed: 22 }));
   const [first, second] = await racing(dir, join(dir, "db"), a, b);
 
   assert.equal(first.code, 0, first.stderr);
@@ -80,7 +80,7 @@ test("given two ingests into a new library at once, then both exit 0 and the lib
 
 test("given two ingests updating an existing library at once, then both exit 0 and every update lands", async (t) => {
   const dir = await tempDir(t);
-  const papers = generatePapers(200, { seed: 23 });
+  const papers = sampledPapers(200, { seed: 23 });
   const uri = join(dir, "db");
   const base = await jsonl(dir, "base.jsonl", papers);
   assert.equal((await runCli(["ingest", base], { cwd: dir, env: { LANCEDB_URI: uri } })).code, 0);
@@ -88,7 +88,7 @@ test("given two ingests updating an existing library at once, then both exit 0 a
   // Each run changes its own half of the papers: both runs merge, re-chunk and rebuild indexes.
   const votes = (from: number, to: number, upvotes: number) => papers.slice(from, to).map((p) => ({ ...p, upvotes }));
   const first = await jsonl(dir, "first.jsonl", votes(0, 100, 1001));
-  const second = await jsonl(dir, "second.jsonl", [...votes(100, 200, 1002), ...generatePapers(50, { seed: 24 })]);
+  const second = await jsonl(dir, "second.jsonl", [...votes(100, 200, 1002), ...sampledPapers(50, { seed: 24 })]);
   const [one, two] = await racing(dir, uri, first, second);
 
   assert.equal(one.code, 0, one.stderr);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
+import { sampledPapers, toJsonl } from "../helpers/realCorpus.js";
 import { readLibrary } from "../helpers/library.js";
 import { startOpenAiStandIn, type OpenAiStandIn } from "../helpers/openAiStandIn.js";
 import { tempDir } from "../helpers/paths.js";
@@ -17,7 +17,7 @@ async function setup(t: Parameters<typeof tempDir>[0]) {
   const standIn = await startOpenAiStandIn({ dimensions: 48 });
   t.after(() => standIn.close());
   const file = join(dir, "papers.jsonl");
-  await writeFile(file, toJsonl(generatePapers(12, { seed: 5, sentencesPerPaper: 3 })));
+  await writeFile(file, toJsonl(sampledPapers(12, { seed: 5, sentencesPerPaper: 3 })));
   const env = {
     LANCEDB_URI: join(dir, "db"),
     EMBEDDINGS_PROVIDER: "openai",

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { PaperStore } from "../../src/store/paperStore.js";
-import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
+import { sampledPapers, toJsonl } from "../helpers/realCorpus.js";
 import { readLibrary } from "../helpers/library.js";
 import { tempDir } from "../helpers/paths.js";
 import { runCli, spawnCli } from "../helpers/runCli.js";
@@ -12,7 +12,7 @@ const BATCH = "30";
 
 async function corpus(dir: string, count: number): Promise<string> {
   const file = join(dir, "corpus.jsonl");
-  await writeFile(file, toJsonl(generatePapers(count, { seed: 7 })));
+  await writeFile(file, toJsonl(sampledPapers(count, { seed: 7 })));
   return file;
 }
 
@@ -54,7 +54,7 @@ test("given an ingest writing in another process, then a reader keeps answering 
   const uri = join(dir, "db");
   // Seed the library so the reader has tables to open.
   const seedFile = join(dir, "seed.jsonl");
-  await writeFile(seedFile, toJsonl(generatePapers(20, { seed: 3 })));
+  await writeFile(seedFile, toJsonl(sampledPapers(20, { seed: 3 })));
   await runCli(["ingest", seedFile], { cwd: dir, env: { LANCEDB_URI: uri } });
 
   const reader = await PaperStore.open({ uri });

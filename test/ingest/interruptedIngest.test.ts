@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { PaperStore } from "../../src/store/paperStore.js";
-import { generatePapers, toJsonl } from "../helpers/generateCorpus.js";
+import { sampledPapers, toJsonl } from "../helpers/realCorpus.js";
 import { afterBatches, buildingIndexes, compacting, creatingTable, ingestUntil, type PhaseTrigger } from "../helpers/ingestPhases.js";
 import { readLibrary, type LibraryContent } from "../helpers/library.js";
 import { runCli } from "../helpers/runCli.js";
@@ -19,6 +19,7 @@ import { runCli } from "../helpers/runCli.js";
 
 const PAPERS = 240;
 const BATCH = 30; // 8 batches
+const CORPUS = sampledPapers(PAPERS, { seed: 7 });
 let dir = "";
 let file = "";
 let clean: LibraryContent;
@@ -26,7 +27,7 @@ let clean: LibraryContent;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "paperbot-interrupted-"));
   file = join(dir, "corpus.jsonl");
-  await writeFile(file, toJsonl(generatePapers(PAPERS, { seed: 7 })));
+  await writeFile(file, toJsonl(CORPUS));
   const run = await runCli(["ingest", file], { cwd: dir, env: { LANCEDB_URI: join(dir, "clean"), INGEST_BATCH_PAPERS: String(BATCH) } });
   assert.equal(run.code, 0, run.stderr);
   clean = await readLibrary(join(dir, "clean"));
@@ -96,7 +97,7 @@ async function rerunAndCompare(uri: string): Promise<{ stderr: string }> {
 // The chunks table is created by the first batch, the papers table right after it.
 for (const [table, reader] of [
   ["chunks", ["search", "attention"]],
-  ["papers", ["paper", "Synthetic study"]],
+  ["papers", ["paper", CORPUS[0]!.title]],
 ] as const) {
   test(`given an ingest killed while it creates the ${table} table, when it is run again, then the library equals a clean run's`, async () => {
     const uri = await killedIn(`creating the ${table} table`, () => creatingTable(table), async (u) => existsSync(join(u, `${table}.lance`)) && !existsSync(join(u, `${table}.lance`, "_versions")));

@@ -7,7 +7,7 @@ import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { UserFacingError } from "../../../src/errors.js";
 import { createSearcher, filtersToSql, type SearchFilters, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore, VECTOR_INDEX_MIN_ROWS } from "../../../src/store/paperStore.js";
-import { generatePapers, toJsonl } from "../../helpers/generateCorpus.js";
+import { sampledPapers, toJsonl } from "../../helpers/realCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
 
@@ -94,7 +94,7 @@ describe("search kept to some papers", () => {
   let uri = "";
   let store: PaperStore;
   let search: Searcher["search"];
-  const papers = generatePapers(80, { seed: 5, sentencesPerPaper: 3 });
+  const papers = sampledPapers(80, { seed: 5, sentencesPerPaper: 3 });
   /** The paper ids as ingest makes them, from a search for each title. */
   const idOf = new Map<string, string>();
   before(async () => {
@@ -123,7 +123,8 @@ describe("search kept to some papers", () => {
   test("given paper ids and another filter, then both apply", async () => {
     const [a, b] = papers.map((p) => idOf.get(p.title)!);
     const year = (await search(papers[0]!.title, { k: 1 }))[0]!.year!;
-    const hits = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!], yearFrom: year + 1 } });
+    const latest = Math.max(year, (await search(papers[1]!.title, { k: 1 }))[0]!.year!);
+    const hits = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!], yearFrom: latest + 1 } });
     assert.deepEqual(hits, []);
     const same = await search(papers[0]!.summary, { k: 10, filters: { paperIds: [a!, b!], yearFrom: year } });
     assert.equal(same[0]!.paperId, a);
@@ -149,13 +150,13 @@ describe("a searcher that stays open", () => {
     const dir = await tempDir(t, "paperbot-search-live-");
     const uri = join(dir, "db");
     const first = join(dir, "first.jsonl");
-    await writeFile(first, toJsonl(generatePapers(20, { seed: 7, sentencesPerPaper: 3 })));
+    await writeFile(first, toJsonl(sampledPapers(20, { seed: 7, sentencesPerPaper: 3 })));
     await ingestInto(uri, [first]);
     const store = await PaperStore.open({ uri });
     t.after(() => store.close());
     const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
     const question = "zebra migration across the serengeti grasslands";
-    assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+    assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(dir, "later.jsonl");
     await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
@@ -226,7 +227,7 @@ describe("a library whose full-text index an interrupted ingest never built", ()
 });
 
 describe("search over a library big enough for a vector index (~10k chunks)", () => {
-  const questions = generatePapers(20, { seed: 99, sentencesPerPaper: 1 }).map((p) => p.summary);
+  const questions = sampledPapers(20, { seed: 99, sentencesPerPaper: 1 }).map((p) => p.summary);
   let dir = "";
   let uri = "";
   let store: PaperStore | undefined;
@@ -234,7 +235,7 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     dir = await mkdtemp(join(tmpdir(), "paperbot-search-indexed-"));
     uri = join(dir, "db");
     const file = join(dir, "generated.jsonl");
-    await writeFile(file, toJsonl(generatePapers(3_400, { seed: 11, sentencesPerPaper: 22 })));
+    await writeFile(file, toJsonl(sampledPapers(3_400, { seed: 11, sentencesPerPaper: 22 })));
     const summary = await ingestInto(uri, [file]);
     assert.ok(summary.chunks.written >= VECTOR_INDEX_MIN_ROWS, `${summary.chunks.written} chunks: too few for a vector index`);
     store = await PaperStore.open({ uri });
@@ -265,7 +266,7 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
     await held.prepare();
     const question = "zebra migration across the serengeti grasslands";
-    assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra")));
+    assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(await tempDir(t, "paperbot-search-later-"), "later.jsonl");
     await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));

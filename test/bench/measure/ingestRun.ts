@@ -1,0 +1,44 @@
+/**
+ * One ingest, in a process of its own so that its peak RSS is the ingest's alone:
+ * `node ingestRun.js <uri> <day|-> <input>…` prints one line of JSON (IngestFigures).
+ * `day` is "today" for the ingest memo (another day compares every record).
+ */
+import { PaperStore } from "../../../src/store/paperStore.js";
+import { ingestInto } from "../../helpers/library.js";
+
+export interface IngestFigures {
+  papers: number;
+  chunksWritten: number;
+  /** Parse, chunk, embed and write, without the index builds. */
+  writeMs: number;
+  /** Compaction and index builds (full-text, id, vector). */
+  indexMs: number;
+  totalMs: number;
+  peakRssMb: number;
+}
+
+const [uri, day, ...inputs] = process.argv.slice(2);
+if (!uri || !day || inputs.length === 0) throw new Error("usage: ingestRun <uri> <day> <input>…");
+
+let indexMs = 0;
+const refresh = PaperStore.prototype.refreshIndexes;
+PaperStore.prototype.refreshIndexes = async function (this: PaperStore, ...args: Parameters<typeof refresh>) {
+  const start = performance.now();
+  try {
+    return await refresh.apply(this, args);
+  } finally {
+    indexMs += performance.now() - start;
+  }
+};
+const start = performance.now();
+const summary = await ingestInto(uri, inputs, { now: new Date(`${day}T12:00:00Z`) });
+const totalMs = performance.now() - start;
+const figures: IngestFigures = {
+  papers: summary.papers.added + summary.papers.updated + summary.papers.unchanged,
+  chunksWritten: summary.chunks.written,
+  writeMs: totalMs - indexMs,
+  indexMs,
+  totalMs,
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+};
+console.log(JSON.stringify(figures));

@@ -1,0 +1,62 @@
+import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
+import { CANDIDATES } from "../../../src/retrieve/searchPapers.js";
+import { PaperStore, vectorProbes, type StoreOptions } from "../../../src/store/paperStore.js";
+import { load, ms, median } from "./report.js";
+
+/**
+ * The vector index's recall@20 against exact search (the same query with the index
+ * bypassed): the share of the exact top 20 that the indexed query returns, over the
+ * queries, at the probes search uses by default and at `sweep` others for comparison.
+ */
+export async function measureRecall(store: StoreOptions, queries: readonly string[], sweep: readonly number[] = []): Promise<number> {
+  const library = await PaperStore.open(store);
+  try {
+    const chunks = library.chunks();
+    const rows = await chunks.countRows();
+    const indices = await chunks.listIndices();
+    if (!indices.some((i) => i.columns.includes("vector"))) {
+      console.log(`  no vector index at ${rows} passages: search is exact (recall 1)`);
+      return 1;
+    }
+    const embeddings = new LocalEmbeddings();
+    const vectors = queries.map((q) => embeddings.embedText(q));
+    const ids = async (vector: Float32Array, probes: number | undefined) => {
+      let query = chunks.query().nearestTo(vector).distanceType("cosine").limit(CANDIDATES).select(["_distance"]).withRowId();
+      query = probes === undefined ? query.bypassVectorIndex() : query.nprobes(probes);
+      const data = await query.toArrow();
+      const column = data.getChild("_rowid");
+      return Array.from({ length: data.numRows }, (_, i) => column?.get(i) as bigint);
+    };
+    const exact: bigint[][] = [];
+    const exactMs: number[] = [];
+    for (const v of vectors) {
+      const start = performance.now();
+      exact.push(await ids(v, undefined));
+      exactMs.push(performance.now() - start);
+    }
+    const recallAt = async (probes: number) => {
+      let found = 0;
+      let total = 0;
+      const times: number[] = [];
+      for (const [i, v] of vectors.entries()) {
+        const start = performance.now();
+        const got = new Set(await ids(v, probes));
+        times.push(performance.now() - start);
+        found += exact[i]!.filter((id) => got.has(id)).length;
+        total += exact[i]!.length;
+      }
+      return { recall: found / total, p50: median(times) };
+    };
+    const probes = vectorProbes(rows);
+    const partitions = indices.find((i) => i.columns.includes("vector"));
+    const byDefault = await recallAt(probes);
+    console.log(`  vector index (${partitions?.indexType ?? "?"}) recall@${CANDIDATES} vs exact search, ${queries.length} queries: ${byDefault.recall.toFixed(3)} at the default ${probes} probes (query p50 ${ms(byDefault.p50)}; exact p50 ${ms(median(exactMs))})   floor ≥ 0.95   (${load()})`);
+    for (const other of sweep.filter((s) => s !== probes)) {
+      const r = await recallAt(other);
+      console.log(`    at ${other} probes: recall ${r.recall.toFixed(3)}, query p50 ${ms(r.p50)}`);
+    }
+    return byDefault.recall;
+  } finally {
+    library.close();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run bench:scale`: the floors at a million passages (BENCH_SIZES to change it), in
+ * one run of under 30 minutes here: a resampled corpus ingested in a process of its own
+ * (chunks/s, index builds, peak RSS, bytes on disk, re-ingest), then search as the bot
+ * runs it at this size (not held in memory: above SEARCH_MEMORY_MAX_CHUNKS), its bare
+ * LanceDB queries, recall@20 of the vector index, and the bot's start-up and RSS.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildConfig } from "../../src/config.js";
+import { benchQueries, label, parseSizes, writeCorpus } from "./measure/corpora.js";
+import { measureIngest } from "./measure/measureIngest.js";
+import { measureRecall } from "./measure/measureRecall.js";
+import { measureSearch } from "./measure/measureSearch.js";
+import { printBot } from "./measure/printBot.js";
+import { heading, seconds } from "./measure/report.js";
+
+const memoryChunks = buildConfig({}).search.memoryChunks;
+const sweep = (process.env.BENCH_PROBES ?? "").split(",").filter(Boolean).map(Number);
+const queries = benchQueries(Number(process.env.BENCH_QUERIES ?? 220));
+const [warmUp, timed] = [queries.slice(0, 20), queries.slice(20)];
+const began = performance.now();
+
+const work = await mkdtemp(join(tmpdir(), "paperbot-bench-scale-"));
+try {
+  for (const size of parseSizes(process.env.BENCH_SIZES ?? "1000k")) {
+    heading(`${label(size)}: writing the corpus`);
+    const dir = join(work, String(size));
+    const uri = join(dir, "db");
+    const writing = performance.now();
+    const inputs = await writeCorpus(size, dir);
+    console.log(`  ${inputs.length} files in ${seconds(performance.now() - writing)}`);
+    heading(`${label(size)}: ingest`);
+    await measureIngest(uri, inputs);
+    await rm(join(dir, "sampled"), { recursive: true, force: true });
+    heading(`${label(size)}: search`);
+    await measureSearch({ uri }, timed, warmUp, { holdUpTo: memoryChunks });
+    // Exact search reads every vector (~1 GB at 1M passages): 100 queries keep the run under 30 minutes.
+    await measureRecall({ uri }, timed.slice(0, 100), sweep);
+    await printBot(uri, timed.slice(0, 20), dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log(`\nbench:scale took ${seconds(performance.now() - began)}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
