@@ -144,9 +144,11 @@ const passes = (t: Tally) => {
   return m.learnedP >= 1.5 * m.todayP && m.learnedD <= 0.5 * m.todayD && t.droppedTop === 0;
 };
 
-// Choosing the weights on the 2024 channels: every floor met for every taste first, then the most liked and fewest disliked papers.
+// Choosing the ranking weights on the 2024 channels: every floor met for every taste first, then the most liked and fewest disliked papers.
 const grid: ProfileWeights[] = [];
-for (const similarity of [0.5, 1, 2]) for (const terms of [0.5, 1]) for (const dislikeMargin of [0.2, 0.25]) grid.push({ similarity, terms, dislikeMargin, dislikeTerms: 3 });
+// The dislike thresholds are not tuned: they guard a promise (the day's big papers stay) rather than a
+// figure, and a looser margin chosen on 2024 (0.2) let 2025's speech channels lose four of them.
+for (const similarity of [0.5, 1, 2]) for (const terms of [0.5, 1, 2]) grid.push({ ...DEFAULT_PROFILE_WEIGHTS, similarity, terms });
 const fitness = (result: Map<Taste, Tally>) => {
   let score = 0;
   for (const t of result.values()) {
