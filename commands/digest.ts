@@ -3,6 +3,7 @@ import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
 import { digestSince } from "../src/digest/digestLedger.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
 import { renderDigest } from "../src/discord/renderDigest.js";
+import { channelProfileFor } from "../src/discord/digestVotes.js";
 import { MAX_PAPERS_PER_DIGEST, parseTopics } from "../src/digest/subscriptions.js";
 import { UserFacingError } from "../src/errors.js";
 import type { BotServices } from "../src/discord/botServices.js";
@@ -71,7 +72,8 @@ export default {
       const since = services.digest ? await digestSince(services.digest.ledger, interaction.channelId, { before: date }) : undefined;
       // Without today's papers, the library's latest day is shown under its own date, as `digest` shows it: the
       // preview asks no source, so it cannot say (as the post does) that they could not be read.
-      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
+      const profile = await channelProfileFor(services, interaction.channelId);
+      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since, ...(profile ? { profile } : {}) }, await services.digestClients());
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
       for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

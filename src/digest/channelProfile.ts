@@ -39,13 +39,15 @@ export interface ProfileWeights {
   dislikeTerms: number;
 }
 
-export const DEFAULT_PROFILE_WEIGHTS: Readonly<ProfileWeights> = Object.freeze({ similarity: 1, terms: 1, dislikeMargin: 0.25, dislikeTerms: 3 });
+export const DEFAULT_PROFILE_WEIGHTS: Readonly<ProfileWeights> = Object.freeze({ similarity: 2, terms: 1, dislikeMargin: 0.25, dislikeTerms: 3 });
 
 /** At most this many voted papers (the latest) make the profile. */
 export const PROFILE_PAPERS = 200;
 /** A word counts once it is in this many voted papers. */
 const MIN_TERM_SUPPORT = 2;
 const REASON_TERMS = 3;
+/** "like “X” you 👍" is said only of a paper clearly closer to the liked papers than the day's others are (z-score). */
+const LIKE_REASON_Z = 1;
 
 export interface VotedPaper {
   paperId: string;
@@ -172,7 +174,7 @@ export async function affinities(profile: ChannelProfile, papers: readonly Paper
     const boost = (weights.similarity * z) / 2 + weights.terms * Math.tanh(termSum);
     const affinity: Affinity = { boost, disliked };
     if (boost > 0 && !disliked) {
-      const reason = likeReason(profile, vectors?.[i], terms);
+      const reason = likeReason(profile, z >= LIKE_REASON_Z ? vectors?.[i] : undefined, terms);
       if (reason) affinity.reason = reason;
     }
     return affinity;
