@@ -1,6 +1,6 @@
 import type { ButtonInteraction } from "discord.js";
 import type { DigestEntry } from "../digest/buildDigest.js";
-import { learnProfile, paperText, type ChannelProfile } from "../digest/channelProfile.js";
+import { describeProfile, learnProfile, paperText, type ChannelProfile } from "../digest/channelProfile.js";
 import type { BotServices } from "./botServices.js";
 import { escapeForDiscord, truncate } from "./discordText.js";
 import { respond } from "./interactionReply.js";
@@ -80,4 +80,18 @@ export async function channelProfileFor(services: Pick<BotServices, "digestVotes
   const votes = await services.digestVotes.votes(channelId);
   if (votes.length === 0) return undefined;
   return learnProfile(votes, (await services.digestClients()).embeddings);
+}
+
+/** `/digest profile`: what the channel's votes taught its digest, within one message. */
+export function profileSummary(votes: number, profile: ChannelProfile | undefined): string {
+  if (!profile || votes === 0) return "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). Vote with 👍/👎 under each paper.";
+  const d = describeProfile(profile);
+  const titles = (list: string[]) => list.slice(0, 5).map((t) => `• ${escapeForDiscord(truncate(t.replace(/\s+/g, " "), 100))}`);
+  const lines = [`**What this channel has taught its digest** (${votes} vote${votes === 1 ? "" : "s"})`];
+  if (d.liked.length > 0) lines.push(`👍 ${d.liked.length} paper${d.liked.length === 1 ? "" : "s"}, latest:`, ...titles(d.liked));
+  if (d.disliked.length > 0) lines.push(`👎 ${d.disliked.length} paper${d.disliked.length === 1 ? "" : "s"}, latest:`, ...titles(d.disliked));
+  if (d.likedWords.length > 0) lines.push(`More of: ${escapeForDiscord(d.likedWords.join(", "))}`);
+  if (d.dislikedWords.length > 0) lines.push(`Less of: ${escapeForDiscord(d.dislikedWords.join(", "))}`);
+  lines.push("-# Members with Manage Server can forget it all with `/digest reset`.");
+  return truncate(lines.join("\n"), 2000);
 }

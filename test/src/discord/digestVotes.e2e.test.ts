@@ -115,3 +115,24 @@ test("given those votes, then the next digest puts the liked kind first with the
   assert.match(text, /\*like “Byte-Level Language Models Without a Tokenizer, at Scale” you 👍 on \d{1,2} [A-Z][a-z]{2}\*/);
   assert.deepEqual(h.discord.violations, []);
 });
+
+test("given /digest profile, then it shows what the votes taught, and only Manage Server can reset it", async () => {
+  const profile = await h.discord.interact({ kind: "command", name: "digest", subcommand: "profile", options: {}, userId: h.discord.users.bob });
+  await profile.waitForFinal(undefined, 10_000);
+  const shown = profile.original?.content ?? "";
+  assert.match(shown, /\(3 votes\)/);
+  assert.match(shown, /👍 1 paper, latest:\n• Byte-Level Language Models Without a Tokenizer, at Scale/);
+  assert.match(shown, /👎 1 paper, latest:\n• Stirring Policies/);
+
+  const refused = await h.discord.interact({ kind: "command", name: "digest", subcommand: "reset", options: {}, userId: h.discord.users.alice });
+  await refused.waitForFinal(undefined, 10_000);
+  assert.match(refused.callbacks[0]!.data?.content ?? refused.original?.content ?? "", /Manage Server/);
+  assert.equal((await h.services.digestVotes.votes(h.discord.channelIds.general)).length, 3);
+
+  const reset = await h.discord.interact({ kind: "command", name: "digest", subcommand: "reset", options: {}, userId: h.discord.users.carol });
+  await reset.waitForFinal(undefined, 10_000);
+  assert.match(reset.original?.content ?? "", /Forgot this channel's 3 votes/);
+  const after = await h.discord.interact({ kind: "command", name: "digest", subcommand: "profile", options: {}, userId: h.discord.users.bob });
+  await after.waitForFinal(undefined, 10_000);
+  assert.match(after.original?.content ?? "", /has not voted on digest papers yet/);
+});
