@@ -136,3 +136,16 @@ test("given /digest profile, then it shows what the votes taught, and only Manag
   await after.waitForFinal(undefined, 10_000);
   assert.match(after.original?.content ?? "", /has not voted on digest papers yet/);
 });
+
+test("given a vote on a digest paper since removed from the library, then it is kept, under the title its button showed", async () => {
+  await h.services.store.deletePapers(["arxiv:2611.20003"]);
+  assert.equal(await h.services.store.paperById("arxiv:2611.20003"), undefined);
+  const day2 = posts("2026-11-24");
+  const message = day2.find((m) => rowsOf(m).some((r) => r.components[0]!.custom_id === "dvote:up:arxiv:2611.20003"))!;
+  assert.match(await press("dvote:up:arxiv:2611.20003", message.id, h.discord.users.bob), /👍 on “Weather Forecasting with Global Grids”/);
+  const votes = await h.services.digestVotes.votes(h.discord.channelIds.general);
+  assert.deepEqual(
+    votes.map((v) => [v.paperId, v.vote, v.title]),
+    [["arxiv:2611.20003", "up", "Weather Forecasting with Global Grids"]],
+  );
+});
