@@ -3,6 +3,7 @@ import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
 import { digestSince } from "../src/digest/digestLedger.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
 import { renderDigest } from "../src/discord/renderDigest.js";
+import { channelProfileFor, profileSummary } from "../src/discord/digestVotes.js";
 import { MAX_PAPERS_PER_DIGEST, parseTopics } from "../src/digest/subscriptions.js";
 import { UserFacingError } from "../src/errors.js";
 import type { BotServices } from "../src/discord/botServices.js";
@@ -36,7 +37,9 @@ export default {
     )
     .addSubcommand((s) => s.setName("unsubscribe").setDescription("Stop the digest in this channel (Manage Server)"))
     .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
-    .addSubcommand((s) => s.setName("now").setDescription("Post today's digest here now, if not yet posted (Manage Server)")),
+    .addSubcommand((s) => s.setName("now").setDescription("Post today's digest here now, if not yet posted (Manage Server)"))
+    .addSubcommand((s) => s.setName("profile").setDescription("What this channel's 👍/👎 on digest papers have taught the digest"))
+    .addSubcommand((s) => s.setName("reset").setDescription("Forget this channel's 👍/👎 on digest papers (Manage Server)")),
 
   async execute(interaction, services) {
     const { config } = services;
@@ -61,6 +64,15 @@ export default {
       await interaction.deferReply();
       const removed = await digestService(services).scheduler.unsubscribe(interaction.channelId);
       await interaction.editReply(removed ? "This channel will no longer get the daily digest." : "This channel had no digest subscription.");
+    } else if (sub === "profile") {
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const votes = await services.digestVotes.votes(interaction.channelId);
+      await interaction.editReply({ content: profileSummary(votes.length, await channelProfileFor(services, interaction.channelId)), allowedMentions: { parse: [] } });
+    } else if (sub === "reset") {
+      requireManageServer(interaction);
+      await interaction.deferReply();
+      const removed = await services.digestVotes.reset(interaction.channelId);
+      await interaction.editReply(removed > 0 ? `Forgot this channel's ${removed} vote${removed === 1 ? "" : "s"} on digest papers: its digests rank by upvotes and topics again.` : "This channel has no votes on digest papers to forget.");
     } else if (sub === "preview") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const subscription = await services.digest?.subscriptions.get(interaction.channelId);
@@ -71,7 +83,8 @@ export default {
       const since = services.digest ? await digestSince(services.digest.ledger, interaction.channelId, { before: date }) : undefined;
       // Without today's papers, the library's latest day is shown under its own date, as `digest` shows it: the
       // preview asks no source, so it cannot say (as the post does) that they could not be read.
-      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since }, await services.digestClients());
+      const profile = await channelProfileFor(services, interaction.channelId);
+      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since, ...(profile ? { profile } : {}) }, await services.digestClients());
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
       for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });

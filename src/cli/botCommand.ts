@@ -39,7 +39,10 @@ export async function botCommand(app: App): Promise<void> {
       void bot
         .stop()
         .then(() => services.digest?.close())
-        .finally(() => services.store.close())
+        .finally(() => {
+          services.store.close();
+          services.digestVotes.close();
+        })
         .then(resolve);
     };
     process.once("SIGTERM", () => stop("SIGTERM"));

@@ -7,6 +7,7 @@ import { huggingFacePaperUrl, paperUrl, type Paper } from "../paper.js";
 import { STOP_WORDS, singular } from "../text/words.js";
 import { cosine, norm } from "../text/vectors.js";
 import { truncate } from "../text/truncate.js";
+import { affinities, isEmptyProfile, paperText, type Affinity, type ChannelProfile } from "./channelProfile.js";
 
 /*
  * The digest's content, with no Discord in it: which papers (new since the
@@ -75,6 +76,8 @@ export interface BuildDigestOptions {
   /** When given, writes the TL;DRs of papers whose source has no AI summary (one call; failures fall back to the abstract). */
   llm?: BaseChatModel;
   since?: DigestSince;
+  /** What the channel taught its digest with 👍/👎: added to the ranking, with the reason; none or empty: the ranking as without it. */
+  profile?: ChannelProfile;
   logger?: Logger;
   /** Default 30 s. */
   llmTimeoutMs?: number;
@@ -86,8 +89,8 @@ const MAX_AUTHORS = 3;
 export async function buildDigest(options: BuildDigestOptions): Promise<Digest> {
   const topics = options.topics?.trim() || undefined;
   const fresh = newPapers(options.papers, options.since);
-  const ranked = await rankPapers(fresh, topics, options.embeddings);
-  const top = ranked.slice(0, Math.max(0, options.max));
+  const ranked = await rankPapers(fresh, topics, options.embeddings, options.profile);
+  const top = keepTopVoted(ranked, Math.max(0, options.max));
   const tldrs = await writeTldrs(
     top.map((r) => r.paper),
     options,
@@ -142,6 +145,33 @@ interface Ranked {
   score: number;
   matches: string[];
   similar: boolean;
+  /** What the channel's profile says of it, when it has one. */
+  affinity?: Affinity;
+}
+
+/** The day's most upvoted papers a channel's profile may never push out of its digest, unless the channel dislikes their kind. */
+export const KEPT_TOP_VOTED = 3;
+
+/**
+ * The first `max` of the ranking, except that the day's KEPT_TOP_VOTED most upvoted papers stay in
+ * (in place of the lowest-ranked others) unless the channel's profile says it dislikes their kind:
+ * learning a taste must not hide the day's big papers.
+ */
+export function keepTopVoted(ranked: readonly Ranked[], max: number): Ranked[] {
+  const top = ranked.slice(0, max);
+  if (!ranked.some((r) => r.affinity) || max === 0) return top;
+  // Ties count alike: a paper with as many upvotes as the third is as much one of the day's big papers.
+  const third = [...ranked.map((r) => r.paper.upvotes ?? 0)].sort((a, b) => b - a)[KEPT_TOP_VOTED - 1] ?? 0;
+  const protectedPapers = ranked.filter((r) => (r.paper.upvotes ?? 0) > 0 && (r.paper.upvotes ?? 0) >= third);
+  const kept = protectedPapers.filter((r) => !r.affinity?.disliked && !top.includes(r));
+  const back: Ranked[] = [];
+  for (const r of kept) {
+    const out = top.findLastIndex((t) => !protectedPapers.includes(t));
+    if (out < 0) break;
+    top.splice(out, 1);
+    back.push(r);
+  }
+  return [...top, ...back].sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));
 }
 
 /** A topic sentence's words that name no topic: the stop words, more function words, and the filler of "papers about…". */
@@ -153,6 +183,11 @@ const STOP = new Set([
     "wants need use uses used based via toward towards approach approaches method methods model models show shows please especially mostly mainly"
   ).split(" "),
 ]);
+
+/** The words of a text that carry its meaning: no stop words, no one- or two-letter words unless an acronym ("RL"). */
+export function contentWords(text: string): string[] {
+  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? []).filter((w) => !STOP.has(w.toLowerCase()) && (w.length > 2 || /^\p{Lu}+$/u.test(w)));
+}
 
 /**
  * The terms a channel's topics stand for. A list ("diffusion, RLHF", or phrases
@@ -167,7 +202,7 @@ export function topicTerms(topics: string): string[] {
         .split(/[,;|\n]/)
         .map((t) => t.trim().replace(/^(and|or)\s+/i, ""))
         .filter((t) => t && !STOP.has(t.toLowerCase()))
-    : (rest.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? []).filter((w) => !STOP.has(w.toLowerCase()) && (w.length > 2 || /^\p{Lu}+$/u.test(w)));
+    : contentWords(rest);
   const terms: string[] = [];
   for (const term of [...quoted, ...listed]) if (!terms.some((t) => t.toLowerCase() === term.toLowerCase())) terms.push(term);
   return terms;
@@ -205,7 +240,7 @@ function keywordRelevance(paper: Paper, patterns: readonly { term: string; re: R
  * are, plus similarity to the topics when embeddings are given, scaled within
  * the day's papers), upvotes breaking near-ties.
  */
-export async function rankPapers(papers: readonly Paper[], topics: string | undefined, embeddings?: EmbeddingsInterface): Promise<Ranked[]> {
+export async function rankPapers(papers: readonly Paper[], topics: string | undefined, embeddings?: EmbeddingsInterface, profile?: ChannelProfile): Promise<Ranked[]> {
   const maxVotes = Math.max(0, ...papers.map((p) => p.upvotes ?? 0));
   const voteScore = (p: Paper) => (maxVotes > 0 ? Math.log1p(p.upvotes ?? 0) / Math.log1p(maxVotes) : 0);
   const terms = topics ? topicTerms(topics) : [];
@@ -215,7 +250,7 @@ export async function rankPapers(papers: readonly Paper[], topics: string | unde
   if (topics && embeddings && papers.length > 0) {
     const [query, docs] = await Promise.all([
       embeddings.embedQuery(topics),
-      embeddings.embedDocuments(papers.map((p) => `${p.title}\n${(p.aiSummary ?? p.summary).slice(0, 1000)}`)),
+      embeddings.embedDocuments(papers.map(paperText)),
     ]);
     const queryNorm = norm(query);
     const raw = docs.map((v) => cosine(query, v, queryNorm));
@@ -230,6 +265,15 @@ export async function rankPapers(papers: readonly Paper[], topics: string | unde
     const sim = similarity[i] ?? 0;
     return { paper, score: 2 * keyword + sim + 0.5 * voteScore(paper), matches, similar: matches.length === 0 && sim >= 0.75 };
   });
+  if (profile && !isEmptyProfile(profile)) {
+    const seen = await affinities(profile, papers);
+    ranked.forEach((r, i) => {
+      const affinity = seen[i];
+      if (!affinity) return;
+      r.affinity = affinity;
+      r.score += affinity.boost;
+    });
+  }
   return ranked.sort(
     (a, b) =>
       b.score - a.score ||
@@ -260,8 +304,11 @@ function toEntry(r: Ranked, tldr: Tldr): DigestEntry {
   if (paper.upvotes !== undefined) entry.upvotes = paper.upvotes;
   const code = httpUrl(paper.githubRepo);
   if (code) entry.codeUrl = code;
-  if (r.matches.length > 0) entry.reason = `matches: ${r.matches.join(", ")}`;
-  else if (r.similar) entry.reason = "close to your topics";
+  const reasons: string[] = [];
+  if (r.matches.length > 0) reasons.push(`matches: ${r.matches.join(", ")}`);
+  else if (r.similar) reasons.push("close to your topics");
+  if (r.affinity?.reason) reasons.push(r.affinity.reason);
+  if (reasons.length > 0) entry.reason = reasons.join(" · ");
   return entry;
 }
 

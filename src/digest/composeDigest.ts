@@ -5,6 +5,7 @@ import { createChatModel } from "../answer/createChatModel.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { buildDigest, type Digest, type DigestSince } from "./buildDigest.js";
+import type { ChannelProfile } from "./channelProfile.js";
 import type { GatheredPapers } from "./digestSources.js";
 
 /*
@@ -44,6 +45,8 @@ export interface ComposeInput {
   settings: DigestSettings;
   /** What the channel was already shown. */
   since?: DigestSince;
+  /** What the channel taught its digest with 👍/👎 (learnProfile); none: the ranking by upvotes and topics alone. */
+  profile?: ChannelProfile;
 }
 
 /** The settings of a channel's digest: its subscription's topics and size, else the configured defaults. */
@@ -72,6 +75,7 @@ export function composeDigest(input: ComposeInput, clients: DigestClients): Prom
     embeddings: settings.topics ? clients.embeddings : undefined,
     llm: clients.llm,
     since: input.since,
+    ...(input.profile ? { profile: input.profile } : {}),
     logger: clients.logger,
   });
 }

@@ -7,6 +7,7 @@ import { modelForAnswers } from "../answer/createChatModel.js";
 import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { DigestVoteStore } from "../store/digestVotes.js";
 import type { DigestService } from "../digest/digestScheduler.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
@@ -25,6 +26,8 @@ export interface BotServices {
   answerer: Answerer;
   gate: AnswerGate;
   votes: VoteLog;
+  /** 👍/👎 on digest papers, per channel, in the library's database. */
+  digestVotes: DigestVoteStore;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
   startedAt: Date;
   /** Digest threads → the papers of that digest, so questions there look at them first. */
@@ -69,6 +72,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
     answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
+    digestVotes: await DigestVoteStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions }),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),
     digestThreads: new Map(),

@@ -4,6 +4,7 @@ import { composeDigest, digestSettings } from "../digest/composeDigest.js";
 import type { DigestPoster } from "../digest/digestScheduler.js";
 import { gatherDigestPapers } from "../digest/digestSources.js";
 import { findDigestMarker, renderDigest } from "./renderDigest.js";
+import { channelProfileFor } from "./digestVotes.js";
 import type { BotServices } from "./botServices.js";
 
 export const DIGEST_THREAD_NAME = "Ask about today's papers";
@@ -71,14 +72,15 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
     async post(channelId, date, subscription, context) {
       const { config } = app;
       const gathered = await papersOf(date);
-      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since: context.since }, await services.digestClients());
+      const profile = await channelProfileFor(services, channelId);
+      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since: context.since, ...(profile ? { profile } : {}) }, await services.digestClients());
       if (digest.entries.length === 0 && !config.digest.postWhenEmpty) return { skipped: "nothing new" };
 
       const channel = await channelOf(channelId);
       const messageIds: string[] = [];
       let first: Message | undefined;
-      for (const message of renderDigest(digest)) {
-        const sent = await channel.send({ content: message.content, ...(message.embeds ? { embeds: message.embeds } : {}), allowedMentions: { parse: [] } });
+      for (const message of renderDigest(digest, { votes: true })) {
+        const sent = await channel.send({ content: message.content, ...(message.embeds ? { embeds: message.embeds } : {}), ...(message.components ? { components: message.components } : {}), allowedMentions: { parse: [] } });
         first ??= sent;
         messageIds.push(sent.id);
       }

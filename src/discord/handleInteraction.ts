@@ -4,6 +4,7 @@ import type { BotServices } from "./botServices.js";
 import type { Command } from "./command.js";
 import { respond, runInteraction } from "./interactionReply.js";
 import { parseVoteId } from "./votes.js";
+import { parseDigestVoteId, pressDigestVote } from "./digestVotes.js";
 import { parsePaperButton } from "./paperButtons.js";
 import { pressPaperButton } from "./pressPaperButton.js";
 
@@ -38,6 +39,11 @@ export function createInteractionHandler(services: BotServices, commands: Readon
           await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
           await respond(interaction, { content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎", ephemeral: true });
         });
+        return;
+      }
+      const digestVote = parseDigestVoteId(interaction.customId);
+      if (digestVote) {
+        await runInteraction(interaction, logger, () => pressDigestVote(interaction, digestVote, services));
         return;
       }
       const button = parsePaperButton(interaction.customId);

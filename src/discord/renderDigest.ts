@@ -1,6 +1,7 @@
 import { DISCORD_LIMITS, escapeForDiscord, quietLink } from "./discordText.js";
 import { truncate } from "../text/truncate.js";
 import type { Digest, DigestEntry } from "../digest/buildDigest.js";
+import { digestVoteRow, type DigestVoteRow } from "./digestVotes.js";
 
 /*
  * A digest as Discord message payloads, within Discord's limits. Every piece of
@@ -24,11 +25,18 @@ export interface DigestMessage {
   embeds?: DigestEmbed[];
   /** Nobody is pinged, whatever the text says. */
   allowedMentions: { parse: [] };
+  /** 👍/👎 buttons, one row per paper of the message (with `votes`). */
+  components?: DigestVoteRow[];
 }
 
 export interface RenderOptions {
   /** "text" (the default): everything in message content. "embeds": one embed per paper. */
   style?: "text" | "embeds";
+  /**
+   * A 👍/👎 row under each paper. Discord allows 5 rows of buttons per message, so a message then holds
+   * at most 5 papers.
+   */
+  votes?: boolean;
 }
 
 export const DIGEST_MARKER = "📰 Daily papers — ";
@@ -58,12 +66,36 @@ const TLDR_MAX = 320;
 const REASON_MAX = 120;
 const TOPICS_MAX = 150;
 const EMBEDS_PER_MESSAGE = 10;
+/** Discord's limit on action rows per message: one per paper when votes are on. */
+export const PAPERS_PER_MESSAGE_WITH_VOTES = 5;
 
 const noMentions = (): { parse: [] } => ({ parse: [] });
 
 export function renderDigest(digest: Digest, options: RenderOptions = {}): DigestMessage[] {
   if (digest.entries.length === 0) return renderEmptyDigest(digest.date, digest.topics ?? undefined);
-  return options.style === "embeds" ? renderEmbeds(digest) : renderText(digest);
+  const perMessage = options.votes ? PAPERS_PER_MESSAGE_WITH_VOTES : Number.POSITIVE_INFINITY;
+  const messages = options.style === "embeds" ? renderEmbeds(digest, Math.min(perMessage, EMBEDS_PER_MESSAGE)) : renderText(digest, perMessage);
+  if (!options.votes) return messages.map((m) => m.message);
+  return messages.map(({ message, first, count }) => ({
+    ...message,
+    components: digest.entries.slice(first, first + count).flatMap((entry, i) => digestVoteRow(entry, first + i + 1) ?? []),
+  }));
+}
+
+interface Rendered {
+  message: DigestMessage;
+  /** Index of its first paper in the digest, and how many it holds. */
+  first: number;
+  count: number;
+}
+
+function numbered<T>(groups: T[][], toMessage: (group: T[], i: number) => DigestMessage): Rendered[] {
+  let first = 0;
+  return groups.map((group, i) => {
+    const rendered = { message: toMessage(group, i), first, count: group.length };
+    first += group.length;
+    return rendered;
+  });
 }
 
 /** The message for a day with nothing new (posted only when the channel wants one; see DIGEST_POST_WHEN_EMPTY). */
@@ -125,7 +157,7 @@ function entryBlock(entry: DigestEntry, rank: number, limit: number): string {
   }
 }
 
-function renderText(digest: Digest): DigestMessage[] {
+function renderText(digest: Digest, perMessage: number): Rendered[] {
   const limit = DISCORD_LIMITS.content;
   const budget = limit - headerBudget(digest);
   const blocks = digest.entries.map((entry, i) => entryBlock(entry, i + 1, budget));
@@ -133,14 +165,14 @@ function renderText(digest: Digest): DigestMessage[] {
   const groups: string[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const block of blocks) {
-    if (size + block.length + 2 > budget) {
+    if (size + block.length + 2 > budget || (groups.at(-1)?.length ?? 0) >= perMessage) {
       groups.push([]);
       size = 0;
     }
     groups.at(-1)!.push(block);
     size += block.length + 2;
   }
-  return groups.map((group, i) => ({
+  return numbered(groups, (group, i) => ({
     content: [headerLines(digest, i + 1, groups.length).join("\n"), ...group].join("\n\n"),
     allowedMentions: noMentions(),
   }));
@@ -156,13 +188,13 @@ function embedFor(entry: DigestEntry, rank: number): DigestEmbed {
 
 const embedSize = (e: DigestEmbed) => e.title.length + e.description.length;
 
-function renderEmbeds(digest: Digest): DigestMessage[] {
+function renderEmbeds(digest: Digest, perMessage: number): Rendered[] {
   const embeds = digest.entries.map((entry, i) => embedFor(entry, i + 1));
   const groups: DigestEmbed[][] = [];
   let size = Number.POSITIVE_INFINITY;
   for (const embed of embeds) {
     const last = groups.at(-1);
-    if (!last || last.length >= EMBEDS_PER_MESSAGE || size + embedSize(embed) > DISCORD_LIMITS.embedsTotal) {
+    if (!last || last.length >= perMessage || size + embedSize(embed) > DISCORD_LIMITS.embedsTotal) {
       groups.push([embed]);
       size = embedSize(embed);
     } else {
@@ -170,7 +202,7 @@ function renderEmbeds(digest: Digest): DigestMessage[] {
       size += embedSize(embed);
     }
   }
-  return groups.map((group, i) => ({
+  return numbered(groups, (group, i) => ({
     content: headerLines(digest, i + 1, groups.length).join("\n"),
     embeds: group,
     allowedMentions: noMentions(),

@@ -65,6 +65,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       await bot.stop(1000);
       await services.digest?.close();
       services.store.close();
+      services.digestVotes.close();
       await discord.close();
       await openAi?.close();
     },

@@ -130,3 +130,25 @@ test("given a day with nothing new, then the empty-day message carries the marke
   assert.match(messages[0]!.content, /^\*\*📰 Daily papers — 2026-11-23\*\*\nNo new papers today\.\n-# Topics: RLHF$/);
   assert.equal(findDigestMarker(messages[0]!.content)?.date, DATE);
 });
+
+test("given votes on, then each message holds at most 5 papers with one 👍/👎 row each, within Discord's button limits, in text and embeds alike", () => {
+  const entries = Array.from({ length: 12 }, (_, i) => entry(i + 1, { tldr: "Short.", title: `Paper ${i + 1}: ${"Long Title ".repeat(12)}` }));
+  const digest: Digest = { date: DATE, entries, total: 12, topics: null };
+  for (const style of ["text", "embeds"] as const) {
+    const messages = renderDigest(digest, { votes: true, style });
+    assert.deepEqual(
+      messages.map((m) => m.components?.length),
+      [5, 5, 2],
+      style,
+    );
+    const rows = messages.flatMap((m) => m.components ?? []);
+    assert.deepEqual(
+      rows.map((r) => r.components[0]!.custom_id),
+      entries.map((e) => `dvote:up:${e.id}`),
+    );
+    assert.ok(rows.every((r) => r.components.length === 2 && r.components.every((c) => c.label.length <= 80 && c.custom_id.length <= 100)));
+    assert.match(rows[6]!.components[0]!.label, /^7\. Paper 7: Long Title/);
+    assert.equal(rows[6]!.components[1]!.emoji.name, "👎");
+  }
+  assert.ok(renderDigest(digest).every((m) => m.components === undefined), "no buttons unless asked (the preview, the CLI)");
+});
