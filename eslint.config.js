@@ -5,7 +5,8 @@ import tseslint from "typescript-eslint";
 
 /** A relative import of an adapter's folder, from anywhere in ingest/ or src/. */
 const ADAPTER_IMPORT = /^(\.\.?\/)+(src\/)?(discord|cli|commands)\//;
-const CORE_MESSAGE = "The core (ingest/, src/ outside src/discord and src/cli) never imports an adapter: return data and let the adapter render it (docs/design.md, Layout).";
+const CORE_MESSAGE =
+  "The core (ingest/, src/ outside src/discord and src/cli) never imports an adapter: return data and let the adapter render it (docs/design.md, Layout).";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "data/"] },
@@ -26,7 +27,10 @@ export default tseslint.config(
     files: ["ingest/**/*.ts", "src/**/*.ts"],
     ignores: ["src/discord/**", "src/cli/**"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "discord.js", message: CORE_MESSAGE }], patterns: [{ regex: ADAPTER_IMPORT.source, message: CORE_MESSAGE }] }],
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "discord.js", message: CORE_MESSAGE }], patterns: [{ regex: ADAPTER_IMPORT.source, message: CORE_MESSAGE }] },
+      ],
       "no-restricted-syntax": ["error", { selector: `ImportExpression[source.value=${ADAPTER_IMPORT}]`, message: CORE_MESSAGE }],
     },
   },

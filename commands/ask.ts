@@ -19,7 +19,8 @@ export default {
     const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
     const sink: AnswerSink = {
       show: async (content, components = []) => void (await interaction.editReply({ content, components, allowedMentions: NO_MENTIONS })),
-      add: async (content, components = []) => void (await interaction.followUp({ content, components, allowedMentions: NO_MENTIONS, ...(flags ? { flags } : {}) })),
+      add: async (content, components = []) =>
+        void (await interaction.followUp({ content, components, allowedMentions: NO_MENTIONS, ...(flags ? { flags } : {}) })),
     };
     await gate.run(
       async () => {

@@ -33,7 +33,13 @@ export default {
         .addStringOption((o) => o.setName("time").setDescription("Local time, HH:MM (default 09:00)").setMaxLength(5))
         .addStringOption((o) => o.setName("timezone").setDescription("IANA time zone, e.g. Europe/Berlin (default UTC)").setMaxLength(64))
         .addStringOption((o) => o.setName("topics").setDescription('Rank by these, e.g. "diffusion, RLHF"').setMaxLength(500))
-        .addIntegerOption((o) => o.setName("max").setDescription(`Papers per digest (1–${MAX_PAPERS_PER_DIGEST})`).setMinValue(1).setMaxValue(MAX_PAPERS_PER_DIGEST)),
+        .addIntegerOption((o) =>
+          o
+            .setName("max")
+            .setDescription(`Papers per digest (1–${MAX_PAPERS_PER_DIGEST})`)
+            .setMinValue(1)
+            .setMaxValue(MAX_PAPERS_PER_DIGEST),
+        ),
     )
     .addSubcommand((s) => s.setName("unsubscribe").setDescription("Stop the digest in this channel (Manage Server)"))
     .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
@@ -49,7 +55,8 @@ export default {
     if (sub === "subscribe") {
       requireManageServer(interaction);
       // The core keys subscriptions by these ids without knowing Discord: the rule for them is checked here.
-      if (!isDiscordId(interaction.channelId) || !isDiscordId(interaction.guildId)) throw new Error(`not Discord ids: channel ${interaction.channelId}, guild ${interaction.guildId}`);
+      if (!isDiscordId(interaction.channelId) || !isDiscordId(interaction.guildId))
+        throw new Error(`not Discord ids: channel ${interaction.channelId}, guild ${interaction.guildId}`);
       await interaction.deferReply();
       const subscription = await digestService(services).scheduler.subscribe(interaction.channelId, interaction.guildId, {
         time: interaction.options.getString("time") ?? config.digest.defaultTime,
@@ -58,21 +65,33 @@ export default {
         max: interaction.options.getInteger("max") ?? undefined,
       });
       const topics = subscription.topics.length > 0 ? ` on ${escapeForDiscord(subscription.topics.join(", "))}` : "";
-      await interaction.editReply({ content: `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, up to ${subscription.max ?? config.digest.maxPapers} papers.`, allowedMentions: { parse: [] } });
+      await interaction.editReply({
+        content: `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, up to ${subscription.max ?? config.digest.maxPapers} papers.`,
+        allowedMentions: { parse: [] },
+      });
     } else if (sub === "unsubscribe") {
       requireManageServer(interaction);
       await interaction.deferReply();
       const removed = await digestService(services).scheduler.unsubscribe(interaction.channelId);
-      await interaction.editReply(removed ? "This channel will no longer get the daily digest." : "This channel had no digest subscription.");
+      await interaction.editReply(
+        removed ? "This channel will no longer get the daily digest." : "This channel had no digest subscription.",
+      );
     } else if (sub === "profile") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const votes = await services.digestVotes.votes(interaction.channelId);
-      await interaction.editReply({ content: profileSummary(votes.length, await channelProfileFor(services, interaction.channelId)), allowedMentions: { parse: [] } });
+      await interaction.editReply({
+        content: profileSummary(votes.length, await channelProfileFor(services, interaction.channelId)),
+        allowedMentions: { parse: [] },
+      });
     } else if (sub === "reset") {
       requireManageServer(interaction);
       await interaction.deferReply();
       const removed = await services.digestVotes.reset(interaction.channelId);
-      await interaction.editReply(removed > 0 ? `Forgot this channel's ${removed} vote${removed === 1 ? "" : "s"} on digest papers: its digests rank by upvotes and topics again.` : "This channel has no votes on digest papers to forget.");
+      await interaction.editReply(
+        removed > 0
+          ? `Forgot this channel's ${removed} vote${removed === 1 ? "" : "s"} on digest papers: its digests rank by upvotes and topics again.`
+          : "This channel has no votes on digest papers to forget.",
+      );
     } else if (sub === "preview") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const subscription = await services.digest?.subscriptions.get(interaction.channelId);
@@ -84,10 +103,20 @@ export default {
       // Without today's papers, the library's latest day is shown under its own date, as `digest` shows it: the
       // preview asks no source, so it cannot say (as the post does) that they could not be read.
       const profile = await channelProfileFor(services, interaction.channelId);
-      const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings: digestSettings(config, subscription), since, ...(profile ? { profile } : {}) }, await services.digestClients());
+      const digest = await composeDigest(
+        {
+          date: gathered.libraryDate ?? date,
+          gathered,
+          settings: digestSettings(config, subscription),
+          since,
+          ...(profile ? { profile } : {}),
+        },
+        await services.digestClients(),
+      );
       const [first, ...rest] = renderDigest(digest);
       await interaction.editReply({ content: first?.content ?? "Nothing to show.", allowedMentions: { parse: [] } });
-      for (const m of rest) await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      for (const m of rest)
+        await interaction.followUp({ content: m.content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else {
       requireManageServer(interaction);
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
@@ -100,7 +129,9 @@ export default {
         busy: "Another bot process is posting today's digest right now.",
         failed: "Posting failed; it will be retried shortly.",
       };
-      await interaction.editReply(outcome ? (said[outcome.status] ?? outcome.status) : "This channel has no digest subscription: use `/digest subscribe` first.");
+      await interaction.editReply(
+        outcome ? (said[outcome.status] ?? outcome.status) : "This channel has no digest subscription: use `/digest subscribe` first.",
+      );
     }
   },
 } satisfies Command;

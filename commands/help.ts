@@ -4,8 +4,8 @@ import type { Command } from "../src/discord/command.js";
 const HELP = [
   "**paperbot** answers questions about the papers in its library, citing them.",
   "",
-  "**Ask in chat** — mention me with a question (or write in an answer channel). I answer in a thread; ask follow-ups there (\"what dataset did the second one use?\").",
-  "Say when, and I keep to papers published then: \"what's new this week on robot learning?\", \"anything on speech since 2023?\".",
+  '**Ask in chat** — mention me with a question (or write in an answer channel). I answer in a thread; ask follow-ups there ("what dataset did the second one use?").',
+  'Say when, and I keep to papers published then: "what\'s new this week on robot learning?", "anything on speech since 2023?".',
   "`/ask question [private]` — the same, as a command.",
   "`/paper query` — one paper: authors, date, summary, links.",
   "`/search query [k]` — papers matching a topic, best first.",

@@ -10,7 +10,9 @@ export default {
   data: new SlashCommandBuilder()
     .setName("paper")
     .setDescription("Look a paper up by title (typos forgiven) or arXiv id; an arXiv paper not in the library is fetched")
-    .addStringOption((o) => o.setName("query").setDescription("A title, part of one, or an arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300)),
+    .addStringOption((o) =>
+      o.setName("query").setDescription("A title, part of one, or an arXiv id").setRequired(true).setAutocomplete(true).setMaxLength(300),
+    ),
 
   async execute(interaction, { store, addFromArxiv, fetchLimit }) {
     await interaction.deferReply();

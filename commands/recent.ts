@@ -9,7 +9,9 @@ export default {
   data: new SlashCommandBuilder()
     .setName("recent")
     .setDescription("The newest papers in the library")
-    .addIntegerOption((o) => o.setName("days").setDescription("Published within this many days (default 7)").setMinValue(1).setMaxValue(365)),
+    .addIntegerOption((o) =>
+      o.setName("days").setDescription("Published within this many days (default 7)").setMinValue(1).setMaxValue(365),
+    ),
 
   async execute(interaction, { store }) {
     await interaction.deferReply();

@@ -15,7 +15,12 @@ export default {
     const hits = await searcher.search(query, { k: interaction.options.getInteger("k") ?? 5 });
     const embed = paperListEmbed(
       `Search: ${query}`,
-      hits.map((h) => ({ title: h.title, url: h.url, facts: [...(h.year ? [String(h.year)] : []), `score ${h.score.toFixed(2)}`], snippet: h.snippet })),
+      hits.map((h) => ({
+        title: h.title,
+        url: h.url,
+        facts: [...(h.year ? [String(h.year)] : []), `score ${h.score.toFixed(2)}`],
+        snippet: h.snippet,
+      })),
       "No paper in the library matches that.",
     );
     await interaction.editReply({ embeds: [embed], allowedMentions: { parse: [] } });

@@ -68,12 +68,15 @@ export function createArxivAdder(deps: ArxivAdderDeps): ArxivAdders {
     const known = await findPaper(deps.store, title);
     if ("paper" in known && normaliseTitle(known.paper.title) === normaliseTitle(title)) return { paper: known.paper, added: false };
     const url = query(`search_query=${encodeURIComponent(`ti:"${title.replace(/"/g, " ")}"`)}&max_results=${TITLE_CANDIDATES}`);
-    const { text } = await deps.fetcher.text(url, { accept: "application/atom+xml", label: "arXiv title search" }).catch((error: unknown) => {
-      throw new UserFacingError(`Could not search arXiv for “${title}”: ${errorMessage(error)}`);
-    });
+    const { text } = await deps.fetcher
+      .text(url, { accept: "application/atom+xml", label: "arXiv title search" })
+      .catch((error: unknown) => {
+        throw new UserFacingError(`Could not search arXiv for “${title}”: ${errorMessage(error)}`);
+      });
     const found = parseArxivAtom(text, { source: url, referenceDate: new Date() }).papers.map(({ paper }) => paper);
     const match = found.find((paper) => normaliseTitle(paper.title) === normaliseTitle(title) && paper.arxivId);
-    if (!match?.arxivId) throw new UserFacingError(`arXiv has no paper titled “${title}”${found[0] ? ` (its closest is “${found[0].title}”)` : ""}.`);
+    if (!match?.arxivId)
+      throw new UserFacingError(`arXiv has no paper titled “${title}”${found[0] ? ` (its closest is “${found[0].title}”)` : ""}.`);
     return byId(match.arxivId);
   }
 

@@ -31,7 +31,11 @@ export function detectFormat(text: string, name?: string): SourceFormat | undefi
   if (start === undefined) return undefined;
   const head = text.slice(start, start + HEAD_CHARS);
   if (head.startsWith("<")) return isAtomFeed(head) ? "arxiv-atom" : undefined;
-  if (head.startsWith("{") && (isJsonLines(text, start) || (name !== undefined && JSON_LINES_NAME.test(name) && firstLineIsObject(text, start)))) return "jsonl";
+  if (
+    head.startsWith("{") &&
+    (isJsonLines(text, start) || (name !== undefined && JSON_LINES_NAME.test(name) && firstLineIsObject(text, start)))
+  )
+    return "jsonl";
   if (head.startsWith("[")) return HF_PAPER_KEY.test(head) ? "hf-daily-api" : "json";
   if (head.startsWith("{")) return isHfObject(head) ? "hf-daily-api" : "json";
   return detectTextPage(head);
@@ -84,7 +88,10 @@ function isJsonLines(text: string, start: number): boolean {
 function firstLineIsObject(text: string, start: number): boolean {
   const newline = text.indexOf("\n", start);
   const end = newline === -1 ? text.length : newline;
-  return text.slice(Math.max(start, end - 16), end).trimEnd().endsWith("}");
+  return text
+    .slice(Math.max(start, end - 16), end)
+    .trimEnd()
+    .endsWith("}");
 }
 
 /** The two plain-text page formats, recognised by their headers. */

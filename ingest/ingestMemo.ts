@@ -56,7 +56,15 @@ function codeFiles(dir: string): string[] {
 export function ingestFingerprint(inputs: readonly InputText[], context: { format?: string; day: string; embedderId: string }): string {
   const perInput = inputs.map((input) => createHash("sha256").update(input.source).update("\0").update(input.text).digest("hex")).sort();
   return createHash("sha256")
-    .update(JSON.stringify({ code: (codeDigest ??= digestIngestCode()), format: context.format ?? "auto", day: context.day, embedder: context.embedderId, inputs: perInput }))
+    .update(
+      JSON.stringify({
+        code: (codeDigest ??= digestIngestCode()),
+        format: context.format ?? "auto",
+        day: context.day,
+        embedder: context.embedderId,
+        inputs: perInput,
+      }),
+    )
     .digest("hex");
 }
 

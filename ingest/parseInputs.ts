@@ -43,7 +43,11 @@ export function parseInputs(inputs: readonly InputText[], options: { format: Sou
       }
     } catch (error) {
       const line = error instanceof ParseError ? (error.line ?? 1) : 1;
-      skipped.push({ source: input.source, line, reason: `${format}: ${error instanceof ParseError ? error.reason : errorMessage(error)}` });
+      skipped.push({
+        source: input.source,
+        line,
+        reason: `${format}: ${error instanceof ParseError ? error.reason : errorMessage(error)}`,
+      });
     }
   }
   return { papers, skipped };

@@ -95,7 +95,10 @@ async function readFileInput(path: string): Promise<InputText | SkippedRecord> {
 async function fetchUrlInput(url: string, fetcher: Fetcher): Promise<InputText | SkippedRecord> {
   let text: string;
   try {
-    ({ text } = await fetcher.text(url, { accept: "application/json, application/atom+xml, text/plain;q=0.9, */*;q=0.5", explainErrorBody: arxivApiError }));
+    ({ text } = await fetcher.text(url, {
+      accept: "application/json, application/atom+xml, text/plain;q=0.9, */*;q=0.5",
+      explainErrorBody: arxivApiError,
+    }));
   } catch (error) {
     return { source: url, line: 0, reason: `cannot fetch: ${errorMessage(error)}` };
   }

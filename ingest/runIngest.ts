@@ -71,12 +71,18 @@ interface PlannedPaper {
 export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? new Date();
   // Dates without a year are read relative to today, so a memo holds for the day it was made.
-  const fingerprint = options.reembed ? undefined : ingestFingerprint(inputs, { format: options.format, day: now.toISOString().slice(0, 10), embedderId: deps.embedder.id });
+  const fingerprint = options.reembed
+    ? undefined
+    : ingestFingerprint(inputs, { format: options.format, day: now.toISOString().slice(0, 10), embedderId: deps.embedder.id });
   return underWriteLock(deps, options.dryRun ?? false, async () => {
     const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint) : undefined;
     if (repeated) {
       deps.logger.debug({ papers: repeated.papers }, "same inputs as the last ingest, library unchanged since: nothing to do");
-      return { papers: { added: 0, updated: 0, unchanged: repeated.papers }, chunks: { written: 0, unchanged: repeated.chunks }, skipped: repeated.skipped };
+      return {
+        papers: { added: 0, updated: 0, unchanged: repeated.papers },
+        chunks: { written: 0, unchanged: repeated.chunks },
+        skipped: repeated.skipped,
+      };
     }
 
     const parsed = parseInputs(inputs, { format: options.format, now });
@@ -88,7 +94,12 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
     );
     if (fingerprint && !options.dryRun) {
       const { papers, chunks } = summary;
-      await rememberRun(deps.store, { fingerprint, papers: papers.added + papers.updated + papers.unchanged, chunks: chunks.written + chunks.unchanged, skipped: summary.skipped });
+      await rememberRun(deps.store, {
+        fingerprint,
+        papers: papers.added + papers.updated + papers.unchanged,
+        chunks: chunks.written + chunks.unchanged,
+        skipped: summary.skipped,
+      });
     }
     return summary;
   });
@@ -120,20 +131,29 @@ async function underWriteLock<T>({ store, logger, onPhase }: IngestDeps, dryRun:
     what: "ingest",
     onWait: (holder) => {
       onPhase?.("waiting");
-      logger.info({ holder }, `another ${holder?.what ?? "writer"} is writing this library${holder ? ` (pid ${holder.pid} on ${holder.host})` : ""}: waiting for it to finish`);
+      logger.info(
+        { holder },
+        `another ${holder?.what ?? "writer"} is writing this library${holder ? ` (pid ${holder.pid} on ${holder.host})` : ""}: waiting for it to finish`,
+      );
     },
   });
   try {
     onPhase?.("comparing");
     const removed = await store.removeIncompleteTables();
-    if (removed.length > 0) logger.warn({ tables: removed }, "an earlier ingest was interrupted while creating these tables; they held nothing and were removed");
+    if (removed.length > 0)
+      logger.warn({ tables: removed }, "an earlier ingest was interrupted while creating these tables; they held nothing and were removed");
     return await work();
   } finally {
     await lock?.release();
   }
 }
 
-async function ingestLocked(records: readonly Paper[], deps: IngestDeps, options: Pick<IngestOptions, "dryRun" | "reembed">, skipped: SkippedRecord[]): Promise<IngestSummary> {
+async function ingestLocked(
+  records: readonly Paper[],
+  deps: IngestDeps,
+  options: Pick<IngestOptions, "dryRun" | "reembed">,
+  skipped: SkippedRecord[],
+): Promise<IngestSummary> {
   const { store, logger } = deps;
   const incoming = groupSameRecords(records);
   logger.debug({ records: records.length, papers: incoming.size }, "parsed inputs");
@@ -149,7 +169,9 @@ async function ingestLocked(records: readonly Paper[], deps: IngestDeps, options
   for (const p of planned) summary.papers[p.status]++;
 
   // After --reembed every stored paper needs vectors again, not only the incoming ones.
-  const toWrite = options.reembed ? [...planned, ...(await storedPapersNotIn(store, planned))] : planned.filter((p) => p.status !== "unchanged");
+  const toWrite = options.reembed
+    ? [...planned, ...(await storedPapersNotIn(store, planned))]
+    : planned.filter((p) => p.status !== "unchanged");
   const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
   const chunkCounts = await store.chunkCounts();
   for (const p of unchanged) summary.chunks.unchanged += chunkCounts.get(p.paper.id) ?? 0;
@@ -196,7 +218,10 @@ async function ingestLocked(records: readonly Paper[], deps: IngestDeps, options
  * Stored records are read only for papers whose content differs: re-ingesting the
  * same input compares hashes and reads nothing else.
  */
-async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]>): Promise<{ planned: PlannedPaper[]; superseded: string[] }> {
+async function planAgainstStore(
+  store: PaperStore,
+  incoming: Map<string, Paper[]>,
+): Promise<{ planned: PlannedPaper[]; superseded: string[] }> {
   const index = await store.paperIndex();
   const byId = new Map(index.map((row) => [row.id, row]));
   const byTitle = new Map<string, typeof index>();
@@ -233,7 +258,9 @@ async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]
 async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Promise<PlannedPaper[]> {
   const seen = new Set(planned.map((p) => p.paper.id));
   const rows = await store.allPapers();
-  return rows.filter((row) => !seen.has(row.id)).map((row) => ({ paper: row.paper, records: row.records, hash: row.hash, status: "unchanged" as const }));
+  return rows
+    .filter((row) => !seen.has(row.id))
+    .map((row) => ({ paper: row.paper, records: row.records, hash: row.hash, status: "unchanged" as const }));
 }
 
 function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
@@ -267,7 +294,9 @@ interface PreparedBatch {
  * `chunked`: papers with chunks stored when the run began (new papers have none to look up).
  */
 /** An embedder that can hand over float32 vectors directly (the local one). */
-function hasFloat32Path(embeddings: EmbeddingsInterface): embeddings is EmbeddingsInterface & { embedFloat32(texts: readonly string[]): Float32Array[] } {
+function hasFloat32Path(
+  embeddings: EmbeddingsInterface,
+): embeddings is EmbeddingsInterface & { embedFloat32(texts: readonly string[]): Float32Array[] } {
   return typeof (embeddings as { embedFloat32?: unknown }).embedFloat32 === "function";
 }
 
@@ -287,7 +316,12 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
     const hit = hitCell(paper);
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
-      const filters = { year: paper.year ?? null, section: paper.section ?? null, publishedAt: paper.publishedAt ?? null, sourceKinds: kinds };
+      const filters = {
+        year: paper.year ?? null,
+        section: paper.section ?? null,
+        publishedAt: paper.publishedAt ?? null,
+        sourceKinds: kinds,
+      };
       const row: ChunkRow = {
         id: `${paper.id}#${chunk.chunkIndex}`,
         paperId: paper.id,
@@ -321,7 +355,12 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
  * (`reembed`) rewrites every paper row too, so that a library written by an older
  * paperbot takes the current layout (storedRows.ts) whole.
  */
-async function commitBatch(batch: PlannedPaper[], prepared: PreparedBatch, { store, embedder }: IngestDeps, reembed: boolean): Promise<void> {
+async function commitBatch(
+  batch: PlannedPaper[],
+  prepared: PreparedBatch,
+  { store, embedder }: IngestDeps,
+  reembed: boolean,
+): Promise<void> {
   if (prepared.anyStored) {
     await store.replaceChunks(
       batch.map((p) => p.paper.id),

@@ -97,19 +97,27 @@ export const configSchema = z.object({
     .default("off")
     .refine((v) => v === "off" || v === "auto" || /^[1-9]\d*$/.test(v), 'must be "off", "auto" or a number of shards')
     .transform((v) => (v === "off" || v === "auto" ? v : Number(v))),
-  SHARDING_MANAGER: z.string().optional().transform((v) => v === "true"),
+  SHARDING_MANAGER: z
+    .string()
+    .optional()
+    .transform((v) => v === "true"),
   VOTES_FILE: z.string().trim().min(1).default("./data/votes.jsonl"),
-  DIGEST_DEFAULT_TZ: z
+  DIGEST_DEFAULT_TZ: z.string().trim().default("UTC").refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin"),
+  DIGEST_DEFAULT_TIME: z
     .string()
     .trim()
-    .default("UTC")
-    .refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin"),
-  DIGEST_DEFAULT_TIME: z.string().trim().default("09:00").pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")),
+    .default("09:00")
+    .pipe(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)")),
   DIGEST_MAX_PAPERS: z.coerce.number().int().min(1).max(25).default(10),
   DIGEST_ARXIV_CATEGORIES: z
     .string()
     .default("cs.CL,cs.LG")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, "must be arXiv categories like cs.CL,cs.LG"))),
   DIGEST_FETCH_BUDGET_MS: positiveInt(30_000),
   DIGEST_POST_WHEN_EMPTY: z
@@ -208,9 +216,14 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     );
   }
   if (c.LLM_FIRST_TOKEN_MS > c.LLM_ANSWER_MS) {
-    conflicts.push(`LLM_FIRST_TOKEN_MS=${c.LLM_FIRST_TOKEN_MS}: must be at most LLM_ANSWER_MS=${c.LLM_ANSWER_MS}, the time the whole answer gets`);
+    conflicts.push(
+      `LLM_FIRST_TOKEN_MS=${c.LLM_FIRST_TOKEN_MS}: must be at most LLM_ANSWER_MS=${c.LLM_ANSWER_MS}, the time the whole answer gets`,
+    );
   }
-  if (conflicts.length > 0) throw new ConfigError(`Invalid configuration:\n${conflicts.map((line) => `  ${line}`).join("\n")}\nSee .env.example for every setting.`);
+  if (conflicts.length > 0)
+    throw new ConfigError(
+      `Invalid configuration:\n${conflicts.map((line) => `  ${line}`).join("\n")}\nSee .env.example for every setting.`,
+    );
   return deepFreeze({
     lancedb: { uri: c.LANCEDB_URI, storageOptions: c.LANCEDB_STORAGE_OPTIONS, nativeLog: c.LANCEDB_LOG },
     embeddings: { provider: c.EMBEDDINGS_PROVIDER, model: c.EMBEDDINGS_MODEL, batchSize: c.EMBEDDINGS_BATCH_SIZE },
@@ -219,7 +232,12 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
     deadlines: { firstTokenMs: c.LLM_FIRST_TOKEN_MS, answerMs: c.LLM_ANSWER_MS },
     openai: { apiKey: c.OPENAI_API_KEY, baseURL: c.OPENAI_BASE_URL, timeoutMs: c.OPENAI_TIMEOUT_MS, maxRetries: c.OPENAI_MAX_RETRIES },
     chat: { model: c.CHAT_MODEL, temperature: c.CHAT_TEMPERATURE, mode: c.ANSWER_MODE },
-    sources: { hfApiUrl: c.HF_API_URL, arxivApiUrl: c.ARXIV_API_URL, fetchTimeoutMs: c.FETCH_TIMEOUT_MS, maxRetryAfterMs: c.FETCH_MAX_RETRY_AFTER_MS },
+    sources: {
+      hfApiUrl: c.HF_API_URL,
+      arxivApiUrl: c.ARXIV_API_URL,
+      fetchTimeoutMs: c.FETCH_TIMEOUT_MS,
+      maxRetryAfterMs: c.FETCH_MAX_RETRY_AFTER_MS,
+    },
     discord: {
       token: c.DISCORD_TOKEN,
       clientId: c.DISCORD_CLIENT_ID,

@@ -30,7 +30,10 @@ export function failureReply(error: unknown, logUnexpected: (errorId: string) =>
   if (error instanceof UserFacingError) return { text: error.message };
   const errorId = newErrorId();
   logUnexpected(errorId);
-  return { text: `Something went wrong on my side: it failed unexpectedly (error id ${errorId}). It has been logged; please try again.`, errorId };
+  return {
+    text: `Something went wrong on my side: it failed unexpectedly (error id ${errorId}). It has been logged; please try again.`,
+    errorId,
+  };
 }
 
 export function errorMessage(error: unknown): string {

@@ -13,7 +13,8 @@ const MAX_DEPTH = 16;
  * `aws_session_token`, `azure_storage_account_key`, `google_service_account_key`, `api_key`…
  * Not `prompt_tokens` or `maxTokens`: counts, not credentials.
  */
-const CREDENTIAL = /authori[sz]ation|api_?key|secret|passw(?:or)?d|passphrase|cookie|credential|private_?key|access_?key|account_?key|session_?key|(?:^|_)token$|^auth$/;
+const CREDENTIAL =
+  /authori[sz]ation|api_?key|secret|passw(?:or)?d|passphrase|cookie|credential|private_?key|access_?key|account_?key|session_?key|(?:^|_)token$|^auth$/;
 /** LANCEDB_STORAGE_OPTIONS as the raw JSON text: its keys cannot be told apart, so all of it goes. */
 const RAW_STORAGE_OPTIONS = /(?:^|_)storage_options$/;
 
@@ -30,12 +31,14 @@ export function isCredentialKey(key: string, value: unknown): boolean {
 
 /** A copy of an object to replace fields in: an Error keeps its class, message and stack. */
 function copyOf(value: object): Record<string, unknown> {
-  if (value instanceof Error) return Object.create(Object.getPrototypeOf(value) as object, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
+  if (value instanceof Error)
+    return Object.create(Object.getPrototypeOf(value) as object, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
   return { ...value } as Record<string, unknown>;
 }
 
 /** Dates, buffers, maps, typed arrays: written by their own rules, never holding a field named like a credential. */
-const opaque = (value: object) => ArrayBuffer.isView(value) || value instanceof Map || value instanceof Set || typeof (value as { toJSON?: unknown }).toJSON === "function";
+const opaque = (value: object) =>
+  ArrayBuffer.isView(value) || value instanceof Map || value instanceof Set || typeof (value as { toJSON?: unknown }).toJSON === "function";
 
 /**
  * The value with every field named like a credential replaced, at any depth and in any case. The
@@ -77,7 +80,13 @@ export function createLogger(log: Config["log"], destination: NodeJS.WritableStr
   const pretty = log.format === "pretty" || (log.format === "auto" && "isTTY" in destination && destination.isTTY === true);
   const options = { level: log.level, formatters: { log: (object: Record<string, unknown>) => redactSecrets(object) } };
   const logger = pretty
-    ? pino({ ...options, transport: { target: "pino-pretty", options: { destination: 2, colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" } } })
+    ? pino({
+        ...options,
+        transport: {
+          target: "pino-pretty",
+          options: { destination: 2, colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" },
+        },
+      })
     : pino(options, destination);
   // pino formats a child's bindings once, without `formatters.bindings` (it keeps that for the root's):
   // redact them on the way in. Children inherit this method, so grandchildren are covered too.

@@ -99,7 +99,11 @@ export function titleInitials(title: string): string {
 
 export function normaliseTitle(title: string): string {
   // Unicode normalisation is the slow part and plain ASCII titles do not need it.
-  const ascii = NON_ASCII.test(title) ? straightenPunctuation(title).normalize("NFKD").replace(/[\u0300-\u036f]/g, "") : title;
+  const ascii = NON_ASCII.test(title)
+    ? straightenPunctuation(title)
+        .normalize("NFKD")
+        .replace(/[\u0300-\u036f]/g, "")
+    : title;
   return ascii
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, " ")

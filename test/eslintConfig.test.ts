@@ -30,20 +30,50 @@ const ADAPTER_IMPORTS = [
 ].join("\n");
 
 test("given a core module (src/digest, src/retrieve, src/store, src/answer, src/embeddings, src/) that imports an adapter or discord.js, then lint fails on every such line", async () => {
-  for (const path of ["src/digest/buildDigest.ts", "src/retrieve/findPaper.ts", "src/store/paperStore.ts", "src/answer/createAnswerer.ts", "src/embeddings/localEmbeddings.ts"]) {
+  for (const path of [
+    "src/digest/buildDigest.ts",
+    "src/retrieve/findPaper.ts",
+    "src/store/paperStore.ts",
+    "src/answer/createAnswerer.ts",
+    "src/embeddings/localEmbeddings.ts",
+  ]) {
     assert.deepEqual(await layerErrors(path, ADAPTER_IMPORTS), [1, 2, 3, 4, 5, 6, 7], path);
   }
   assert.deepEqual(await layerErrors("src/app.ts", 'import { startDigest } from "./discord/startDigest.js";'), [1]);
 });
 
 test("given an ingest module that imports an adapter, then lint fails", async () => {
-  assert.deepEqual(await layerErrors("ingest/runIngest.ts", 'import { fetchProgress } from "../src/cli/fetchProgress.js";\nimport "../commands/ask.js";'), [1, 2]);
-  assert.deepEqual(await layerErrors("ingest/parsers/arxivAtom.ts", 'import { NO_MENTIONS } from "../../src/discord/discordText.js";'), [1]);
+  assert.deepEqual(
+    await layerErrors("ingest/runIngest.ts", 'import { fetchProgress } from "../src/cli/fetchProgress.js";\nimport "../commands/ask.js";'),
+    [1, 2],
+  );
+  assert.deepEqual(
+    await layerErrors("ingest/parsers/arxivAtom.ts", 'import { NO_MENTIONS } from "../../src/discord/discordText.js";'),
+    [1],
+  );
 });
 
 test("given core imports of the core, or an adapter importing the core and other adapters, then the layer rule is quiet", async () => {
-  assert.deepEqual(await layerErrors("src/digest/buildDigest.ts", 'import { splitSentences } from "../answer/citations.js";\nimport { PaperStore } from "../store/paperStore.js";'), []);
-  assert.deepEqual(await layerErrors("src/cli/digestCommand.ts", 'import { renderDigest } from "../discord/renderDigest.js";\nimport { buildDigest } from "../digest/buildDigest.js";'), []);
-  assert.deepEqual(await layerErrors("src/discord/digestPoster.ts", 'import { Client } from "discord.js";\nimport { isDiscordId } from "./discordIds.js";'), []);
+  assert.deepEqual(
+    await layerErrors(
+      "src/digest/buildDigest.ts",
+      'import { splitSentences } from "../answer/citations.js";\nimport { PaperStore } from "../store/paperStore.js";',
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await layerErrors(
+      "src/cli/digestCommand.ts",
+      'import { renderDigest } from "../discord/renderDigest.js";\nimport { buildDigest } from "../digest/buildDigest.js";',
+    ),
+    [],
+  );
+  assert.deepEqual(
+    await layerErrors(
+      "src/discord/digestPoster.ts",
+      'import { Client } from "discord.js";\nimport { isDiscordId } from "./discordIds.js";',
+    ),
+    [],
+  );
   assert.deepEqual(await layerErrors("commands/digest.ts", 'import { renderDigest } from "../src/discord/renderDigest.js";'), []);
 });

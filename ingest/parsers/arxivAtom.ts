@@ -115,7 +115,10 @@ function readFeed(text: string, source: string): { entries: ArxivEntry[]; totalR
   const feed = isNode(document) ? document.feed : undefined;
   if (!isNode(feed)) throw new ParseError(source, undefined, `not an Atom feed: ${describeRoot(document)}`);
   const total = textOf(feed.totalResults);
-  return { entries: nodes(feed.entry).map((node) => readEntry(node, xml)), totalResults: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined };
+  return {
+    entries: nodes(feed.entry).map((node) => readEntry(node, xml)),
+    totalResults: total !== undefined && /^\d+$/.test(total) ? Number(total) : undefined,
+  };
 }
 
 function checkedEntries(entries: ArxivEntry[], source: string): ArxivEntry[] {
@@ -172,8 +175,18 @@ function readEntry(node: XmlNode, xml: string): ArxivEntry {
     updated: textOf(node.updated),
     primaryCategory,
     categories: [...new Set([primaryCategory, ...terms].filter((term): term is string => !!term))],
-    absUrl: currentVersionUrl(attribute(links.find((link) => attribute(link, "rel") === "alternate"), "href")),
-    pdfUrl: currentVersionUrl(attribute(links.find((link) => attribute(link, "title") === "pdf"), "href")),
+    absUrl: currentVersionUrl(
+      attribute(
+        links.find((link) => attribute(link, "rel") === "alternate"),
+        "href",
+      ),
+    ),
+    pdfUrl: currentVersionUrl(
+      attribute(
+        links.find((link) => attribute(link, "title") === "pdf"),
+        "href",
+      ),
+    ),
     comment: textOf(node.comment),
     doi: textOf(node.doi),
     journalRef: textOf(node.journal_ref),

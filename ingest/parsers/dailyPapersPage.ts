@@ -65,13 +65,7 @@ interface EntryDraft {
   firstLine: number;
 }
 
-const HEADER_LINES = [
-  /^new$/i,
-  /^get trending papers\b/i,
-  /^subscribe$/i,
-  /^daily papers$/i,
-  /^by\s*ak\b.*\bresearch community$/i,
-];
+const HEADER_LINES = [/^new$/i, /^get trending papers\b/i, /^subscribe$/i, /^daily papers$/i, /^by\s*ak\b.*\bresearch community$/i];
 const AUTHORS_LINE = /^[•·*-]?\s*(\d[\d,]*)\s+authors?$/i;
 const SEPARATOR_LINE = /^[·•]$/;
 const DATE_LINE =
@@ -307,4 +301,3 @@ function isRealDate(year: number, month: number, day: number): boolean {
 function splitLines(text: string): string[] {
   return text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
 }
-

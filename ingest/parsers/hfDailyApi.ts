@@ -38,8 +38,12 @@ export const parseHfDailyApi: Parser = (text, ctx) => {
 /** A single-paper answer (`/api/papers/<id>`), or one daily item saved on its own. */
 function singlePaper(document: Record<string, unknown>, json: string, source: string, requestedDay: string | undefined): ParseResult {
   const line = lineAndColumn(json, Math.max(0, json.search(/\S/))).line;
-  const outcome = isJsonObject(document.paper) ? paperFromItem(document, source, requestedDay) : paperFromFields(document, {}, source, undefined);
-  return typeof outcome === "string" ? { papers: [], skipped: [{ source, line, reason: outcome }] } : { papers: [{ paper: outcome, line }], skipped: [] };
+  const outcome = isJsonObject(document.paper)
+    ? paperFromItem(document, source, requestedDay)
+    : paperFromFields(document, {}, source, undefined);
+  return typeof outcome === "string"
+    ? { papers: [], skipped: [{ source, line, reason: outcome }] }
+    : { papers: [{ paper: outcome, line }], skipped: [] };
 }
 
 /** The `date` a daily-papers URL asked for: the list's day when the items do not say it themselves. */
@@ -82,7 +86,13 @@ function listingDayOfStamp(stamp: string | undefined): string | undefined {
  * paper); `item` holds what a daily item adds. `fallbackDay` is the listing day
  * when the paper does not carry `submittedOnDailyAt`.
  */
-function paperFromFields(paper: Record<string, unknown>, item: Record<string, unknown>, source: string, fallbackDay: string | undefined, prefix = ""): Paper | string {
+function paperFromFields(
+  paper: Record<string, unknown>,
+  item: Record<string, unknown>,
+  source: string,
+  fallbackDay: string | undefined,
+  prefix = "",
+): Paper | string {
   const title = text(paper.title);
   if (!title) return `"${prefix}title" is missing`;
   const arxivId = text(paper.id);

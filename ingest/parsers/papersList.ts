@@ -131,9 +131,7 @@ function contentsItems(lines: SourceLine[]): SourceLine[] {
     if (line.text.startsWith("- ")) items.push({ text: line.text.slice(2).trim(), number: line.number });
     else if (previous) previous.text = `${previous.text} ${line.text}`;
   }
-  return items
-    .map((item) => ({ ...item, text: plainTitle(item.text) }))
-    .filter((item) => normaliseTitle(item.text) !== LIST_TITLE);
+  return items.map((item) => ({ ...item, text: plainTitle(item.text) })).filter((item) => normaliseTitle(item.text) !== LIST_TITLE);
 }
 
 function readContents(lines: SourceLine[]): Contents {
@@ -365,8 +363,21 @@ export function looksLikeTitle(text: string): boolean {
 }
 
 const LATEX_SYMBOLS: Record<string, string> = {
-  alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", theta: "θ", lambda: "λ",
-  mu: "μ", pi: "π", sigma: "σ", tau: "τ", phi: "φ", omega: "ω", infty: "∞", times: "×",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  epsilon: "ε",
+  theta: "θ",
+  lambda: "λ",
+  mu: "μ",
+  pi: "π",
+  sigma: "σ",
+  tau: "τ",
+  phi: "φ",
+  omega: "ω",
+  infty: "∞",
+  times: "×",
 };
 
 /**
@@ -383,4 +394,3 @@ export function plainTitle(text: string): string {
     .trim()
     .replace(/(?<!\.)\.$/, "");
 }
-

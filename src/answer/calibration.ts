@@ -25,39 +25,39 @@ export const WORDS_ONLY = "words";
 // BEGIN FITTED (written by test/eval/fitCalibration.ts)
 export const CALIBRATIONS: readonly Calibration[] = [
   {
-    "embedder": "local:glove100-hash156-v2",
-    "bias": -8.2566,
-    "weights": {
-      "similarity": 3.4135,
-      "coverage": 3.7891,
-      "titleMatch": -0.1967,
-      "namesInTop": 2.1805,
-      "rareCoverage": 2.5419,
-      "rarestInTop": 1.1892,
-      "unknownMissing": -2.2571,
-      "margin": 7.3959,
-      "wordsMatched": 1.1993
+    embedder: "local:glove100-hash156-v2",
+    bias: -8.2566,
+    weights: {
+      similarity: 3.4135,
+      coverage: 3.7891,
+      titleMatch: -0.1967,
+      namesInTop: 2.1805,
+      rareCoverage: 2.5419,
+      rarestInTop: 1.1892,
+      unknownMissing: -2.2571,
+      margin: 7.3959,
+      wordsMatched: 1.1993,
     },
-    "answerAt": 0.108,
-    "askModelAt": 0.047
+    answerAt: 0.108,
+    askModelAt: 0.047,
   },
   {
-    "embedder": "words",
-    "bias": -7.4221,
-    "weights": {
-      "similarity": 0,
-      "coverage": 4.154,
-      "titleMatch": 0.1168,
-      "namesInTop": 2.2193,
-      "rareCoverage": 2.4623,
-      "rarestInTop": 1.1944,
-      "unknownMissing": -2.2896,
-      "margin": 7.8677,
-      "wordsMatched": 1.9939
+    embedder: "words",
+    bias: -7.4221,
+    weights: {
+      similarity: 0,
+      coverage: 4.154,
+      titleMatch: 0.1168,
+      namesInTop: 2.2193,
+      rareCoverage: 2.4623,
+      rarestInTop: 1.1944,
+      unknownMissing: -2.2896,
+      margin: 7.8677,
+      wordsMatched: 1.9939,
     },
-    "answerAt": 0.078,
-    "askModelAt": 0.052
-  }
+    answerAt: 0.078,
+    askModelAt: 0.052,
+  },
 ];
 // END FITTED
 

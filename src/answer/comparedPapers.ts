@@ -20,13 +20,15 @@ const COMPARISONS = [
   /^(?=.*\b(?:compare|differ|difference)).*?(?<a>\S+(?:\s+\S+){0,3})\s+or\s+(?<b>[^?,]+)/i,
 ];
 /** "… vs a dense baseline": a side that is no particular paper. */
-const NO_PAPER = /^(?:an?|any|other|others|regular|standard|plain|vanilla|normal|usual|typical|prior|previous|existing|earlier|conventional|traditional|their|its|these|those|baselines?)\b/i;
+const NO_PAPER =
+  /^(?:an?|any|other|others|regular|standard|plain|vanilla|normal|usual|typical|prior|previous|existing|earlier|conventional|traditional|their|its|these|those|baselines?)\b/i;
 /** Words around a side that are the question's, not the side's. */
-const LEADING = /^(?:(?:so|and|but|ok)\s+)?(?:how\s+(?:does|do|is|are)|what(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:main\s+)?(?:difference|differences)?|is|are|does|do|can|the(?:\s+original)?|a|an)\s+/i;
+const LEADING =
+  /^(?:(?:so|and|but|ok)\s+)?(?:how\s+(?:does|do|is|are)|what(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:main\s+)?(?:difference|differences)?|is|are|does|do|can|the(?:\s+original)?|a|an)\s+/i;
 
 function cleanSide(side: string): string {
   let text = side.split(/[:?—–;(,]|\s-\s/)[0]!.trim();
-  for (let previous = ""; previous !== text; ) {
+  for (let previous = ""; previous !== text;) {
     previous = text;
     text = text.replace(LEADING, "").trim();
   }
@@ -59,15 +61,25 @@ function nameScore(hit: PaperHit, names: readonly string[]): number {
  * none if it is not one. A side known only by its words ("latent diffusion") keeps its
  * paper only if the whole question found that paper too (`found`).
  */
-export async function comparedPapers(question: string, searcher: Searcher, filters: SearchFilters, found: readonly PaperHit[]): Promise<PaperHit[]> {
+export async function comparedPapers(
+  question: string,
+  searcher: Searcher,
+  filters: SearchFilters,
+  found: readonly PaperHit[],
+): Promise<PaperHit[]> {
   const chosen: PaperHit[] = [];
   for (const side of sidesOf(question)) {
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
     const names = namesIn(side).slice(0, 1);
     // The side's own search first; the whole question's papers too, as "DDPM" alone may not find the paper its title spells out.
-    const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter((hit) => !chosen.some((c) => c.paperId === hit.paperId));
+    const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter(
+      (hit) => !chosen.some((c) => c.paperId === hit.paperId),
+    );
     // Search's order, unless a paper is more surely the one named.
-    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top), undefined);
+    const best = hits.reduce<PaperHit | undefined>(
+      (top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top),
+      undefined,
+    );
     if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId))) chosen.push(best);
   }
   return chosen;

@@ -90,9 +90,16 @@ const DEFAULT_SOURCES = 5;
 const EVIDENCE_HITS = 10;
 
 /** The id an embedder gives itself (the local one does), which selects its calibration. */
-const embedderIdOf = (embeddings: EmbeddingsInterface) => ("id" in embeddings && typeof embeddings.id === "string" ? embeddings.id : undefined);
+const embedderIdOf = (embeddings: EmbeddingsInterface) =>
+  "id" in embeddings && typeof embeddings.id === "string" ? embeddings.id : undefined;
 
-const toSource = (hit: PaperHit, n: number): Source => ({ n, paperId: hit.paperId, title: hit.title, url: hit.url, links: paperLinks(hit.paper) });
+const toSource = (hit: PaperHit, n: number): Source => ({
+  n,
+  paperId: hit.paperId,
+  title: hit.title,
+  url: hit.url,
+  links: paperLinks(hit.paper),
+});
 /** The sources cited by a checked text, numbered as shown, each with the sentence of its paper behind what cites it. */
 const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
   checked.cited.map((n, i) => {
@@ -114,7 +121,12 @@ export function createAnswerer(deps: AnswererDeps) {
   const calibration = deps.calibration ?? calibrationFor(embedderIdOf(deps.embeddings));
   const deadlines = deps.deadlines ?? DEFAULT_DEADLINES;
 
-  function notInLibrary(hits: readonly PaperHit[], base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string }, window?: TimeWindow, missing: readonly string[] = []): Answer {
+  function notInLibrary(
+    hits: readonly PaperHit[],
+    base: Pick<Answer, "mode" | "searchedFor"> & { notice?: string },
+    window?: TimeWindow,
+    missing: readonly string[] = [],
+  ): Answer {
     const closest = hits.slice(0, 3).map((h, i) => toSource(h, i + 1));
     const list = closest.length > 0 ? ` The closest papers I have are: ${closest.map((c) => `“${c.title}”`).join("; ")}.` : "";
     // With a time window, no hit at all means no paper was published in it.
@@ -134,10 +146,24 @@ export function createAnswerer(deps: AnswererDeps) {
     const papers = await deps.searcher.newest(filters, k ?? WHATS_NEW_SIZE);
     if (papers.length === 0) return notInLibrary([], { mode: "extractive", searchedFor }, window);
     const checked = checkCitations(whatsNewText(papers, window.label), papers.length);
-    return { answer: checked.text, citations: citedSources(checked, papers), grounded: true, mode: "extractive", closest: [], removedCitations: checked.removed, searchedFor };
+    return {
+      answer: checked.text,
+      citations: citedSources(checked, papers),
+      grounded: true,
+      mode: "extractive",
+      closest: [],
+      removedCitations: checked.removed,
+      searchedFor,
+    };
   }
 
-  async function extractive(question: string, shape: QuestionShape, sources: PaperHit[], searchedFor: string, notice?: string): Promise<Answer> {
+  async function extractive(
+    question: string,
+    shape: QuestionShape,
+    sources: PaperHit[],
+    searchedFor: string,
+    notice?: string,
+  ): Promise<Answer> {
     const text = await extractiveAnswer(question, shape, sources, deps.embeddings);
     const checked = checkCitations(text, sources.length);
     if (checked.cited.length === 0) return notInLibrary(sources, { mode: "extractive", searchedFor, notice });
@@ -165,7 +191,8 @@ export function createAnswerer(deps: AnswererDeps) {
     const filters = window ? { ...window.filters, ...options.filters } : (options.filters ?? {});
     const query = window ? window.rest : searchedFor;
     // "What's new this week?" with no topic lists the window's newest papers: nothing to search.
-    if (window && topicOf(window.rest) === "") return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
+    if (window && topicOf(window.rest) === "")
+      return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
     // "What does 2401.00001 propose?": that paper, if the library has it, is the one asked about.
     const arxivId = arxivIdIn(query);
     const [found, [byId] = []] = await Promise.all([
@@ -185,9 +212,22 @@ export function createAnswerer(deps: AnswererDeps) {
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
-    const foundAlone = await Promise.all(evidence.missing.map(async (name) => (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name))));
+    const foundAlone = await Promise.all(
+      evidence.missing.map(async (name) =>
+        (await deps.searcher.search(name, { k: EVIDENCE_HITS, filters })).some((hit) => mentions(textOf(hit), name)),
+      ),
+    );
     const stillMissing = [...evidence.missing.filter((_, i) => !foundAlone[i]), ...(arxivId && !byId ? [`arXiv ${arxivId}`] : [])];
-    return { searchedFor, window, filters, query, hits: ordered, shape, evidence: { ...evidence, missing: stillMissing }, ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}) };
+    return {
+      searchedFor,
+      window,
+      filters,
+      query,
+      hits: ordered,
+      shape,
+      evidence: { ...evidence, missing: stillMissing },
+      ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}),
+    };
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
@@ -204,7 +244,10 @@ export function createAnswerer(deps: AnswererDeps) {
     // Otherwise the calibrated model decides; a language model is asked on weaker evidence,
     // since it can still answer that the sources do not say.
     const probability = calibration ? answerProbability(calibration, features) : 1;
-    const answerable = hits.length > 0 && missing.length === 0 && (namedPaper === true || probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
+    const answerable =
+      hits.length > 0 &&
+      missing.length === 0 &&
+      (namedPaper === true || probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
     deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
     if (!answerable) {
       // What could be fetched from arXiv: the paper the question names by id, or by its title.
@@ -230,14 +273,24 @@ export function createAnswerer(deps: AnswererDeps) {
       controller.abort();
       return new DeadlineError(message);
     };
-    const notStarted = late(startBy < answerBy ? `did not start its answer within ${seconds(deadlines.firstTokenMs)}` : `did not answer within ${seconds(deadlines.answerMs)}`);
+    const notStarted = late(
+      startBy < answerBy
+        ? `did not start its answer within ${seconds(deadlines.firstTokenMs)}`
+        : `did not answer within ${seconds(deadlines.answerMs)}`,
+    );
     const notFinished = late(`did not finish its answer within ${seconds(deadlines.answerMs)}`);
     let chunks: AsyncIterator<AIMessageChunk> | undefined;
     let text = "";
     let finished = false;
     try {
       const chain = answerPrompt.pipe(deps.llm);
-      chunks = (await before(chain.stream({ sources: formatSources(sources), question: searchedFor }, { signal: controller.signal }), startBy, notStarted))[Symbol.asyncIterator]();
+      chunks = (
+        await before(
+          chain.stream({ sources: formatSources(sources), question: searchedFor }, { signal: controller.signal }),
+          startBy,
+          notStarted,
+        )
+      )[Symbol.asyncIterator]();
       for (;;) {
         // Whitespace is not a start: a model may keep a connection warm with it.
         const next = await before(chunks.next(), text.trim() ? answerBy : startBy, text.trim() ? notFinished : notStarted);
@@ -249,8 +302,14 @@ export function createAnswerer(deps: AnswererDeps) {
       }
       finished = true;
     } catch (error) {
-      const failure = error instanceof DeadlineError || (typeof error === "object" && error !== null && "status" in error) ? withoutSecrets(errorMessage(error)) : error;
-      deps.logger?.warn({ err: failure, endpoint: deps.endpoint, chars: text.length }, "language model failed; answering from the papers instead");
+      const failure =
+        error instanceof DeadlineError || (typeof error === "object" && error !== null && "status" in error)
+          ? withoutSecrets(errorMessage(error))
+          : error;
+      deps.logger?.warn(
+        { err: failure, endpoint: deps.endpoint, chars: text.length },
+        "language model failed; answering from the papers instead",
+      );
       const notice = `The language model ${modelFailure(error)}, so this answer quotes the papers directly.`;
       yield { type: "done", answer: await extractive(query, shape, sources, searchedFor, notice) };
       return;
@@ -264,7 +323,8 @@ export function createAnswerer(deps: AnswererDeps) {
 
     // Each citation must be backed by a sentence of its paper (quotes.ts): one that none backs is removed.
     const { checked, sources: cited, unsupported } = withoutUnsupported(checkCitations(text, sources.length), sources);
-    if (unsupported > 0) deps.logger?.warn({ unsupported }, "citations no sentence of their paper supports were removed from the model's answer");
+    if (unsupported > 0)
+      deps.logger?.warn({ unsupported }, "citations no sentence of their paper supports were removed from the model's answer");
     if (text.includes(NOT_IN_LIBRARY)) {
       yield { type: "done", answer: notInLibrary(hits, { mode, searchedFor }, window) };
       return;

@@ -16,7 +16,11 @@ export type ChatModelUse = "answer" | "background";
  * auto with a key. `@langchain/openai` is imported only then (it costs ~0.7 s of start-up).
  * With a logger, every call of the model is logged at debug level with its tokens and latency.
  */
-export async function createChatModel(config: Pick<Config, "chat" | "openai" | "deadlines">, use: ChatModelUse, logger?: Logger): Promise<BaseChatModel | undefined> {
+export async function createChatModel(
+  config: Pick<Config, "chat" | "openai" | "deadlines">,
+  use: ChatModelUse,
+  logger?: Logger,
+): Promise<BaseChatModel | undefined> {
   const wanted = config.chat.mode === "llm" || (config.chat.mode === "auto" && config.openai.apiKey !== undefined);
   if (!wanted) return undefined;
   const [{ ChatOpenAI }, { ModelCallLogger }] = await Promise.all([import("@langchain/openai"), import("../llm/modelCallLogger.js")]);
@@ -34,7 +38,10 @@ export async function createChatModel(config: Pick<Config, "chat" | "openai" | "
 }
 
 /** What an answerer needs to write answers for a waiting user: the model (if any), its endpoint, the deadlines. */
-export async function modelForAnswers(config: Pick<Config, "chat" | "openai" | "deadlines">, logger?: Logger): Promise<Pick<AnswererDeps, "llm" | "endpoint" | "deadlines">> {
+export async function modelForAnswers(
+  config: Pick<Config, "chat" | "openai" | "deadlines">,
+  logger?: Logger,
+): Promise<Pick<AnswererDeps, "llm" | "endpoint" | "deadlines">> {
   const llm = await createChatModel(config, "answer", logger);
   return { llm, endpoint: llm ? endpointOf(config.openai) : undefined, deadlines: config.deadlines };
 }

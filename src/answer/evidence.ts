@@ -38,7 +38,17 @@ export interface Features {
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
-export const FEATURE_NAMES = ["similarity", "coverage", "titleMatch", "namesInTop", "rareCoverage", "rarestInTop", "unknownMissing", "margin", "wordsMatched"] as const satisfies readonly (keyof Features)[];
+export const FEATURE_NAMES = [
+  "similarity",
+  "coverage",
+  "titleMatch",
+  "namesInTop",
+  "rareCoverage",
+  "rarestInTop",
+  "unknownMissing",
+  "margin",
+  "wordsMatched",
+] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
 export const textOf = (hit: PaperHit) => `${hit.title}\n${hit.paper.authors.join(", ")}\n${hit.passages.join("\n")}`;
@@ -61,7 +71,8 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evi
       namesInTop: shape.names.length > 0 && shape.names.every((name) => mentions(topTwo, name)) ? 1 : 0,
       rareCoverage: stemCoverage(rare.map(prefixStem), topText),
       rarestInTop: rare[0] !== undefined && lowerTop.includes(prefixStem(rare[0])) ? 1 : 0,
-      unknownMissing: shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
+      unknownMissing:
+        shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
     },

@@ -22,7 +22,8 @@ const RUNNER_UP_RATIO = 0.9;
 /** The top paper's second sentence must score at least this share of its first. */
 const KEEP_RATIO = 0.85;
 const MIN_SENTENCE_CHARS = 30;
-const PROPOSES = /\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:method|approach|model))\s+(?:\w+\s+)?(?:propose|introduce|present|develop|describe|design|release|build|show|demonstrate|find)s?\b|\b(?:is|are)\s+(?:an?|the)\s+(?:new|novel|simple|general|large|family|framework|method|approach|model|dataset|benchmark)\b/i;
+const PROPOSES =
+  /\b(?:we|this\s+(?:paper|work|study)|here\s+we|our\s+(?:method|approach|model))\s+(?:\w+\s+)?(?:propose|introduce|present|develop|describe|design|release|build|show|demonstrate|find)s?\b|\b(?:is|are)\s+(?:an?|the)\s+(?:new|novel|simple|general|large|family|framework|method|approach|model|dataset|benchmark)\b/i;
 const NUMBER = /\d/;
 
 interface Candidate {
@@ -43,7 +44,12 @@ function papersToQuote(shape: QuestionShape, sources: readonly PaperHit[]): numb
   return runnerUp > 0 ? [0, runnerUp] : [0];
 }
 
-export async function extractiveAnswer(question: string, shape: QuestionShape, sources: readonly PaperHit[], embeddings: EmbeddingsInterface): Promise<string> {
+export async function extractiveAnswer(
+  question: string,
+  shape: QuestionShape,
+  sources: readonly PaperHit[],
+  embeddings: EmbeddingsInterface,
+): Promise<string> {
   const quoted = papersToQuote(shape, sources);
   const candidates: Omit<Candidate, "score">[] = [];
   for (const i of quoted) {
@@ -62,7 +68,9 @@ export async function extractiveAnswer(question: string, shape: QuestionShape, s
     }
   }
   // A paper known by its title alone is still an answer to "what is <its title>".
-  for (const i of quoted) if (!candidates.some((c) => c.n === i + 1)) candidates.push({ n: i + 1, sentence: `“${sources[i]!.title}” is in the library, known by its title only`, order: 0 });
+  for (const i of quoted)
+    if (!candidates.some((c) => c.n === i + 1))
+      candidates.push({ n: i + 1, sentence: `“${sources[i]!.title}” is in the library, known by its title only`, order: 0 });
 
   const asked = contentWordStems(question);
   const [questionVector, ...vectors] = await embeddings.embedDocuments([question, ...candidates.map((c) => c.sentence)]);

@@ -18,7 +18,19 @@ export interface Turn {
   sourceTitles?: string[];
 }
 
-const ORDINALS: Record<string, number> = { first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, fifth: 5, "5th": 5, last: -1 };
+const ORDINALS: Record<string, number> = {
+  first: 1,
+  "1st": 1,
+  second: 2,
+  "2nd": 2,
+  third: 3,
+  "3rd": 3,
+  fourth: 4,
+  "4th": 4,
+  fifth: 5,
+  "5th": 5,
+  last: -1,
+};
 /** Words that point back: "it", "their", "the paper", "that one" — but not the "that" of "papers that train". */
 const REFERRING =
   /\b(it|its|they|them|their|this|these|those|the (paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
@@ -73,7 +85,13 @@ export function formatHistory(history: readonly Turn[]): string {
  * (falling back to the rule if it fails, replies with something unusable, or
  * has not replied by the moment `by`, a `performance.now()` time), by the rule otherwise.
  */
-export async function condenseQuestion(question: string, history: readonly Turn[], llm?: BaseChatModel, logger?: Logger, by = Infinity): Promise<string> {
+export async function condenseQuestion(
+  question: string,
+  history: readonly Turn[],
+  llm?: BaseChatModel,
+  logger?: Logger,
+  by = Infinity,
+): Promise<string> {
   if (history.length === 0) return question;
   if (!llm) return standaloneQuestion(question, history);
   const controller = new AbortController();

@@ -14,7 +14,32 @@ import { sidesOf } from "./comparedPapers.js";
 /** A word written like a name: an inner capital (DeiT, ColBERT), letters with digits (YOLOv10, R2), or all capitals (BERT). */
 const NAME_TOKEN = /^(?=.*\p{L})(?:\p{L}[\p{L}\p{N}]*\p{Lu}[\p{L}\p{N}]*|\p{L}*\p{N}[\p{L}\p{N}]*|\p{Lu}{2,}s?)$/u;
 /** Capitalised words that are names only as the first word of a sentence or in headings, and "arXiv", where papers come from. */
-const NOT_NAMES = new Set(["I", "OK", "AND", "OR", "VS", "THE", "A", "AN", "OF", "IN", "ON", "FOR", "TO", "IS", "ARE", "WHAT", "HOW", "WHY", "TL", "DR", "TLDR", "PLS", "FAQ", "arXiv"]);
+const NOT_NAMES = new Set([
+  "I",
+  "OK",
+  "AND",
+  "OR",
+  "VS",
+  "THE",
+  "A",
+  "AN",
+  "OF",
+  "IN",
+  "ON",
+  "FOR",
+  "TO",
+  "IS",
+  "ARE",
+  "WHAT",
+  "HOW",
+  "WHY",
+  "TL",
+  "DR",
+  "TLDR",
+  "PLS",
+  "FAQ",
+  "arXiv",
+]);
 
 /** Words past this frequency rank in the word-vector vocabulary are rare enough to be names when capitalised. */
 const RARE_RANK = 60_000;
@@ -55,8 +80,10 @@ export function rareWords(words: readonly string[]): string[] {
   return words.filter((word) => rarity(word) > TERM_RANK).sort((a, b) => rarity(b) - rarity(a));
 }
 
-const DEFINITION = /^\s*(?:(?:so\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do)|tell\s+me\s+(?:about|more)|explain|describe|summari[sz]e|who\s+made|how\s+does|how\s+do|what\s+problem\s+does|give\s+me\s+(?:an?\s+)?(?:overview|summary|tl;?dr)|eli5|overview\s+of)\b|^\s*[\p{L}\p{N}][\p{L}\p{N}\-. ]{0,40}\?\s*$)/iu;
-const QUANTITY = /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|what(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:accuracy|score|size|number|percentage|speed-?up|improvement|error|bleu|f1|auc|rate|count|parameter)|by\s+how\s+much|how\s+(?:high|low))\b|\b(?:parameters?|params|accuracy|speed-?up|percent|%|score[sd]?)\b.*\?/i;
+const DEFINITION =
+  /^\s*(?:(?:so\s+)?(?:what(?:'s|\s+is|\s+are|\s+was|\s+does|\s+do)|tell\s+me\s+(?:about|more)|explain|describe|summari[sz]e|who\s+made|how\s+does|how\s+do|what\s+problem\s+does|give\s+me\s+(?:an?\s+)?(?:overview|summary|tl;?dr)|eli5|overview\s+of)\b|^\s*[\p{L}\p{N}][\p{L}\p{N}\-. ]{0,40}\?\s*$)/iu;
+const QUANTITY =
+  /\b(?:how\s+(?:many|much|big|large|long|fast|far|often|well)|what(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:accuracy|score|size|number|percentage|speed-?up|improvement|error|bleu|f1|auc|rate|count|parameter)|by\s+how\s+much|how\s+(?:high|low))\b|\b(?:parameters?|params|accuracy|speed-?up|percent|%|score[sd]?)\b.*\?/i;
 
 /**
  * The paper title a question quotes (“Attention Is All You Need”) or is ("Scaling Laws for Neural
@@ -145,10 +172,13 @@ export function mentions(text: string, name: string): boolean {
   if (parts.length === 0) return false;
   const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";
-  if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]{0,3}")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text)) return true;
+  if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]{0,3}")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text))
+    return true;
   if (/^\p{Lu}{2,6}s?$/u.test(name)) return isAcronymIn(text, name.replace(/s$/, ""));
   // A plain word (a rare one taken for a name) may be mistyped: "Allign" is "Align".
-  return /^\p{L}{5,}$/u.test(name) && (text.match(/\p{L}{4,}/gu) ?? []).some((word) => withinOneEdit(word.toLowerCase(), name.toLowerCase()));
+  return (
+    /^\p{L}{5,}$/u.test(name) && (text.match(/\p{L}{4,}/gu) ?? []).some((word) => withinOneEdit(word.toLowerCase(), name.toLowerCase()))
+  );
 }
 
 /** One insertion, deletion, substitution or swap of neighbours apart (or equal). */
@@ -165,7 +195,6 @@ function withinOneEdit(a: string, b: string): boolean {
     (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a.slice(i + 2), b.slice(i + 2))) // swap
   );
 }
-
 
 /** `acronym` spelled by the initials of consecutive words of `text` (small joining words may be skipped). */
 function isAcronymIn(text: string, acronym: string): boolean {

@@ -64,7 +64,9 @@ function bestSupport(claim: string, sentences: readonly string[]): string | unde
 export function supportingQuote(claims: readonly string[], hit: PaperHit): string | undefined {
   const text = (hit.passages.length > 0 ? hit.passages : [hit.paper.summary]).join("\n");
   const sentences = splitSentences(text).map(bare);
-  const quoted = [...new Set(claims.map((claim) => bestSupport(claim, sentences)))].filter((q): q is string => q !== undefined && occursIn(q, text));
+  const quoted = [...new Set(claims.map((claim) => bestSupport(claim, sentences)))].filter(
+    (q): q is string => q !== undefined && occursIn(q, text),
+  );
   return quoted.length > 0 ? quoted.slice(0, MAX_QUOTED).join(" … ") : undefined;
 }
 
@@ -74,9 +76,14 @@ export function supportingQuote(claims: readonly string[], hit: PaperHit): strin
  * nothing is dropped, as the citation check drops one citing no given source. `sources` are
  * the checked text's, as numbered in it; the result is numbered 1..n again, with its sources.
  */
-export function withoutUnsupported(checked: CheckedText, sources: readonly PaperHit[]): { checked: CheckedText; sources: PaperHit[]; unsupported: number } {
+export function withoutUnsupported(
+  checked: CheckedText,
+  sources: readonly PaperHit[],
+): { checked: CheckedText; sources: PaperHit[]; unsupported: number } {
   const shown = checked.cited.map((n) => sources[n - 1]!);
-  const sentencesOf = shown.map((hit) => splitSentences((hit.passages.length > 0 ? hit.passages : [hit.paper.summary]).join("\n")).map(bare));
+  const sentencesOf = shown.map((hit) =>
+    splitSentences((hit.passages.length > 0 ? hit.passages : [hit.paper.summary]).join("\n")).map(bare),
+  );
   let unsupported = 0;
   // Marker 0 names no source: the citation check removes it, and the claim when nothing else backs it.
   const marked = citingSentences(checked.text)

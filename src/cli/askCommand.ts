@@ -28,7 +28,12 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
     const embedder = await app.embedder("search");
     await store.requireEmbedder(embedder);
     const { embeddings } = embedder;
-    const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) });
+    const answerer = createAnswerer({
+      searcher: createSearcher({ store, embeddings }),
+      embeddings,
+      logger: app.logger,
+      ...(await modelForAnswers(app.config, app.logger)),
+    });
     let shown = 0;
     let answer: Answer | undefined;
     for await (const event of answerer.stream(question, { k })) {
@@ -42,7 +47,9 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
     if (!answer) throw new Error("no answer");
     if (flags.json) {
       const { answer: text, citations, grounded, mode, notice } = answer;
-      process.stdout.write(`${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url, quote, links }) => ({ n, paperId, title, url: url ?? null, quote: quote ?? null, links })), grounded, mode, ...(notice ? { notice } : {}) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url, quote, links }) => ({ n, paperId, title, url: url ?? null, quote: quote ?? null, links })), grounded, mode, ...(notice ? { notice } : {}) })}\n`,
+      );
       return;
     }
     if (shown > 0) process.stdout.write("\n\n");

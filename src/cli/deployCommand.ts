@@ -15,7 +15,8 @@ export async function deployCommand(app: App, flags: { guild?: string; global?: 
   const rest = new REST(discord.apiUrl ? { api: discord.apiUrl } : {}).setToken(discord.token);
   const applicationId = discord.clientId ?? ((await rest.get(Routes.currentApplication())) as APIApplication).id;
   const guildId = flags.global ? undefined : (flags.guild ?? discord.guildId);
-  if (guildId !== undefined && !isDiscordId(guildId)) throw new UserFacingError(`--guild "${guildId}": expected a Discord server id (digits)`);
+  if (guildId !== undefined && !isDiscordId(guildId))
+    throw new UserFacingError(`--guild "${guildId}": expected a Discord server id (digits)`);
 
   const body = [...(await loadCommands()).values()].map((c) => c.data.toJSON());
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);

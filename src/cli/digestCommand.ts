@@ -37,7 +37,6 @@ export function parseDigestDate(value: string): string {
   return date;
 }
 
-
 /**
  * Prints the digest that would be posted for a day. Unless --dry-run (or
  * --offline), the fetched papers are also ingested into the library.
@@ -52,7 +51,8 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
   let subscription: ChannelSubscription | undefined;
   if (flags.channel !== undefined) {
     if (!isDiscordId(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
-    if (!subscriptionFor) note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
+    if (!subscriptionFor)
+      note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
     else {
       subscription = await subscriptionFor(flags.channel);
       if (!subscription) note(`channel ${flags.channel} has no digest subscription: using --topics/--max or the defaults.`);
@@ -76,7 +76,10 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
       store,
       offline: flags.offline,
       onFetch: fetchProgress(note),
-      ingest: ingest && embedder ? { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers } : undefined,
+      ingest:
+        ingest && embedder
+          ? { embeddings: embedder.embeddings, embedder: await embedder.info(), writeBatchSize: config.ingest.batchPapers }
+          : undefined,
     });
     for (const line of gathered.notices) note(line);
     // What an unreachable source failed with is in the notices; the rest is what a source sent that could not be read.

@@ -5,7 +5,9 @@ import { duration, type FetchEvent } from "../fetch/fetchText.js";
  * source is never silent: what is being fetched, each retry and its wait, and
  * how each request ended.
  */
-export function fetchProgress(write: (line: string) => void = (line) => process.stderr.write(`paperbot: ${line}\n`)): (event: FetchEvent) => void {
+export function fetchProgress(
+  write: (line: string) => void = (line) => process.stderr.write(`paperbot: ${line}\n`),
+): (event: FetchEvent) => void {
   return (event) => {
     const name = event.label === event.url ? event.url : event.label;
     switch (event.kind) {
@@ -13,7 +15,9 @@ export function fetchProgress(write: (line: string) => void = (line) => process.
         write(`fetching ${event.label === event.url ? event.url : `${event.label} (${event.url})`} …`);
         return;
       case "retry":
-        write(`${name}: ${event.reason}; trying again${event.waitMs === undefined ? "" : ` in ${duration(event.waitMs)}, as the server asked`}`);
+        write(
+          `${name}: ${event.reason}; trying again${event.waitMs === undefined ? "" : ` in ${duration(event.waitMs)}, as the server asked`}`,
+        );
         return;
       case "done":
         write(`${name}: ${kilobytes(event.bytes)} in ${duration(event.ms)}`);

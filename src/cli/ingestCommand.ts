@@ -18,7 +18,12 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
   const store = await openStore();
   // Loaded only for a terminal: scripts and re-runs should not pay for it at start-up.
   const progress = process.stderr.isTTY && !flags.json ? await import("cli-progress") : undefined;
-  const bar = progress ? new progress.SingleBar({ format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr }, progress.Presets.shades_classic) : undefined;
+  const bar = progress
+    ? new progress.SingleBar(
+        { format: "ingest [{bar}] {value}/{total} papers | {eta_formatted} left", stream: process.stderr },
+        progress.Presets.shades_classic,
+      )
+    : undefined;
   let started = false;
   const reached = { phase: "comparing" as IngestPhase, done: 0, total: 0 };
   // A signal ends the process at once (LanceDB's commits are atomic, so this is as safe
@@ -64,7 +69,11 @@ export async function ingestCommand(app: App, args: string[], flags: IngestFlags
 }
 
 /** What an interrupted ingest leaves, and the command that finishes it. */
-export function interruptedMessage(signal: NodeJS.Signals, at: { phase: IngestPhase; done: number; total: number }, args: readonly string[]): string {
+export function interruptedMessage(
+  signal: NodeJS.Signals,
+  at: { phase: IngestPhase; done: number; total: number },
+  args: readonly string[],
+): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const again = `npx paperbot ingest ${args.map((a) => (/^[\w./:=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ")}`;
   const what = {

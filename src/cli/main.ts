@@ -43,7 +43,7 @@ program
   .command("ask")
   .description("answer a question from the library, citing the papers it comes from")
   .argument("<question>", "the question")
-  .option("--k <n>", "how many papers to draw on (default 5; 10 listed for \"what's new this week?\")")
+  .option("--k <n>", 'how many papers to draw on (default 5; 10 listed for "what\'s new this week?")')
   .option("--json", "print the answer as JSON")
   .action(async (question: string, flags) => (await import("./askCommand.js")).askCommand(await getApp(), question, flags));
 
@@ -53,7 +53,7 @@ program
   .argument("<query>", "what to look for")
   .option("--k <n>", "how many papers", "10")
   .option("--year <range>", "a year (2023) or a range (2021..2023, 2021.., ..2023)")
-  .option("--section <name>", "only papers in this section, e.g. \"Computer Vision\"")
+  .option("--section <name>", 'only papers in this section, e.g. "Computer Vision"')
   .option("--source <kind>", "only papers from this kind of source: daily-page, papers-list, hf-daily-api, arxiv, json, jsonl")
   .option("--after <date>", "only papers published on or after YYYY-MM-DD")
   .option("--before <date>", "only papers published on or before YYYY-MM-DD")
@@ -62,7 +62,9 @@ program
 
 program
   .command("paper")
-  .description("show one paper, by arXiv id or (part of) its title; typos and punctuation are forgiven. An arXiv id the library lacks is fetched from arXiv and added")
+  .description(
+    "show one paper, by arXiv id or (part of) its title; typos and punctuation are forgiven. An arXiv id the library lacks is fetched from arXiv and added",
+  )
   .argument("<query>", "a title, a title fragment, an arXiv id or URL")
   .option("--json", "print as JSON")
   .option("--bibtex", "print the paper's BibTeX entry")

@@ -47,12 +47,14 @@ export async function paperCommand(app: App, query: string, flags: PaperFlags): 
   try {
     const found = await findPaper(store, query);
     // An arXiv id the library lacks is fetched from arXiv and added, then shown like any other.
-    const fetched = !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store)).byId(query) : undefined;
+    const fetched =
+      !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store)).byId(query) : undefined;
     const paper = "paper" in found ? found.paper : (fetched?.paper ?? (await resolve(store, query, flags.json)));
     if (!paper) return;
     const added = fetched?.added === true;
     if (flags.bibtex) process.stdout.write(bibtexFor(paper));
-    else if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { ...paper, links: paperLinks(paper) }, ...(fetched ? { added } : {}) })}\n`);
+    else if (flags.json)
+      process.stdout.write(`${JSON.stringify({ paper: { ...paper, links: paperLinks(paper) }, ...(fetched ? { added } : {}) })}\n`);
     else process.stdout.write(`${formatPaper(paper)}${added ? "\n(fetched from arXiv and added to the library)\n" : ""}`);
   } finally {
     store.close();
@@ -69,7 +71,10 @@ export async function similarCommand(app: App, query: string, flags: { k: string
     await store.requireEmbedder(embedder);
     const results = await similarPapers(createSearcher({ store, embeddings: embedder.embeddings }), paper, k);
     if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
-    else process.stdout.write(`Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`);
+    else
+      process.stdout.write(
+        `Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`,
+      );
   } finally {
     store.close();
   }

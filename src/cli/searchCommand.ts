@@ -28,7 +28,8 @@ export function parseYearRange(text: string): Pick<SearchFilters, "yearFrom" | "
 
 function parseDate(flag: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) throw new UserFacingError(`${flag} "${text}": expected a date as YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
+    throw new UserFacingError(`${flag} "${text}": expected a date as YYYY-MM-DD`);
   return text;
 }
 
@@ -48,7 +49,15 @@ export async function searchCommand(app: App, query: string, flags: SearchFlags)
     const retriever = new PaperRetriever({ searcher: createSearcher({ store, embeddings: embedder.embeddings }), k, filters });
     const hits = (await retriever.invoke(query)).map((d) => d.metadata);
     if (flags.json) {
-      const results = hits.map(({ rank, paperId, title, score, snippet, url, year }) => ({ rank, paperId, title, score, snippet, url: url ?? null, year: year ?? null }));
+      const results = hits.map(({ rank, paperId, title, score, snippet, url, year }) => ({
+        rank,
+        paperId,
+        title,
+        score,
+        snippet,
+        url: url ?? null,
+        year: year ?? null,
+      }));
       process.stdout.write(`${JSON.stringify({ results })}\n`);
       return;
     }
@@ -57,7 +66,13 @@ export async function searchCommand(app: App, query: string, flags: SearchFlags)
       return;
     }
     const lines = hits.map((h) =>
-      [`${h.rank}. ${h.title}${h.year ? ` (${h.year})` : ""}  score ${h.score.toFixed(2)}`, h.snippet && `   ${h.snippet}`, h.url && `   ${h.url}`].filter(Boolean).join("\n"),
+      [
+        `${h.rank}. ${h.title}${h.year ? ` (${h.year})` : ""}  score ${h.score.toFixed(2)}`,
+        h.snippet && `   ${h.snippet}`,
+        h.url && `   ${h.url}`,
+      ]
+        .filter(Boolean)
+        .join("\n"),
     );
     process.stdout.write(`${lines.join("\n\n")}\n`);
   } finally {

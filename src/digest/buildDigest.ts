@@ -186,7 +186,9 @@ const STOP = new Set([
 
 /** The words of a text that carry its meaning: no stop words, no one- or two-letter words unless an acronym ("RL"). */
 export function contentWords(text: string): string[] {
-  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? []).filter((w) => !STOP.has(w.toLowerCase()) && (w.length > 2 || /^\p{Lu}+$/u.test(w)));
+  return (text.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? []).filter(
+    (w) => !STOP.has(w.toLowerCase()) && (w.length > 2 || /^\p{Lu}+$/u.test(w)),
+  );
 }
 
 /**
@@ -240,7 +242,12 @@ function keywordRelevance(paper: Paper, patterns: readonly { term: string; re: R
  * are, plus similarity to the topics when embeddings are given, scaled within
  * the day's papers), upvotes breaking near-ties.
  */
-export async function rankPapers(papers: readonly Paper[], topics: string | undefined, embeddings?: EmbeddingsInterface, profile?: ChannelProfile): Promise<Ranked[]> {
+export async function rankPapers(
+  papers: readonly Paper[],
+  topics: string | undefined,
+  embeddings?: EmbeddingsInterface,
+  profile?: ChannelProfile,
+): Promise<Ranked[]> {
   const maxVotes = Math.max(0, ...papers.map((p) => p.upvotes ?? 0));
   const voteScore = (p: Paper) => (maxVotes > 0 ? Math.log1p(p.upvotes ?? 0) / Math.log1p(maxVotes) : 0);
   const terms = topics ? topicTerms(topics) : [];
@@ -248,10 +255,7 @@ export async function rankPapers(papers: readonly Paper[], topics: string | unde
 
   let similarity: number[] = papers.map(() => 0);
   if (topics && embeddings && papers.length > 0) {
-    const [query, docs] = await Promise.all([
-      embeddings.embedQuery(topics),
-      embeddings.embedDocuments(papers.map(paperText)),
-    ]);
+    const [query, docs] = await Promise.all([embeddings.embedQuery(topics), embeddings.embedDocuments(papers.map(paperText))]);
     const queryNorm = norm(query);
     const raw = docs.map((v) => cosine(query, v, queryNorm));
     const lo = Math.min(...raw);
@@ -385,7 +389,10 @@ async function llmTldrs(llm: BaseChatModel, papers: readonly Paper[], timeoutMs:
   const reply = await tldrChain(llm).invoke({ listing, count: papers.length }, { signal: AbortSignal.timeout(timeoutMs) });
   const out = new Map<number, string>();
   for (const { paper: n, tldr } of reply.tldrs) {
-    const text = tldr.replace(/\*\*|__|`/g, "").replace(/\s+/g, " ").trim();
+    const text = tldr
+      .replace(/\*\*|__|`/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
     if (n < 1 || n > papers.length || out.has(n)) continue;
     // A link, a refusal or a fragment is not a TL;DR.
     if (text.length < 15 || /https?:\/\//i.test(text)) continue;

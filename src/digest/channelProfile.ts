@@ -39,7 +39,12 @@ export interface ProfileWeights {
   dislikeTerms: number;
 }
 
-export const DEFAULT_PROFILE_WEIGHTS: Readonly<ProfileWeights> = Object.freeze({ similarity: 2, terms: 1, dislikeMargin: 0.25, dislikeTerms: 3 });
+export const DEFAULT_PROFILE_WEIGHTS: Readonly<ProfileWeights> = Object.freeze({
+  similarity: 2,
+  terms: 1,
+  dislikeMargin: 0.25,
+  dislikeTerms: 3,
+});
 
 /** At most this many voted papers (the latest) make the profile. */
 export const PROFILE_PAPERS = 200;
@@ -91,7 +96,11 @@ export function isEmptyProfile(profile: ChannelProfile | undefined): boolean {
 }
 
 /** Learns the profile from a channel's votes (every member's; the latest per member and paper counts). */
-export async function learnProfile(votes: readonly PaperVote[], embeddings?: EmbeddingsInterface, weights: ProfileWeights = DEFAULT_PROFILE_WEIGHTS): Promise<ChannelProfile> {
+export async function learnProfile(
+  votes: readonly PaperVote[],
+  embeddings?: EmbeddingsInterface,
+  weights: ProfileWeights = DEFAULT_PROFILE_WEIGHTS,
+): Promise<ChannelProfile> {
   const latest = new Map<string, PaperVote>();
   for (const v of votes) {
     const key = `${v.paperId}\u0000${v.userId}`;
@@ -109,7 +118,12 @@ export async function learnProfile(votes: readonly PaperVote[], embeddings?: Emb
     .filter((p) => p.net !== 0)
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, PROFILE_PAPERS);
-  const profile: ChannelProfile = { liked: voted.filter((p) => p.net > 0), disliked: voted.filter((p) => p.net < 0), terms: termWeights(voted), weights };
+  const profile: ChannelProfile = {
+    liked: voted.filter((p) => p.net > 0),
+    disliked: voted.filter((p) => p.net < 0),
+    terms: termWeights(voted),
+    weights,
+  };
   if (embeddings && voted.length > 0) {
     const vectors = await embeddings.embedDocuments(voted.map((p) => p.text));
     voted.forEach((p, i) => (p.vector = unit(vectors[i] ?? [])));
@@ -152,7 +166,10 @@ function termWeights(voted: readonly VotedPaper[]): Map<string, number> {
 export async function affinities(profile: ChannelProfile, papers: readonly Paper[]): Promise<Affinity[]> {
   if (isEmptyProfile(profile) || papers.length === 0) return papers.map(() => ({ boost: 0, disliked: false }));
   const { weights } = profile;
-  const vectors = profile.embeddings && (profile.likedCentroid || profile.dislikedCentroid) ? (await profile.embeddings.embedDocuments(papers.map(paperText))).map(unit) : undefined;
+  const vectors =
+    profile.embeddings && (profile.likedCentroid || profile.dislikedCentroid)
+      ? (await profile.embeddings.embedDocuments(papers.map(paperText))).map(unit)
+      : undefined;
 
   // Closeness to what was liked rather than disliked, compared within the day.
   const margins = papers.map((_, i) => {
@@ -213,13 +230,24 @@ export function dayMonth(iso: string): string {
 }
 
 /** What the channel has taught its digest, in a few lines (for `/digest profile`). */
-export function describeProfile(profile: ChannelProfile): { liked: string[]; disliked: string[]; likedWords: string[]; dislikedWords: string[] } {
+export function describeProfile(profile: ChannelProfile): {
+  liked: string[];
+  disliked: string[];
+  likedWords: string[];
+  dislikedWords: string[];
+} {
   const words = [...profile.terms].sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   return {
     liked: profile.liked.map((p) => p.title),
     disliked: profile.disliked.map((p) => p.title),
-    likedWords: words.filter(([, w]) => w > 0).slice(0, 10).map(([t]) => t),
-    dislikedWords: words.filter(([, w]) => w < 0).slice(0, 10).map(([t]) => t),
+    likedWords: words
+      .filter(([, w]) => w > 0)
+      .slice(0, 10)
+      .map(([t]) => t),
+    dislikedWords: words
+      .filter(([, w]) => w < 0)
+      .slice(0, 10)
+      .map(([t]) => t),
   };
 }
 

@@ -155,7 +155,13 @@ export class DigestLedger {
       }
       const generation = (top?.generation ?? 0) + 1;
       const path = join(dir, `${date}.claim.${generation}`);
-      const holder: ClaimHolder = { owner: this.owner, host: hostname(), pid: process.pid, claimedAt: this.now().toISOString(), generation };
+      const holder: ClaimHolder = {
+        owner: this.owner,
+        host: hostname(),
+        pid: process.pid,
+        claimedAt: this.now().toISOString(),
+        generation,
+      };
       const token = randomUUID();
       hold(path, token); // before the file exists, so that nobody in this process sees it unheld
       let created = false;
@@ -172,7 +178,10 @@ export class DigestLedger {
         await unlink(path).catch(() => undefined);
         return { status: "done", record: finished };
       }
-      return { status: "claimed", claim: new DigestClaim(this, dir, path, token, channelId, date, scheduledFor, generation, previous, this.leaseMs) };
+      return {
+        status: "claimed",
+        claim: new DigestClaim(this, dir, path, token, channelId, date, scheduledFor, generation, previous, this.leaseMs),
+      };
     }
     return { status: "busy", holder: undefined };
   }
@@ -215,7 +224,10 @@ export class DigestLedger {
   /** The channel's records from the newest date back, read one at a time. */
   private async *newestFirst(channelId: string): AsyncGenerator<DigestRecord> {
     const dir = await this.channelDir(channelId, undefined, false);
-    const dates = (await this.names(dir)).flatMap((n) => RECORD_FILE.exec(n)?.[1] ?? []).sort().reverse();
+    const dates = (await this.names(dir))
+      .flatMap((n) => RECORD_FILE.exec(n)?.[1] ?? [])
+      .sort()
+      .reverse();
     for (const date of dates) {
       const record = await readJson<DigestRecord>(join(dir, `${date}.json`));
       if (record) yield record;
@@ -316,10 +328,13 @@ export class DigestClaim {
     readonly previous: ClaimHolder | undefined,
     leaseMs: number,
   ) {
-    this.heartbeat = setInterval(() => {
-      const at = new Date();
-      utimes(this.path, at, at).catch(() => undefined);
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        const at = new Date();
+        utimes(this.path, at, at).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     this.heartbeat.unref();
   }
 
@@ -393,7 +408,11 @@ export interface ChannelSince {
  * (`{ date, paperIds }`). Undefined before the channel's first digest. `before`: only digests of earlier dates
  * count, so a preview of a day already posted shows what was posted.
  */
-export async function digestSince(ledger: DigestLedger, channelId: string, { digests = 30, before }: { digests?: number; before?: DigestDate } = {}): Promise<ChannelSince | undefined> {
+export async function digestSince(
+  ledger: DigestLedger,
+  channelId: string,
+  { digests = 30, before }: { digests?: number; before?: DigestDate } = {},
+): Promise<ChannelSince | undefined> {
   const posted = (await ledger.history(channelId))
     .filter((r): r is PostedRecord => r.state === "posted" && (before === undefined || r.date < before))
     .slice(-digests)

@@ -40,7 +40,12 @@ export interface DigestPoster {
    */
   findPosted(channelId: string, date: DigestDate, hint?: { after: Date }): Promise<(PostedMessages & { paperIds?: string[] }) | undefined>;
   /** Builds and posts the digest; `{ skipped }` when there is nothing to post (e.g. "nothing new"). */
-  post(channelId: string, date: DigestDate, subscription: Subscription, context: DigestContext): Promise<(PostedMessages & { paperIds: string[] }) | { skipped: string }>;
+  post(
+    channelId: string,
+    date: DigestDate,
+    subscription: Subscription,
+    context: DigestContext,
+  ): Promise<(PostedMessages & { paperIds: string[] }) | { skipped: string }>;
 }
 
 export type RunStatus =
@@ -108,7 +113,10 @@ export class DigestScheduler {
     this.stopped = false;
     const outcomes = await this.runDue();
     if (this.options.timers !== false && !this.stopped) {
-      this.sweep = setInterval(() => void this.runDue().catch((e: unknown) => this.options.logger.error({ err: e }, "digest sweep failed")), this.options.sweepMs ?? 60_000);
+      this.sweep = setInterval(
+        () => void this.runDue().catch((e: unknown) => this.options.logger.error({ err: e }, "digest sweep failed")),
+        this.options.sweepMs ?? 60_000,
+      );
       this.sweep.unref();
     }
     return outcomes;
@@ -177,7 +185,8 @@ export class DigestScheduler {
     const run = this.runChannelNow(sub, at)
       .then((outcomes) => {
         // All settled: nothing more to do for this channel until its next time.
-        if (outcomes.every((o) => isSettled(o.status))) this.quietUntil.set(sub.channelId, { key, until: nextDigestAt(sub, at)?.getTime() ?? Infinity });
+        if (outcomes.every((o) => isSettled(o.status)))
+          this.quietUntil.set(sub.channelId, { key, until: nextDigestAt(sub, at)?.getTime() ?? Infinity });
         return outcomes;
       })
       .catch((error: unknown) => {
@@ -209,10 +218,13 @@ export class DigestScheduler {
       const newest = missed.at(-1)!;
       const dates = missed.map((t) => digestDate(t, sub.timeZone));
       const tooOld = at.getTime() - newest.getTime() > this.lateWindowMs;
-      const reason = tooOld ? `missed by more than ${Math.round(this.lateWindowMs / HOUR)} hours` : `superseded by the digest of ${digestDate(due!, sub.timeZone)}`;
+      const reason = tooOld
+        ? `missed by more than ${Math.round(this.lateWindowMs / HOUR)} hours`
+        : `superseded by the digest of ${digestDate(due!, sub.timeZone)}`;
       const outcome = await this.skip(sub, newest, reason);
       outcomes.push(outcome);
-      if (outcome.status === "skipped") logger.warn({ channelId: sub.channelId, dates, reason }, `missed digests skipped (${reason}): ${dates.join(", ")}`);
+      if (outcome.status === "skipped")
+        logger.warn({ channelId: sub.channelId, dates, reason }, `missed digests skipped (${reason}): ${dates.join(", ")}`);
       if (!due && isSettled(outcome.status)) this.settled.set(sub.channelId, newest.getTime());
     }
     if (due) {
@@ -231,7 +243,9 @@ export class DigestScheduler {
     try {
       // A crashed owner may have posted it: then it is recorded as posted, so that "since" stays right.
       const found = claim.previous ? await this.findPosted(claim) : undefined;
-      const { record } = await claim.finish(found ? { state: "posted", ...found, paperIds: found.paperIds ?? [], reconciled: true } : { state: "skipped", reason });
+      const { record } = await claim.finish(
+        found ? { state: "posted", ...found, paperIds: found.paperIds ?? [], reconciled: true } : { state: "skipped", reason },
+      );
       return { channelId: sub.channelId, date, scheduledFor, status: found ? "reconciled" : "skipped", record };
     } catch (error) {
       claim.release();
@@ -258,7 +272,10 @@ export class DigestScheduler {
       const found = await this.findPosted(claim);
       if (found) {
         const { record } = await claim.finish({ state: "posted", ...found, paperIds: found.paperIds ?? [], reconciled: true });
-        logger.info({ channelId, date, messageIds: found.messageIds }, "digest found already posted in the channel; recorded, not posted again");
+        logger.info(
+          { channelId, date, messageIds: found.messageIds },
+          "digest found already posted in the channel; recorded, not posted again",
+        );
         this.failures.delete(channelId);
         return { ...base, status: "reconciled", record };
       }
@@ -268,10 +285,13 @@ export class DigestScheduler {
       }
       const late = !manual && at.getTime() - scheduledFor.getTime() > 60_000;
       const result = await poster.post(channelId, date, sub, { scheduledFor, since: await digestSince(ledger, channelId), late });
-      const { record, written } = await claim.finish("skipped" in result ? { state: "skipped", reason: result.skipped } : { state: "posted", ...result });
+      const { record, written } = await claim.finish(
+        "skipped" in result ? { state: "skipped", reason: result.skipped } : { state: "posted", ...result },
+      );
       if (!written) logger.error({ channelId, date, record }, "digest recorded by another owner while this one posted it");
       this.failures.delete(channelId);
-      if (record.state === "posted") logger.info({ channelId, date, late, papers: record.paperIds.length, messageIds: record.messageIds }, "digest posted");
+      if (record.state === "posted")
+        logger.info({ channelId, date, late, papers: record.paperIds.length, messageIds: record.messageIds }, "digest posted");
       else logger.info({ channelId, date, reason: record.reason }, "digest skipped");
       return { ...base, status: record.state, record };
     } catch (error) {
@@ -297,10 +317,15 @@ export class DigestScheduler {
   private async findPosted(claim: DigestClaim) {
     try {
       // A date's digest is posted on that local date or, late, within a day of its time: never 26 h before it.
-      return await this.options.poster.findPosted(claim.channelId, claim.date, { after: new Date(claim.scheduledFor.getTime() - 26 * HOUR) });
+      return await this.options.poster.findPosted(claim.channelId, claim.date, {
+        after: new Date(claim.scheduledFor.getTime() - 26 * HOUR),
+      });
     } catch (error) {
       if (claim.previous) throw error;
-      this.options.logger.warn({ err: error, channelId: claim.channelId, date: claim.date }, "could not read the channel before posting the digest");
+      this.options.logger.warn(
+        { err: error, channelId: claim.channelId, date: claim.date },
+        "could not read the channel before posting the digest",
+      );
       return undefined;
     }
   }
@@ -344,8 +369,15 @@ function isSettled(status: RunStatus): boolean {
   return status === "posted" || status === "reconciled" || status === "already" || status === "skipped";
 }
 
-function outcomeOf(channelId: string, date: DigestDate, scheduledFor: Date, claimed: { status: "done"; record: DigestRecord } | { status: "busy" }): RunOutcome {
-  return claimed.status === "done" ? { channelId, date, scheduledFor, status: "already", record: claimed.record } : { channelId, date, scheduledFor, status: "busy" };
+function outcomeOf(
+  channelId: string,
+  date: DigestDate,
+  scheduledFor: Date,
+  claimed: { status: "done"; record: DigestRecord } | { status: "busy" },
+): RunOutcome {
+  return claimed.status === "done"
+    ? { channelId, date, scheduledFor, status: "already", record: claimed.record }
+    : { channelId, date, scheduledFor, status: "busy" };
 }
 
 export { digestDate, nextDigestAt };
@@ -368,7 +400,11 @@ export async function openDigestService(
   poster: DigestPoster,
   options: Partial<Omit<DigestSchedulerOptions, "subscriptions" | "ledger" | "poster" | "logger">> = {},
 ): Promise<DigestService> {
-  const subscriptions = await SubscriptionStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions, ...(options.now ? { now: options.now } : {}) });
+  const subscriptions = await SubscriptionStore.open({
+    uri: config.lancedb.uri,
+    storageOptions: config.lancedb.storageOptions,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const ledger = await DigestLedger.open(config.digest.stateDir);
   const scheduler = new DigestScheduler({ ...options, subscriptions, ledger, poster, logger: logger.child({ component: "digest" }) });
   return {

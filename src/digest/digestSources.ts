@@ -52,7 +52,14 @@ export async function gatherDigestPapers(options: GatherOptions): Promise<Gather
   const { date, logger, store } = options;
   if (options.offline) {
     const library = await papersFromLibrary(store, date);
-    return { papers: library.papers, origin: "library", libraryDate: library.date, reachable: null, problems: [], notices: libraryNotices(date, library) };
+    return {
+      papers: library.papers,
+      origin: "library",
+      libraryDate: library.date,
+      reachable: null,
+      problems: [],
+      notices: libraryNotices(date, library),
+    };
   }
 
   const fetched = await fetchNewPapers({
@@ -77,7 +84,14 @@ export async function gatherDigestPapers(options: GatherOptions): Promise<Gather
     );
     const library = await papersFromLibrary(store, date);
     notices.push(...libraryNotices(date, library));
-    return { papers: library.papers, origin: "library", libraryDate: library.date, reachable: fetched.reachable, problems: fetched.problems, notices };
+    return {
+      papers: library.papers,
+      origin: "library",
+      libraryDate: library.date,
+      reachable: fetched.reachable,
+      problems: fetched.problems,
+      notices,
+    };
   }
 
   let ingested: IngestSummary | undefined;

@@ -84,7 +84,10 @@ export async function fetchNewPapers(options: FetchNewPapersOptions): Promise<Fe
     records.push(...perSource);
     papers.push(mergeSources(perSource, id));
   }
-  options.logger.info({ date: options.date, huggingface: hf.records.length, arxiv: arxiv.records.length, papers: papers.length, problems: problems.length }, "fetched new papers");
+  options.logger.info(
+    { date: options.date, huggingface: hf.records.length, arxiv: arxiv.records.length, papers: papers.length, problems: problems.length },
+    "fetched new papers",
+  );
   return { papers, records, problems, reachable: { huggingface: hf.reachable, arxiv: arxiv.reachable } };
 }
 
@@ -137,7 +140,8 @@ async function fetchArxiv(options: FetchNewPapersOptions, fetcher: Fetcher, repo
         if (error instanceof FetchError && (error.hostUnavailable || error.failure === "budget")) {
           // arXiv gave no answer, or the time is up: asking for the other categories would only wait again.
           const rest = categories.slice(categories.indexOf(category) + 1);
-          if (rest.length > 0) report("arxiv", `not asked for ${rest.join(", ")}: ${error.failure === "budget" ? "no time left" : "arXiv gave no answer"}`);
+          if (rest.length > 0)
+            report("arxiv", `not asked for ${rest.join(", ")}: ${error.failure === "budget" ? "no time left" : "arXiv gave no answer"}`);
           return { records, reachable };
         }
         break;
@@ -166,10 +170,12 @@ async function fetchArxiv(options: FetchNewPapersOptions, fetcher: Fetcher, repo
 function parseSafely(parse: () => ParseResult, source: PaperSourceName, report: Report, what?: string): ParseResult {
   try {
     const result = parse();
-    for (const skipped of result.skipped) report(source, `${what ? `${what}: ` : ""}item at line ${skipped.line} skipped: ${skipped.reason}`);
+    for (const skipped of result.skipped)
+      report(source, `${what ? `${what}: ` : ""}item at line ${skipped.line} skipped: ${skipped.reason}`);
     return result;
   } catch (error) {
-    const reason = error instanceof ParseError ? `${error.line === undefined ? "" : `line ${error.line}: `}${error.reason}` : errorMessage(error);
+    const reason =
+      error instanceof ParseError ? `${error.line === undefined ? "" : `line ${error.line}: `}${error.reason}` : errorMessage(error);
     report(source, `${what ? `${what}: ` : ""}unreadable response: ${reason}`);
     return { papers: [], skipped: [] };
   }

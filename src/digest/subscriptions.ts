@@ -66,11 +66,14 @@ export function canonicalTimeZone(zone: string): string | undefined {
 }
 
 /** Checks and normalises what a user typed; throws a UserFacingError saying what is wrong. */
-export function validateSubscription(options: SubscriptionOptions): Required<Pick<SubscriptionOptions, "time" | "timeZone">> & { topics: string[]; max: number | undefined } {
+export function validateSubscription(
+  options: SubscriptionOptions,
+): Required<Pick<SubscriptionOptions, "time" | "timeZone">> & { topics: string[]; max: number | undefined } {
   const time = options.time.trim().replace(/^(\d):/, "0$1:");
   if (!TIME.test(time)) throw new UserFacingError(`"${options.time}" is not a time: use HH:MM, 24-hour (e.g. 09:00).`);
   const timeZone = canonicalTimeZone(options.timeZone);
-  if (!timeZone) throw new UserFacingError(`"${options.timeZone}" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York.`);
+  if (!timeZone)
+    throw new UserFacingError(`"${options.timeZone}" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York.`);
   const topics = [...new Set((options.topics ?? []).map((t) => t.trim().replace(/\s+/g, " ")).filter(Boolean))];
   if (topics.length > MAX_TOPICS) throw new UserFacingError(`At most ${MAX_TOPICS} topics, please.`);
   if (topics.some((t) => t.length > 200)) throw new UserFacingError("A topic can be at most 200 characters long.");
@@ -136,7 +139,10 @@ export class SubscriptionStore {
   async get(channelId: string): Promise<Subscription | undefined> {
     const table = await this.existingTable();
     if (!table) return undefined;
-    const rows = await table.query().where(`channelId = ${sqlString(channelId)}`).toArray();
+    const rows = await table
+      .query()
+      .where(`channelId = ${sqlString(channelId)}`)
+      .toArray();
     return newestPerChannel(rows as StoredRow[])[0];
   }
 

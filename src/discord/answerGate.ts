@@ -11,9 +11,7 @@ export class AnswerGate {
   private readonly lastAsked = new Map<string, number>();
   private closed = false;
 
-  constructor(
-    private readonly options: { concurrency: number; cooldownSeconds: number; now?: () => number },
-  ) {
+  constructor(private readonly options: { concurrency: number; cooldownSeconds: number; now?: () => number }) {
     this.queue = new PQueue({ concurrency: options.concurrency });
   }
 

@@ -55,7 +55,9 @@ export const THINKING = "-# 🔎 Looking through the library…";
 export function sourceTitlesIn(content: string): string[] | undefined {
   const at = content.indexOf(SOURCES_HEADING);
   if (at < 0) return undefined;
-  return [...content.slice(at).matchAll(/^\d+\. (?:\[((?:\\.|[^\]\\])+)\]\(<[^>]+>\)(?: · .*)?|(.+))$/gm)].map((m) => unescapeMarkdown(m[1] ?? m[2] ?? ""));
+  return [...content.slice(at).matchAll(/^\d+\. (?:\[((?:\\.|[^\]\\])+)\]\(<[^>]+>\)(?: · .*)?|(.+))$/gm)].map((m) =>
+    unescapeMarkdown(m[1] ?? m[2] ?? ""),
+  );
 }
 
 function unescapeMarkdown(text: string): string {

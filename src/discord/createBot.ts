@@ -22,7 +22,12 @@ export interface Bot {
 export function createBot(services: BotServices, commands: ReadonlyMap<string, Command>, options: { restApi?: string } = {}): Bot {
   const { logger } = services;
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
     partials: [Partials.Channel],
     allowedMentions: NO_MENTIONS,
     ...(options.restApi ? { rest: { api: options.restApi } } : {}),
@@ -61,7 +66,8 @@ export function createBot(services: BotServices, commands: ReadonlyMap<string, C
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
       const finished = Promise.all([...inFlight, services.gate.drain()]).then(() => false);
-      if (await Promise.race([finished, timedOut])) logger.warn({ pending: inFlight.size }, "grace period over; leaving answers unfinished");
+      if (await Promise.race([finished, timedOut]))
+        logger.warn({ pending: inFlight.size }, "grace period over; leaving answers unfinished");
       clearTimeout(timer);
       await client.destroy().catch((e: unknown) => logger.warn({ err: errorMessage(e) }, "discord client did not close cleanly"));
       logger.info("bot stopped");

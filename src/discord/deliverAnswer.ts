@@ -48,7 +48,11 @@ export async function deliverAnswer(
     mode: answer.mode,
   });
   // A question naming an arXiv paper the library lacks: offer to fetch it.
-  const fetch = answer.missingArxivId ? fetchButton(answer.missingArxivId, answerId) : answer.missingTitle ? fetchTitleButton(answerId) : undefined;
+  const fetch = answer.missingArxivId
+    ? fetchButton(answer.missingArxivId, answerId)
+    : answer.missingTitle
+      ? fetchTitleButton(answerId)
+      : undefined;
   const buttons = [voteButtons(answerId), ...(fetch ? [fetch] : [])];
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;

@@ -20,9 +20,12 @@ const GATHER_REUSE_MS = 15 * 60_000;
  * and recording never leads to a second post.
  */
 export function createDigestPoster(app: App, services: BotServices, client: Client): DigestPoster {
-  async function channelOf(channelId: string): Promise<SendableChannels & { messages: { fetch(o: object): Promise<Map<string, Message>> } }> {
+  async function channelOf(
+    channelId: string,
+  ): Promise<SendableChannels & { messages: { fetch(o: object): Promise<Map<string, Message>> } }> {
     const channel = await client.channels.fetch(channelId);
-    if (!channel?.isSendable() || !("messages" in channel)) throw new Error(`channel ${channelId} is not a text channel the bot can post in`);
+    if (!channel?.isSendable() || !("messages" in channel))
+      throw new Error(`channel ${channelId} is not a text channel the bot can post in`);
     return channel as never;
   }
 
@@ -73,14 +76,22 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
       const { config } = app;
       const gathered = await papersOf(date);
       const profile = await channelProfileFor(services, channelId);
-      const digest = await composeDigest({ date, gathered, settings: digestSettings(config, subscription), since: context.since, ...(profile ? { profile } : {}) }, await services.digestClients());
+      const digest = await composeDigest(
+        { date, gathered, settings: digestSettings(config, subscription), since: context.since, ...(profile ? { profile } : {}) },
+        await services.digestClients(),
+      );
       if (digest.entries.length === 0 && !config.digest.postWhenEmpty) return { skipped: "nothing new" };
 
       const channel = await channelOf(channelId);
       const messageIds: string[] = [];
       let first: Message | undefined;
       for (const message of renderDigest(digest, { votes: true })) {
-        const sent = await channel.send({ content: message.content, ...(message.embeds ? { embeds: message.embeds } : {}), ...(message.components ? { components: message.components } : {}), allowedMentions: { parse: [] } });
+        const sent = await channel.send({
+          content: message.content,
+          ...(message.embeds ? { embeds: message.embeds } : {}),
+          ...(message.components ? { components: message.components } : {}),
+          allowedMentions: { parse: [] },
+        });
         first ??= sent;
         messageIds.push(sent.id);
       }
@@ -90,7 +101,10 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
         const thread = await first.startThread({ name: DIGEST_THREAD_NAME, autoArchiveDuration: 1440 });
         threadId = thread.id;
         services.digestThreads.set(thread.id, paperIds);
-        await thread.send({ content: "Ask me anything about these papers here — I'll look at them first.", allowedMentions: { parse: [] } });
+        await thread.send({
+          content: "Ask me anything about these papers here — I'll look at them first.",
+          allowedMentions: { parse: [] },
+        });
       }
       return { messageIds, paperIds, ...(threadId ? { threadId } : {}) };
     },

@@ -55,7 +55,11 @@ function labelTitle(interaction: ButtonInteraction, paperId: string): string {
 }
 
 /** Records a member's 👍/👎 on a digest paper (replacing their earlier vote) and says so, only to them. */
-export async function pressDigestVote(interaction: ButtonInteraction, pressed: { vote: "up" | "down"; paperId: string }, services: BotServices): Promise<void> {
+export async function pressDigestVote(
+  interaction: ButtonInteraction,
+  pressed: { vote: "up" | "down"; paperId: string },
+  services: BotServices,
+): Promise<void> {
   const paper = await services.store.paperById(pressed.paperId);
   const title = paper?.title ?? labelTitle(interaction, pressed.paperId);
   const { previous } = await services.digestVotes.vote({
@@ -77,7 +81,10 @@ export async function pressDigestVote(interaction: ButtonInteraction, pressed: {
 }
 
 /** What the channel has taught its digest, learned with the digest's embedder. */
-export async function channelProfileFor(services: Pick<BotServices, "digestVotes" | "digestClients">, channelId: string): Promise<ChannelProfile | undefined> {
+export async function channelProfileFor(
+  services: Pick<BotServices, "digestVotes" | "digestClients">,
+  channelId: string,
+): Promise<ChannelProfile | undefined> {
   const votes = await services.digestVotes.votes(channelId);
   if (votes.length === 0) return undefined;
   return learnProfile(votes, (await services.digestClients()).embeddings);
@@ -85,12 +92,14 @@ export async function channelProfileFor(services: Pick<BotServices, "digestVotes
 
 /** `/digest profile`: what the channel's votes taught its digest, within one message. */
 export function profileSummary(votes: number, profile: ChannelProfile | undefined): string {
-  if (!profile || votes === 0) return "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). Vote with 👍/👎 under each paper.";
+  if (!profile || votes === 0)
+    return "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). Vote with 👍/👎 under each paper.";
   const d = describeProfile(profile);
   const titles = (list: string[]) => list.slice(0, 5).map((t) => `• ${escapeForDiscord(truncate(t.replace(/\s+/g, " "), 100))}`);
   const lines = [`**What this channel has taught its digest** (${votes} vote${votes === 1 ? "" : "s"})`];
   if (d.liked.length > 0) lines.push(`👍 ${d.liked.length} paper${d.liked.length === 1 ? "" : "s"}, latest:`, ...titles(d.liked));
-  if (d.disliked.length > 0) lines.push(`👎 ${d.disliked.length} paper${d.disliked.length === 1 ? "" : "s"}, latest:`, ...titles(d.disliked));
+  if (d.disliked.length > 0)
+    lines.push(`👎 ${d.disliked.length} paper${d.disliked.length === 1 ? "" : "s"}, latest:`, ...titles(d.disliked));
   if (d.likedWords.length > 0) lines.push(`More of: ${escapeForDiscord(d.likedWords.join(", "))}`);
   if (d.dislikedWords.length > 0) lines.push(`Less of: ${escapeForDiscord(d.dislikedWords.join(", "))}`);
   lines.push("-# Members with Manage Server can forget it all with `/digest reset`.");

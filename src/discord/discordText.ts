@@ -39,7 +39,6 @@ export function defuseMentions(text: string): string {
   return text.replace(/@(everyone|here)\b/g, "@\u200b$1").replace(/<(@[!&]?|#)(\d+)>/g, "<$1\u200b$2>");
 }
 
-
 /** A thread name from a question: one line, no mentions, within Discord's 100 characters. */
 export function threadNameFrom(question: string): string {
   const line = question

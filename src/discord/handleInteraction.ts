@@ -37,7 +37,10 @@ export function createInteractionHandler(services: BotServices, commands: Readon
       if (vote) {
         await runInteraction(interaction, logger, async () => {
           await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
-          await respond(interaction, { content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎", ephemeral: true });
+          await respond(interaction, {
+            content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎",
+            ephemeral: true,
+          });
         });
         return;
       }

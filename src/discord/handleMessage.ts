@@ -34,12 +34,18 @@ export function createMessageHandler(services: BotServices, botId: () => string)
     const ack = message.react(ACK_EMOJI).catch((e: unknown) => logger.debug({ err: errorMessage(e) }, "could not react"));
     try {
       if (channel.type === ChannelType.DM && config.bot.dmMode === "refuse") {
-        await message.reply({ content: "I only answer questions in servers — mention me in a channel there, or use `/ask`.", allowedMentions: NO_MENTIONS });
+        await message.reply({
+          content: "I only answer questions in servers — mention me in a channel there, or use `/ask`.",
+          allowedMentions: NO_MENTIONS,
+        });
         return;
       }
       const question = stripBotMention(message.content, botId());
       if (!question) {
-        await message.reply({ content: "Ask me about a paper — for example: *which method detects replaced tokens?* Or try `/help`.", allowedMentions: NO_MENTIONS });
+        await message.reply({
+          content: "Ask me about a paper — for example: *which method detects replaced tokens?* Or try `/help`.",
+          allowedMentions: NO_MENTIONS,
+        });
         return;
       }
       gate.admit(message.author.id);
@@ -50,9 +56,10 @@ export function createMessageHandler(services: BotServices, botId: () => string)
       // Under a digest, "about today's papers": those papers are looked at first.
       const digestPapers = ownThread ? await digestPapersFor(services, channel.id, channel.parentId) : undefined;
       const filters = digestPapers ? { preferPaperIds: digestPapers } : undefined;
-      const target: SendableChannels = channel.isThread() || channel.type === ChannelType.DM || !("threads" in channel)
-        ? (channel as SendableChannels)
-        : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
+      const target: SendableChannels =
+        channel.isThread() || channel.type === ChannelType.DM || !("threads" in channel)
+          ? (channel as SendableChannels)
+          : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
 
       const sink = channelSink(target);
       await gate.run(
@@ -70,7 +77,11 @@ export function createMessageHandler(services: BotServices, botId: () => string)
   };
 
   async function tellUser(message: Message, error: unknown): Promise<void> {
-    const { text, errorId } = failureReply(error, (id) => logger.error({ err: error, errorId: id, messageId: message.id, channelId: message.channelId }, "answering a message failed"));
-    await message.reply({ content: text, allowedMentions: NO_MENTIONS }).catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"));
+    const { text, errorId } = failureReply(error, (id) =>
+      logger.error({ err: error, errorId: id, messageId: message.id, channelId: message.channelId }, "answering a message failed"),
+    );
+    await message
+      .reply({ content: text, allowedMentions: NO_MENTIONS })
+      .catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"));
   }
 }

@@ -31,8 +31,12 @@ export async function runInteraction(interaction: RepliableInteraction, logger: 
   try {
     await work();
   } catch (error) {
-    const { text, errorId } = failureReply(error, (id) => logger.error({ err: error, errorId: id, interaction: describe(interaction) }, "interaction failed"));
-    await respond(interaction, { content: text, ephemeral: true }).catch((e: unknown) => logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"));
+    const { text, errorId } = failureReply(error, (id) =>
+      logger.error({ err: error, errorId: id, interaction: describe(interaction) }, "interaction failed"),
+    );
+    await respond(interaction, { content: text, ephemeral: true }).catch((e: unknown) =>
+      logger.warn({ err: errorMessage(e), errorId }, "could not tell the user about a failure"),
+    );
   }
 }
 

@@ -23,7 +23,8 @@ export async function loadCommands(dir: URL = COMMANDS_DIR): Promise<Map<string,
     const mod = (await import(new URL(file, dir).href)) as { default?: unknown };
     const name = basename(file, ".js");
     if (!isCommand(mod.default)) throw new Error(`commands/${name}: the default export must be { data, execute }`);
-    if (mod.default.data.name !== name) throw new Error(`commands/${name}: registers "/${mod.default.data.name}"; the file must be named as the command`);
+    if (mod.default.data.name !== name)
+      throw new Error(`commands/${name}: registers "/${mod.default.data.name}"; the file must be named as the command`);
     commands.set(name, mod.default);
   }
   return commands;

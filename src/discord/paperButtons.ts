@@ -7,21 +7,34 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
  * after a restart.
  */
 
-export type PaperButton = { kind: "bibtex"; paperId: string } | { kind: "fetch"; arxivId: string; answerId: string } | { kind: "fetchTitle"; answerId: string };
+export type PaperButton =
+  { kind: "bibtex"; paperId: string } | { kind: "fetch"; arxivId: string; answerId: string } | { kind: "fetchTitle"; answerId: string };
 
 export function bibtexButton(paperId: string): ActionRowBuilder<ButtonBuilder> {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(`bibtex:${paperId}`).setLabel("BibTeX").setStyle(ButtonStyle.Secondary));
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(`bibtex:${paperId}`).setLabel("BibTeX").setStyle(ButtonStyle.Secondary),
+  );
 }
 
 export function fetchButton(arxivId: string, answerId: string): ActionRowBuilder<ButtonBuilder> {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(`fetch:${arxivId}:${answerId}`).setLabel(`Fetch ${arxivId} from arXiv`).setEmoji("📥").setStyle(ButtonStyle.Primary),
+    new ButtonBuilder()
+      .setCustomId(`fetch:${arxivId}:${answerId}`)
+      .setLabel(`Fetch ${arxivId} from arXiv`)
+      .setEmoji("📥")
+      .setStyle(ButtonStyle.Primary),
   );
 }
 
 /** Under an answer to a question that is a paper's title: arXiv's title search, then as "Fetch from arXiv". */
 export function fetchTitleButton(answerId: string): ActionRowBuilder<ButtonBuilder> {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(`fetch-title:${answerId}`).setLabel("Find this title on arXiv").setEmoji("📥").setStyle(ButtonStyle.Primary));
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(`fetch-title:${answerId}`)
+      .setLabel("Find this title on arXiv")
+      .setEmoji("📥")
+      .setStyle(ButtonStyle.Primary),
+  );
 }
 
 export function parsePaperButton(customId: string): PaperButton | undefined {

@@ -18,7 +18,11 @@ export function paperEmbed(paper: Paper): EmbedBuilder {
   const embed = new EmbedBuilder()
     .setColor(PAPER_COLOUR)
     .setTitle(truncate(paper.title, DISCORD_LIMITS.embedTitle))
-    .setDescription(paper.summary ? escapeForDiscord(truncate(paper.summary, SUMMARY_EXCERPT)) : "*Known by title only: the library has no summary for this paper.*");
+    .setDescription(
+      paper.summary
+        ? escapeForDiscord(truncate(paper.summary, SUMMARY_EXCERPT))
+        : "*Known by title only: the library has no summary for this paper.*",
+    );
   const url = paperUrl(paper);
   if (url) embed.setURL(url);
   const authors = authorLine(paper);

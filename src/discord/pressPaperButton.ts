@@ -24,13 +24,18 @@ export async function pressPaperButton(interaction: ButtonInteraction, button: P
   // The question that found nothing (while the bot remembers it): answered again once the paper is here.
   const asked = services.votes.recall(button.answerId)?.question;
   const title = button.kind === "fetchTitle" && asked ? titleIn(asked) : undefined;
-  if (button.kind === "fetchTitle" && !title) throw new UserFacingError("I no longer remember that question: ask it again, or use `/paper` with the paper's arXiv id.");
+  if (button.kind === "fetchTitle" && !title)
+    throw new UserFacingError("I no longer remember that question: ask it again, or use `/paper` with the paper's arXiv id.");
   services.fetchLimit.take(interaction.user.id);
   await interaction.deferReply();
-  const { paper, added } = button.kind === "fetch" ? await services.addFromArxiv.byId(button.arxivId) : await services.addFromArxiv.byTitle(title!);
+  const { paper, added } =
+    button.kind === "fetch" ? await services.addFromArxiv.byId(button.arxivId) : await services.addFromArxiv.byTitle(title!);
   services.logger.info({ arxivId: paper.arxivId, userId: interaction.user.id, added }, "fetch from arXiv pressed");
   const shown = `**${escapeForDiscord(paper.title)}**`;
-  await respond(interaction, { content: added ? `📥 Fetched ${shown} from arXiv and added it to the library.` : `${shown} is in the library.`, embeds: [paperEmbed(paper)] });
+  await respond(interaction, {
+    content: added ? `📥 Fetched ${shown} from arXiv and added it to the library.` : `${shown} is in the library.`,
+    embeds: [paperEmbed(paper)],
+  });
   const channel = interaction.channel;
   if (!asked || !channel?.isSendable()) return;
   await deliverAnswer(asked, services.answerer.stream(asked), channelSink(channel), services.votes);

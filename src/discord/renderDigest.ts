@@ -74,7 +74,8 @@ const noMentions = (): { parse: [] } => ({ parse: [] });
 export function renderDigest(digest: Digest, options: RenderOptions = {}): DigestMessage[] {
   if (digest.entries.length === 0) return renderEmptyDigest(digest.date, digest.topics ?? undefined);
   const perMessage = options.votes ? PAPERS_PER_MESSAGE_WITH_VOTES : Number.POSITIVE_INFINITY;
-  const messages = options.style === "embeds" ? renderEmbeds(digest, Math.min(perMessage, EMBEDS_PER_MESSAGE)) : renderText(digest, perMessage);
+  const messages =
+    options.style === "embeds" ? renderEmbeds(digest, Math.min(perMessage, EMBEDS_PER_MESSAGE)) : renderText(digest, perMessage);
   if (!options.votes) return messages.map((m) => m.message);
   return messages.map(({ message, first, count }) => ({
     ...message,

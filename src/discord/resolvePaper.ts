@@ -16,6 +16,7 @@ export async function resolvePaper(store: PaperStore, query: string, fetchMissin
   const found = await findPaper(store, query);
   if ("paper" in found) return { paper: found.paper, added: false };
   if (fetchMissing && parseArxivId(query)) return fetchMissing(query);
-  const hint = found.suggestions.length > 0 ? `\nDid you mean:\n${found.suggestions.map((t) => `• ${escapeForDiscord(t)}`).join("\n")}` : "";
+  const hint =
+    found.suggestions.length > 0 ? `\nDid you mean:\n${found.suggestions.map((t) => `• ${escapeForDiscord(t)}`).join("\n")}` : "";
   throw new UserFacingError(`No paper in the library matches “${escapeForDiscord(query)}”.${hint}`);
 }

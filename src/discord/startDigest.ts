@@ -9,7 +9,12 @@ import { createDigestPoster } from "./digestPoster.js";
  * posting through this client. Each shard handles only its own guilds' channels.
  * Catching up on missed digests runs in the background: the bot answers meanwhile.
  */
-export async function startDigest(app: App, services: BotServices, client: Client, options: Pick<DigestSchedulerOptions, "now" | "timers"> = {}): Promise<void> {
+export async function startDigest(
+  app: App,
+  services: BotServices,
+  client: Client,
+  options: Pick<DigestSchedulerOptions, "now" | "timers"> = {},
+): Promise<void> {
   const poster = createDigestPoster(app, services, client);
   services.digest = await openDigestService(app.config, app.logger, poster, {
     ...options,

@@ -33,5 +33,8 @@ export async function threadHistory(thread: AnyThreadChannel, botId: string, cur
 }
 
 export function stripBotMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, "g"), "").replace(/\s+/g, " ").trim();
+  return content
+    .replace(new RegExp(`<@!?${botId}>`, "g"), "")
+    .replace(/\s+/g, " ")
+    .trim();
 }

@@ -48,7 +48,13 @@ export class VoteLog {
   /** Appends the vote. After a restart the answer is no longer in memory: `shown` (the message text) stands in. */
   async record(answerId: string, vote: "up" | "down", userId: string, shown?: string): Promise<VoteRecord> {
     const known = this.answers.get(answerId);
-    const record: VoteRecord = { at: new Date().toISOString(), answerId, vote, userId, ...(known ?? (shown !== undefined ? { answer: shown } : {})) };
+    const record: VoteRecord = {
+      at: new Date().toISOString(),
+      answerId,
+      vote,
+      userId,
+      ...(known ?? (shown !== undefined ? { answer: shown } : {})),
+    };
     await mkdir(dirname(this.file), { recursive: true });
     await appendFile(this.file, `${JSON.stringify(record)}\n`);
     return record;

@@ -48,10 +48,18 @@ class EndpointEmbeddings implements EmbeddingsInterface {
  * The configured embedder behind LangChain's `Embeddings` interface.
  * `@langchain/openai` takes ~0.7 s to import, so it is loaded only when configured.
  */
-export async function createEmbedder(config: Pick<Config, "embeddings" | "openai" | "deadlines">, use: EmbedderUse = "ingest"): Promise<Embedder> {
+export async function createEmbedder(
+  config: Pick<Config, "embeddings" | "openai" | "deadlines">,
+  use: EmbedderUse = "ingest",
+): Promise<Embedder> {
   if (config.embeddings.provider === "local") {
     const local = new LocalEmbeddings();
-    return { embeddings: local, id: local.id, dimensions: local.dimensions, info: async () => ({ id: local.id, dimensions: local.dimensions }) };
+    return {
+      embeddings: local,
+      id: local.id,
+      dimensions: local.dimensions,
+      info: async () => ({ id: local.id, dimensions: local.dimensions }),
+    };
   }
   const { OpenAIEmbeddings } = await import("@langchain/openai");
   const model = config.embeddings.model ?? DEFAULT_OPENAI_MODEL;
@@ -77,7 +85,8 @@ export async function createEmbedder(config: Pick<Config, "embeddings" | "openai
     info: async () => {
       // The length is whatever the server's model returns: ask once.
       dimensions ??= (await embeddings.embedQuery("dimension probe")).length;
-      if (!dimensions) throw new Error(`the embeddings endpoint at ${endpointOf(config.openai)} returned an empty vector for model ${model}`);
+      if (!dimensions)
+        throw new Error(`the embeddings endpoint at ${endpointOf(config.openai)} returned an empty vector for model ${model}`);
       return { id, dimensions };
     },
   };

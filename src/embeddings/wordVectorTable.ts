@@ -41,7 +41,7 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) || 1;
+  return h >>> 0 || 1;
 }
 
 export function loadWordVectorTable(path: string): WordVectorTable {

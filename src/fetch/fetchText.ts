@@ -46,7 +46,8 @@ export function createRateGate(intervalMs: number): RateGate {
       if (start > deadline) return false;
       next = start + intervalMs;
       // Timers may fire a little early by the high-resolution clock: wait until the turn has really come.
-      for (let wait = start - performance.now(); wait > 0; wait = start - performance.now()) await sleep(Math.ceil(wait), undefined, signal ? { signal } : undefined);
+      for (let wait = start - performance.now(); wait > 0; wait = start - performance.now())
+        await sleep(Math.ceil(wait), undefined, signal ? { signal } : undefined);
       return true;
     },
     answered() {
@@ -158,7 +159,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     options.logger?.[worthALine ? "info" : "debug"]({ ...event }, message);
     options.onEvent?.(event);
   };
-  const budgetError = () => new FetchError("budget", `no answer within the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what ?? "these requests"}`);
+  const budgetError = () =>
+    new FetchError("budget", `no answer within the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what ?? "these requests"}`);
 
   return {
     async text(url, request = {}) {
@@ -190,14 +192,29 @@ export function createFetcher(options: FetcherOptions): Fetcher {
             return true;
           }
           if (waitMs !== undefined && waitMs > maxRetryAfterMs) {
-            declined = new FetchError("rate-limited", `HTTP ${status}: rate limited for ${duration(waitMs)}, longer than the ${duration(maxRetryAfterMs)} we wait`, status);
+            declined = new FetchError(
+              "rate-limited",
+              `HTTP ${status}: rate limited for ${duration(waitMs)}, longer than the ${duration(maxRetryAfterMs)} we wait`,
+              status,
+            );
             return false;
           }
           if (waitMs !== undefined && performance.now() + waitMs > deadline) {
-            declined = new FetchError("budget", `HTTP ${status}: asked to wait ${duration(waitMs)}, longer than what is left of the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what}`, status);
+            declined = new FetchError(
+              "budget",
+              `HTTP ${status}: asked to wait ${duration(waitMs)}, longer than what is left of the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what}`,
+              status,
+            );
             return false;
           }
-          emit({ kind: "retry", url, label, reason: httpStatus(status, statusText), attempt: attempts, ...(waitMs === undefined ? {} : { waitMs }) });
+          emit({
+            kind: "retry",
+            url,
+            label,
+            reason: httpStatus(status, statusText),
+            attempt: attempts,
+            ...(waitMs === undefined ? {} : { waitMs }),
+          });
           // Undefined: ky retries these statuses, after the Retry-After when there is one.
           return undefined;
         }
@@ -226,7 +243,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
                 const earlier = unavailable.get(host);
                 if (earlier) throw new FetchError("host-down", `not asked: ${host} gave no answer earlier in this run (${earlier})`);
                 if (gate && !(await gate.turn(deadline, signal))) {
-                  throw new FetchError("budget", `not asked: ${host} wants ${duration(gate.intervalMs)} between calls, and the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what} end sooner`);
+                  throw new FetchError(
+                    "budget",
+                    `not asked: ${host} wants ${duration(gate.intervalMs)} between calls, and the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what} end sooner`,
+                  );
                 }
                 attempts++;
                 attemptStarted = performance.now();
@@ -257,7 +277,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         if (isTimeoutError(error)) return new FetchError("timeout", `no answer within ${duration(timeoutMs)}`);
         if (isHTTPError(error)) {
           const { status, statusText } = error.response;
-          const body = request.explainErrorBody ? await withDeadline(error.response.text(), attemptStarted + timeoutMs, call).catch(() => undefined) : undefined;
+          const body = request.explainErrorBody
+            ? await withDeadline(error.response.text(), attemptStarted + timeoutMs, call).catch(() => undefined)
+            : undefined;
           if (body === undefined) void error.response.body?.cancel().catch(() => undefined);
           const reason = body === undefined ? undefined : request.explainErrorBody?.(body);
           return new FetchError("status", reason ? `${reason} (HTTP ${status})` : httpStatus(status, statusText), status);
@@ -273,7 +295,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
  * timeout and Retry-After cap, and arXiv's spacing for arXiv's hosts (the
  * configured ARXIV_API_URL's too).
  */
-export function sourcesFetcher(config: Pick<Config, "sources">, options: Partial<Omit<FetcherOptions, "gateFor">> & { arxivGate?: RateGate } = {}): Fetcher {
+export function sourcesFetcher(
+  config: Pick<Config, "sources">,
+  options: Partial<Omit<FetcherOptions, "gateFor">> & { arxivGate?: RateGate } = {},
+): Fetcher {
   const { arxivGate = arxivRateGate, ...rest } = options;
   const arxivHost = new URL(config.sources.arxivApiUrl).host;
   return createFetcher({

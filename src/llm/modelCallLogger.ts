@@ -33,7 +33,13 @@ export class ModelCallLogger extends BaseCallbackHandler {
     super();
   }
 
-  override handleChatModelStart(llm: Serialized, _messages: BaseMessage[][], runId: string, _parentRunId?: string, extraParams?: Record<string, unknown>): void {
+  override handleChatModelStart(
+    llm: Serialized,
+    _messages: BaseMessage[][],
+    runId: string,
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+  ): void {
     const options = extraParams?.invocation_params as { model?: string } | undefined;
     this.started.set(runId, { at: performance.now(), model: options?.model ?? llm.id.at(-1) });
   }
@@ -45,7 +51,10 @@ export class ModelCallLogger extends BaseCallbackHandler {
 
   override handleLLMError(error: unknown, runId: string): void {
     const start = this.take(runId);
-    this.logger.debug({ use: this.use, model: start?.model, latencyMs: start?.latencyMs, err: withoutSecrets(errorMessage(error)) }, "model call failed");
+    this.logger.debug(
+      { use: this.use, model: start?.model, latencyMs: start?.latencyMs, err: withoutSecrets(errorMessage(error)) },
+      "model call failed",
+    );
   }
 
   private take(runId: string): { model: string | undefined; latencyMs: number } | undefined {

@@ -50,7 +50,15 @@ export function vectorOf(cell: unknown): Float32Array {
  * reads it again).
  */
 export async function loadChunkMemory(table: Table, expectedRows: number): Promise<ChunkMemory> {
-  const memory: ChunkMemory = { row: new Map(), paperIds: [], texts: [], records: [], vectors: new Float32Array(0), norms: new Float32Array(0), dims: 0 };
+  const memory: ChunkMemory = {
+    row: new Map(),
+    paperIds: [],
+    texts: [],
+    records: [],
+    vectors: new Float32Array(0),
+    norms: new Float32Array(0),
+    dims: 0,
+  };
   const recordOf = new Map<string, string>(); // one string per paper, not one per chunk
   let n = 0;
   for await (const batch of table.query().select(["hit", "text", "vector"]).withRowId()) {
@@ -91,7 +99,13 @@ function grow(memory: ChunkMemory): void {
 
 /** The chunk at position r, as a hit with this similarity (and score). */
 export function hitAt(memory: ChunkMemory, r: number, similarity: number, score?: number): ChunkHit {
-  return { paperId: memory.paperIds[r]!, text: memory.texts[r]!, record: memory.records[r]!, similarity, ...(score === undefined ? {} : { score }) };
+  return {
+    paperId: memory.paperIds[r]!,
+    text: memory.texts[r]!,
+    record: memory.records[r]!,
+    similarity,
+    ...(score === undefined ? {} : { score }),
+  };
 }
 
 /** Cosine similarity of the query to the chunk at position r. */
@@ -101,7 +115,13 @@ export function similarityAt(memory: ChunkMemory, r: number, query: Float32Array
 }
 
 /** The `limit` chunks closest to the query, best first, among those of `allowed` papers if given. */
-export function nearestInMemory(memory: ChunkMemory, query: Float32Array, queryNorm: number, limit: number, allowed: ReadonlySet<string> | undefined): ChunkHit[] {
+export function nearestInMemory(
+  memory: ChunkMemory,
+  query: Float32Array,
+  queryNorm: number,
+  limit: number,
+  allowed: ReadonlySet<string> | undefined,
+): ChunkHit[] {
   const best: { row: number; similarity: number }[] = [];
   if (queryNorm === 0) return [];
   for (let r = 0; r < memory.paperIds.length; r++) {

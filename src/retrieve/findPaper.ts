@@ -20,7 +20,11 @@ export async function findPaper(store: PaperStore, query: string): Promise<FindR
     return paper ? { paper } : { suggestions: [] };
   }
   const key = normaliseTitle(query);
-  const titles = (await store.papers().query().select(["id", "title", "titleKey"]).toArray()) as { id: string; title: string; titleKey: string }[];
+  const titles = (await store.papers().query().select(["id", "title", "titleKey"]).toArray()) as {
+    id: string;
+    title: string;
+    titleKey: string;
+  }[];
   const load = async (id: string) => ({ paper: (await store.paperById(id))! });
 
   const exact = titles.find((t) => t.titleKey === key);
@@ -33,11 +37,16 @@ export async function findPaper(store: PaperStore, query: string): Promise<FindR
   const containing = key.length >= 4 ? titles.filter((t) => ` ${t.titleKey} `.includes(` ${key} `)) : [];
   if (containing.length === 1) return load(containing[0]!.id);
 
-  const index = new MiniSearch<{ id: string; title: string }>({ fields: ["title"], storeFields: ["title"], processTerm: (t) => normaliseTitle(t) || null });
+  const index = new MiniSearch<{ id: string; title: string }>({
+    fields: ["title"],
+    storeFields: ["title"],
+    processTerm: (t) => normaliseTitle(t) || null,
+  });
   index.addAll(titles);
   const fuzzy = index.search(query, { fuzzy: 0.25, prefix: true, combineWith: "AND" });
   const [first, second] = fuzzy;
   if (first && containing.length === 0 && (!second || first.score >= second.score * CLEAR_LEAD)) return load(String(first.id));
-  const loose = containing.length > 0 ? containing.map((t) => t.title) : index.search(query, { fuzzy: 0.25, prefix: true }).map((r) => String(r.title));
+  const loose =
+    containing.length > 0 ? containing.map((t) => t.title) : index.search(query, { fuzzy: 0.25, prefix: true }).map((r) => String(r.title));
   return { suggestions: loose.slice(0, SUGGESTIONS) };
 }

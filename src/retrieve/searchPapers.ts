@@ -191,10 +191,17 @@ function findChunks(state: TableState, query: CandidateQuery): Promise<Found> {
 }
 
 /** With the table in memory, LanceDB returns only row ids and scores (reading no column); the rest is read here. */
-async function findHeldChunks(table: Table, memory: ChunkMemory, probes: number, { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery): Promise<Found> {
+async function findHeldChunks(
+  table: Table,
+  memory: ChunkMemory,
+  probes: number,
+  { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery,
+): Promise<Found> {
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
-  let vectorQuery = scanHere ? undefined : table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["_distance"]).withRowId();
+  let vectorQuery = scanHere
+    ? undefined
+    : table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["_distance"]).withRowId();
   if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
   const text = textQuery?.toArrow();
   const nearest = vectorQuery?.toArrow();
@@ -222,7 +229,13 @@ async function findHeldChunks(table: Table, memory: ChunkMemory, probes: number,
 
 /** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
 async function findStoredChunks(table: Table, probes: number, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
-  let vectorQuery = table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["hit", "text", "_distance"]);
+  let vectorQuery = table
+    .query()
+    .nearestTo(vector)
+    .distanceType("cosine")
+    .nprobes(probes)
+    .limit(CANDIDATES)
+    .select(["hit", "text", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
   let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "text", "vector", "_score"]) : undefined;
@@ -278,7 +291,8 @@ async function finishIndexes(store: PaperStore): Promise<void> {
       `${missing} It could not be built here (${errorMessage(error)}): run \`npx paperbot ingest <file|dir|url>\` (any input, even one already ingested) to build it.`,
     );
   }
-  if (outcome === "busy") throw new UserFacingError(`${missing} An ingest is writing the library now and builds it when it finishes: try again then.`);
+  if (outcome === "busy")
+    throw new UserFacingError(`${missing} An ingest is writing the library now and builds it when it finishes: try again then.`);
 }
 
 export interface SearcherOptions {
@@ -314,7 +328,9 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
   /** What is known of `table`, read once and again after each write (see `find`). */
   function currentState(table: Table): Promise<TableState> {
     const known = state;
-    return remember(known ? known.then((s) => (s.table === table ? s : readState(store, table, memoryChunks))) : readState(store, table, memoryChunks));
+    return remember(
+      known ? known.then((s) => (s.table === table ? s : readState(store, table, memoryChunks))) : readState(store, table, memoryChunks),
+    );
   }
 
   function remember(next: Promise<TableState>): Promise<TableState> {
@@ -339,7 +355,16 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     const searches = [findChunks(current, { vector, queryNorm, words, where, allowed, scanHere })];
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
     if (preferred.length > 0) {
-      searches.push(findChunks(current, { vector, queryNorm, words, where: filtersToSql({ ...restricting, paperIds: preferred }), allowed: new Set(preferred), scanHere }));
+      searches.push(
+        findChunks(current, {
+          vector,
+          queryNorm,
+          words,
+          where: filtersToSql({ ...restricting, paperIds: preferred }),
+          allowed: new Set(preferred),
+          scanHere,
+        }),
+      );
     }
     // Only a search against the copy in memory can be out of date; LanceDB reads the
     // latest version itself. (A table too big to hold stays searched in LanceDB.)
@@ -373,7 +398,21 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       return papers.map((paper, i): PaperHit => {
         const text = openings.get(paper.id) ?? "";
         const passages = text.includes("\n\n") ? [passageOf(text)] : [];
-        return { rank: i + 1, paperId: paper.id, title: paper.title, score: 0, similarity: 0, textScore: 0, coverage: 0, titleMatch: 0, snippet: snippetOf(passages[0] ?? ""), passages, url: paperUrl(paper), year: paper.year, paper };
+        return {
+          rank: i + 1,
+          paperId: paper.id,
+          title: paper.title,
+          score: 0,
+          similarity: 0,
+          textScore: 0,
+          coverage: 0,
+          titleMatch: 0,
+          snippet: snippetOf(passages[0] ?? ""),
+          passages,
+          url: paperUrl(paper),
+          year: paper.year,
+          paper,
+        };
       });
     },
     async search(query, { k = 10, filters = {} } = {}) {
@@ -383,16 +422,29 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       const prefer = new Set(filters.preferPaperIds ?? []);
 
       // Fuse at the chunk level, then keep each paper's best chunk score.
-      const papers = new Map<string, { fused: number; similarity: number; textScore: number; titleMatch: number; record: string; passages: Map<string, number> }>();
+      const papers = new Map<
+        string,
+        { fused: number; similarity: number; textScore: number; titleMatch: number; record: string; passages: Map<string, number> }
+      >();
       const maxText = Math.max(0, ...byText.map((h) => h.score ?? 0));
       const add = (side: "vector" | "text", hit: ChunkHit, rank: number) => {
-        const entry = papers.get(hit.paperId) ?? { fused: 0, similarity: 0, textScore: 0, titleMatch: 0, record: hit.record, passages: new Map<string, number>() };
+        const entry = papers.get(hit.paperId) ?? {
+          fused: 0,
+          similarity: 0,
+          textScore: 0,
+          titleMatch: 0,
+          record: hit.record,
+          passages: new Map<string, number>(),
+        };
         let chunkScore: number;
         if (fusion === "rrf") chunkScore = (entry.passages.get(hit.text) ?? 0) + 1 / (RRF_K + rank);
         else {
           // Each chunk once: its cosine (absolute) plus half its BM25 relative to the best text hit.
           const known = entry.passages.get(hit.text);
-          chunkScore = side === "vector" && known !== undefined ? known : hit.similarity + (side === "text" && maxText > 0 ? (0.5 * (hit.score ?? 0)) / maxText : 0);
+          chunkScore =
+            side === "vector" && known !== undefined
+              ? known
+              : hit.similarity + (side === "text" && maxText > 0 ? (0.5 * (hit.score ?? 0)) / maxText : 0);
         }
         entry.passages.set(hit.text, chunkScore);
         entry.fused = Math.max(entry.fused, chunkScore);

@@ -22,5 +22,12 @@ export async function similarPapers(searcher: Searcher, paper: Paper, k = 5): Pr
   return hits
     .filter((hit) => hit.paperId !== paper.id)
     .slice(0, k)
-    .map((hit, i) => ({ rank: i + 1, paperId: hit.paperId, title: hit.title, similarity: Math.round(hit.similarity * 1000) / 1000, url: hit.url, year: hit.year }));
+    .map((hit, i) => ({
+      rank: i + 1,
+      paperId: hit.paperId,
+      title: hit.title,
+      similarity: Math.round(hit.similarity * 1000) / 1000,
+      url: hit.url,
+      year: hit.year,
+    }));
 }

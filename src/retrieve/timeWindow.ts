@@ -16,7 +16,21 @@ export interface TimeWindow {
 }
 
 const DAY_MS = 86_400_000;
-const NUMBER_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, few: 3, couple: 2 };
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  few: 3,
+  couple: 2,
+};
 const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 365 };
 const YEAR = String.raw`((?:19|20)\d{2})`;
 
@@ -42,7 +56,8 @@ function years(from: number | undefined, to: number | undefined, label: string):
 // First match wins: longer phrases come before the shorter ones they contain.
 const RULES: Rule[] = [
   {
-    pattern: /\b(?:in|over|during|within|from)?\s*(?:the\s+)?(?:last|past)\s+(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?)\s+(day|week|month|year)s?\b/i,
+    pattern:
+      /\b(?:in|over|during|within|from)?\s*(?:the\s+)?(?:last|past)\s+(\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?)\s+(day|week|month|year)s?\b/i,
     window: (m, today) => {
       const count = /^\d+$/.test(m[1]!) ? Number(m[1]) : NUMBER_WORDS[m[1]!.toLowerCase().replace(/\s+of$/, "")]!;
       const unit = m[2]!.toLowerCase();
@@ -56,7 +71,13 @@ const RULES: Rule[] = [
   { pattern: /\b(?:this|last)\s+week\b/i, window: (m, today) => lastDays(7, today, m[0].toLowerCase()) },
   { pattern: /\b(?:this|last)\s+month\b/i, window: (m, today) => lastDays(30, today, m[0].toLowerCase()) },
   // "today's models" speaks of the present, not of papers published today.
-  { pattern: /\btoday\b(?!['’]s)/i, window: (_, today) => ({ filters: { publishedAfter: isoDay(today), publishedBefore: isoDay(today) }, label: `today (${readable(today)})` }) },
+  {
+    pattern: /\btoday\b(?!['’]s)/i,
+    window: (_, today) => ({
+      filters: { publishedAfter: isoDay(today), publishedBefore: isoDay(today) },
+      label: `today (${readable(today)})`,
+    }),
+  },
   {
     pattern: /\byesterday\b/i,
     window: (_, today) => {
@@ -64,14 +85,29 @@ const RULES: Rule[] = [
       return { filters: { publishedAfter: day, publishedBefore: day }, label: `yesterday (${readable(daysBefore(today, 1))})` };
     },
   },
-  { pattern: /\bthis\s+year\b/i, window: (_, today) => years(today.getUTCFullYear(), today.getUTCFullYear(), `this year (${today.getUTCFullYear()})`) },
-  { pattern: /\blast\s+year\b/i, window: (_, today) => years(today.getUTCFullYear() - 1, today.getUTCFullYear() - 1, `last year (${today.getUTCFullYear() - 1})`) },
-  { pattern: new RegExp(String.raw`\bbetween\s+${YEAR}\s+and\s+${YEAR}\b`, "i"), window: (m) => years(Number(m[1]), Number(m[2]), `between ${m[1]} and ${m[2]}`) },
-  { pattern: new RegExp(String.raw`\bfrom\s+${YEAR}\s+(?:to|until|through)\s+${YEAR}\b`, "i"), window: (m) => years(Number(m[1]), Number(m[2]), `from ${m[1]} to ${m[2]}`) },
+  {
+    pattern: /\bthis\s+year\b/i,
+    window: (_, today) => years(today.getUTCFullYear(), today.getUTCFullYear(), `this year (${today.getUTCFullYear()})`),
+  },
+  {
+    pattern: /\blast\s+year\b/i,
+    window: (_, today) => years(today.getUTCFullYear() - 1, today.getUTCFullYear() - 1, `last year (${today.getUTCFullYear() - 1})`),
+  },
+  {
+    pattern: new RegExp(String.raw`\bbetween\s+${YEAR}\s+and\s+${YEAR}\b`, "i"),
+    window: (m) => years(Number(m[1]), Number(m[2]), `between ${m[1]} and ${m[2]}`),
+  },
+  {
+    pattern: new RegExp(String.raw`\bfrom\s+${YEAR}\s+(?:to|until|through)\s+${YEAR}\b`, "i"),
+    window: (m) => years(Number(m[1]), Number(m[2]), `from ${m[1]} to ${m[2]}`),
+  },
   { pattern: new RegExp(String.raw`\bsince\s+${YEAR}\b`, "i"), window: (m) => years(Number(m[1]), undefined, `since ${m[1]}`) },
   { pattern: new RegExp(String.raw`\bafter\s+${YEAR}\b`, "i"), window: (m) => years(Number(m[1]) + 1, undefined, `after ${m[1]}`) },
   { pattern: new RegExp(String.raw`\bbefore\s+${YEAR}\b`, "i"), window: (m) => years(undefined, Number(m[1]) - 1, `before ${m[1]}`) },
-  { pattern: new RegExp(String.raw`\b(?:published|released|out)\s+in\s+${YEAR}\b|\b(?:in|from|during)\s+${YEAR}\b`, "i"), window: (m) => years(Number(m[1] ?? m[2]), Number(m[1] ?? m[2]), `in ${m[1] ?? m[2]}`) },
+  {
+    pattern: new RegExp(String.raw`\b(?:published|released|out)\s+in\s+${YEAR}\b|\b(?:in|from|during)\s+${YEAR}\b`, "i"),
+    window: (m) => years(Number(m[1] ?? m[2]), Number(m[1] ?? m[2]), `in ${m[1] ?? m[2]}`),
+  },
 ];
 
 /** The time window a question asks about, if it names one. */
@@ -79,14 +115,21 @@ export function findTimeWindow(question: string, today: Date): TimeWindow | unde
   for (const rule of RULES) {
     const match = rule.pattern.exec(question);
     if (!match) continue;
-    const rest = `${question.slice(0, match.index)} ${question.slice(match.index + match[0].length)}`.replace(/\s+/g, " ").replace(/\s+([?.!,])/g, "$1").trim();
+    const rest = `${question.slice(0, match.index)} ${question.slice(match.index + match[0].length)}`
+      .replace(/\s+/g, " ")
+      .replace(/\s+([?.!,])/g, "$1")
+      .trim();
     return { ...rule.window(match, today), rest };
   }
   return undefined;
 }
 
 /** Words that ask for newness rather than name a topic ("what's new", "anything interesting out"). */
-const NEWNESS_WORDS = new Set("new newest latest recent recently published released out anything something interesting notable happened came come lately show list give tell".split(" "));
+const NEWNESS_WORDS = new Set(
+  "new newest latest recent recently published released out anything something interesting notable happened came come lately show list give tell".split(
+    " ",
+  ),
+);
 
 /** The topic left in a question once its time phrase and newness words are gone; "" for "what's new this week?". */
 export function topicOf(rest: string): string {

@@ -27,7 +27,11 @@ export function createTitleSuggester(store: PaperStore, now: () => number = Date
       store.papers().query().select(["id", "title"]).toArray() as Promise<{ id: string; title: string }[]>,
       store.newestPapers("publishedAt IS NOT NULL", NEWEST_SHOWN),
     ]);
-    const next = new MiniSearch<{ id: string; title: string }>({ fields: ["title"], storeFields: ["title"], processTerm: (t) => normaliseTitle(t) || null });
+    const next = new MiniSearch<{ id: string; title: string }>({
+      fields: ["title"],
+      storeFields: ["title"],
+      processTerm: (t) => normaliseTitle(t) || null,
+    });
     next.addAll(rows);
     index = next;
     newest = latest.map((p) => ({ paperId: p.id, title: p.title }));

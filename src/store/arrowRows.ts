@@ -1,4 +1,14 @@
-import { FixedSizeList, Float32, RecordBatch, Struct, Table as ArrowTable, makeData, vectorFromArray, type Data, type Schema } from "apache-arrow";
+import {
+  FixedSizeList,
+  Float32,
+  RecordBatch,
+  Struct,
+  Table as ArrowTable,
+  makeData,
+  vectorFromArray,
+  type Data,
+  type Schema,
+} from "apache-arrow";
 
 /**
  * Builds an Arrow table from row objects column by column, against an explicit

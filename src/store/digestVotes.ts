@@ -57,10 +57,29 @@ export class DigestVoteStore {
   async vote(vote: ChannelVote): Promise<{ previous?: VoteKind }> {
     const key = keyOf(vote);
     const table = await this.ensureTable();
-    const previous = newestPerKey((await table.query().where(`key = ${sqlString(key)}`).toArray()) as StoredRow[])[0];
+    const previous = newestPerKey(
+      (await table
+        .query()
+        .where(`key = ${sqlString(key)}`)
+        .toArray()) as StoredRow[],
+    )[0];
     if (previous?.vote === vote.vote) return { previous: previous.vote };
-    const row = { key, channelId: vote.channelId, paperId: vote.paperId, userId: vote.userId, vote: vote.vote, at: vote.at, title: vote.title, text: vote.text, keywords: [...vote.keywords] };
-    await table.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rowsToArrow([row], votesSchema));
+    const row = {
+      key,
+      channelId: vote.channelId,
+      paperId: vote.paperId,
+      userId: vote.userId,
+      vote: vote.vote,
+      at: vote.at,
+      title: vote.title,
+      text: vote.text,
+      keywords: [...vote.keywords],
+    };
+    await table
+      .mergeInsert("key")
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute(rowsToArrow([row], votesSchema));
     return previous ? { previous: previous.vote } : {};
   }
 
@@ -68,7 +87,12 @@ export class DigestVoteStore {
   async votes(channelId: string): Promise<ChannelVote[]> {
     const table = await this.existingTable();
     if (!table) return [];
-    return newestPerKey((await table.query().where(`channelId = ${sqlString(channelId)}`).toArray()) as StoredRow[]);
+    return newestPerKey(
+      (await table
+        .query()
+        .where(`channelId = ${sqlString(channelId)}`)
+        .toArray()) as StoredRow[],
+    );
   }
 
   /** Forgets every vote of the channel; how many there were. */

@@ -111,7 +111,13 @@ const COMMIT_CONFLICT = /Retryable commit conflict|Commit conflict/i;
  * missing index), with randomised backoff: 2.5–4 s in all before it gives up.
  */
 export function retryCommitConflicts<T>(work: () => Promise<T>): Promise<T> {
-  return pRetry(work, { retries: 6, minTimeout: 50, maxTimeout: 1_000, randomize: true, shouldRetry: ({ error }) => COMMIT_CONFLICT.test(error.message) });
+  return pRetry(work, {
+    retries: 6,
+    minTimeout: 50,
+    maxTimeout: 1_000,
+    randomize: true,
+    shouldRetry: ({ error }) => COMMIT_CONFLICT.test(error.message),
+  });
 }
 
 /**
@@ -122,7 +128,8 @@ export function retryCommitConflicts<T>(work: () => Promise<T>): Promise<T> {
  */
 export function lockDirOf(uri: string): string {
   if (uri.startsWith("file://")) return fileURLToPath(uri);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+    return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
   return resolve(uri);
 }
 
@@ -162,7 +169,11 @@ export class PaperStore {
         return undefined;
       }
     };
-    [this.papersTable, this.chunksTable, this.metaTable] = await Promise.all([open(PAPERS, this.papersTable), open(CHUNKS, this.chunksTable), open(META, this.metaTable)]);
+    [this.papersTable, this.chunksTable, this.metaTable] = await Promise.all([
+      open(PAPERS, this.papersTable),
+      open(CHUNKS, this.chunksTable),
+      open(META, this.metaTable),
+    ]);
     this.incomplete = incomplete;
   }
 
@@ -233,9 +244,13 @@ export class PaperStore {
 
   /** Sets meta rows, creating the meta table on first use. */
   async setMetaValues(values: Record<string, string>): Promise<void> {
-    const data = makeArrowTable(Object.entries(values).map(([key, value]) => ({ key, value })), { schema: metaSchema });
+    const data = makeArrowTable(
+      Object.entries(values).map(([key, value]) => ({ key, value })),
+      { schema: metaSchema },
+    );
     if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
-    else await retryCommitConflicts(() => this.metaTable!.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+    else
+      await retryCommitConflicts(() => this.metaTable!.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
   }
 
   /**
@@ -285,7 +300,10 @@ export class PaperStore {
   /** id, title key, arXiv id and hash of every stored paper: enough to tell what an ingest changes without reading records. */
   async paperIndex(): Promise<Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[]> {
     if (!this.papersTable) return [];
-    return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[];
+    return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<
+      PaperRow,
+      "id" | "titleKey" | "arxivId" | "hash"
+    >[];
   }
 
   /** These papers with their sources' records (to merge new records into). */
@@ -322,8 +340,15 @@ export class PaperStore {
   /** The latest publication day on or before `day`, from one column. */
   async latestPublication(day: string): Promise<string | undefined> {
     if (!this.papersTable) return undefined;
-    const rows = (await this.papersTable.query().select(["publishedAt"]).where(`publishedAt <= ${sqlString(day)}`).toArray()) as { publishedAt: string }[];
-    return rows.reduce<string | undefined>((latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest), undefined);
+    const rows = (await this.papersTable
+      .query()
+      .select(["publishedAt"])
+      .where(`publishedAt <= ${sqlString(day)}`)
+      .toArray()) as { publishedAt: string }[];
+    return rows.reduce<string | undefined>(
+      (latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest),
+      undefined,
+    );
   }
 
   /**
@@ -336,7 +361,10 @@ export class PaperStore {
     const query = this.papers().query().select(["id", "title", "publishedAt", "upvotes"]);
     if (limit <= 0) return [];
     const rows = (await (where ? query.where(where) : query).toArray()) as Pick<PaperRow, "id" | "title" | "publishedAt" | "upvotes">[];
-    rows.sort((a, b) => (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") || (b.upvotes ?? 0) - (a.upvotes ?? 0) || a.title.localeCompare(b.title));
+    rows.sort(
+      (a, b) =>
+        (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") || (b.upvotes ?? 0) - (a.upvotes ?? 0) || a.title.localeCompare(b.title),
+    );
     const ids = rows.slice(0, limit).map((r) => r.id);
     if (ids.length === 0) return [];
     const byId = new Map((await this.paperRecords(sqlIn("id", ids))).map((p) => [p.id, p]));
@@ -348,7 +376,11 @@ export class PaperStore {
     const texts = new Map<string, string>();
     if (!this.chunksTable || paperIds.length === 0) return texts;
     for (const batch of batches(paperIds, LOOKUP_BATCH)) {
-      const rows = (await this.chunksTable.query().select(["paperId", "text"]).where(`chunkIndex = 0 AND ${sqlIn("paperId", batch)}`).toArray()) as { paperId: string; text: string }[];
+      const rows = (await this.chunksTable
+        .query()
+        .select(["paperId", "text"])
+        .where(`chunkIndex = 0 AND ${sqlIn("paperId", batch)}`)
+        .toArray()) as { paperId: string; text: string }[];
       for (const row of rows) texts.set(row.paperId, row.text);
     }
     return texts;
@@ -364,7 +396,11 @@ export class PaperStore {
   private async storedPapers(where?: string): Promise<StoredPaper[]> {
     if (!this.papersTable) return [];
     const query = this.papersTable.query().select(["id", "hash", "sourceRecords", ...PAPER_CELLS]);
-    const rows = (await (where ? query.where(where) : query).toArray()) as (PaperCells & { id: string; hash: string; sourceRecords: string })[];
+    const rows = (await (where ? query.where(where) : query).toArray()) as (PaperCells & {
+      id: string;
+      hash: string;
+      sourceRecords: string;
+    })[];
     return rows.map((row) => ({ id: row.id, hash: row.hash, paper: paperOf(row), records: sourceRecordsOf(row) }));
   }
 
@@ -395,7 +431,13 @@ export class PaperStore {
         .where(sqlIn("paperId", batch))
         .select(["id", "paperId", "textHash", "hash", "vector"])
         .toArray();
-      for (const r of rows as { id: string; paperId: string; textHash: string; hash: string; vector: Float32Array | { toArray(): Float32Array } }[]) {
+      for (const r of rows as {
+        id: string;
+        paperId: string;
+        textHash: string;
+        hash: string;
+        vector: Float32Array | { toArray(): Float32Array };
+      }[]) {
         out.push({ id: r.id, paperId: r.paperId, textHash: r.textHash, hash: r.hash, vector: vectorOf(r.vector) });
       }
     }
@@ -509,7 +551,11 @@ export class PaperStore {
       this.chunksTable ? this.tableWork(this.chunksTable, CHUNKS, false) : undefined,
       this.papersTable ? this.tableWork(this.papersTable, PAPERS, false) : undefined,
     ]);
-    return [...this.incomplete.map((name) => `${name}: created by a run that was interrupted`), ...(chunks?.reasons ?? []), ...(papers?.reasons ?? [])];
+    return [
+      ...this.incomplete.map((name) => `${name}: created by a run that was interrupted`),
+      ...(chunks?.reasons ?? []),
+      ...(papers?.reasons ?? []),
+    ];
   }
 
   private async refreshTable(table: Table, name: string, wrote: boolean): Promise<string[]> {
@@ -519,7 +565,11 @@ export class PaperStore {
     return work.reasons;
   }
 
-  private async tableWork(table: Table, name: string, wrote: boolean): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
+  private async tableWork(
+    table: Table,
+    name: string,
+    wrote: boolean,
+  ): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
     const textColumn = name === CHUNKS ? "text" : "title";
     const indices = await table.listIndices();
     const indexed = new Set(indices.map((i) => i.columns.join(",")));
@@ -535,7 +585,10 @@ export class PaperStore {
     const builds: { column: string; config: Index }[] = [];
     if (!indexed.has(textColumn)) {
       reasons.push(`${name}: no full-text index`);
-      builds.push({ column: textColumn, config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }) });
+      builds.push({
+        column: textColumn,
+        config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }),
+      });
     }
     if (!indexed.has("id")) {
       reasons.push(`${name}: no id index`);

@@ -41,7 +41,10 @@ export function paperOf(row: PaperCells): Paper {
 
 /** Each source's record of a papers row (either layout). */
 export function sourceRecordsOf(row: { summary: string; sourceRecords: string }): Paper[] {
-  return (JSON.parse(row.sourceRecords) as (Omit<Paper, "summary"> & { summary: string | null })[]).map((r) => ({ ...r, summary: r.summary ?? row.summary }));
+  return (JSON.parse(row.sourceRecords) as (Omit<Paper, "summary"> & { summary: string | null })[]).map((r) => ({
+    ...r,
+    summary: r.summary ?? row.summary,
+  }));
 }
 
 /**

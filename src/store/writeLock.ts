@@ -94,10 +94,13 @@ export class WriteLock {
     private readonly token: symbol,
     leaseMs: number,
   ) {
-    this.heartbeat = setInterval(() => {
-      const at = new Date();
-      utimes(this.path, at, at).catch(() => undefined);
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        const at = new Date();
+        utimes(this.path, at, at).catch(() => undefined);
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     this.heartbeat.unref();
   }
 

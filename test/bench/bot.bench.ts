@@ -34,11 +34,19 @@ try {
   try {
     for (const [i, question] of [...questions, ...questions.slice(0, 5)].entries()) {
       const warmUp = i >= questions.length;
-      const sent = await discord.sendMessage({ channelId: discord.channelIds.general, content: question, mentionBot: true, authorId: discord.user(i + 1) });
+      const sent = await discord.sendMessage({
+        channelId: discord.channelIds.general,
+        content: question,
+        mentionBot: true,
+        authorId: discord.user(i + 1),
+      });
       const dispatched = discord.dispatchedAt(sent.id)!;
       const first = await discord.waitForRequest((r) => r.at >= dispatched && r.authorized, 10_000);
       const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === sent.id), 10_000);
-      const final = await discord.waitFor(() => discord.messagesSent.filter((s) => s.channelId === thread.id && (s.body.components?.length ?? 0) > 0).at(-1), 10_000);
+      const final = await discord.waitFor(
+        () => discord.messagesSent.filter((s) => s.channelId === thread.id && (s.body.components?.length ?? 0) > 0).at(-1),
+        10_000,
+      );
       const finalAt = discord.requests.filter((r) => r.path.includes(thread.id) && r.at >= dispatched).at(-1)!.at;
       void final;
       if (warmUp) continue;
@@ -54,7 +62,9 @@ try {
   const overhead = percentile(endToEnd, 0.5) - percentile(answererAlone, 0.5);
   const { rssMb: rss } = await measureBot(library, questions.slice(0, 20), work);
   console.log(`bot benchmark over ${ack.length} questions on the seeds (extractive answers)`);
-  console.log(`  MESSAGE_CREATE → first REST call (ack): p50 ${ms(percentile(ack, 0.5))}, p95 ${ms(percentile(ack, 0.95))}   (floor p50 ≤ 50 ms)`);
+  console.log(
+    `  MESSAGE_CREATE → first REST call (ack): p50 ${ms(percentile(ack, 0.5))}, p95 ${ms(percentile(ack, 0.95))}   (floor p50 ≤ 50 ms)`,
+  );
   console.log(`  dispatch → final answer: p50 ${ms(percentile(endToEnd, 0.5))}; answerer alone: p50 ${ms(percentile(answererAlone, 0.5))}`);
   console.log(`  overhead beyond retrieval and answering: p50 ${ms(overhead)}   (floor ≤ 100 ms)`);
   console.log(`  resident memory of the bot process after ${20} answers: ${rss.toFixed(0)} MB   (floor ≤ 300 MB)`);

@@ -32,10 +32,26 @@ interface Taste {
   dislikes: RegExp;
 }
 const TASTES: Taste[] = [
-  { name: "likes diffusion & video, not robots & agents", likes: /diffusion|video generation|text-to-video|image generation|text-to-image|image editing/i, dislikes: /robot|embodied|\bagents?\b|agentic/i },
-  { name: "likes LLM reasoning & RL, not images & 3D", likes: /reasoning|chain-of-thought|mathemati|\bmath\b|reinforcement learning/i, dislikes: /diffusion|\bvideos?\b|\bimages?\b|\b3D\b|gaussian splatting/i },
-  { name: "likes 3D vision, not LLM reasoning", likes: /\b3D\b|gaussian splatting|NeRF|radiance field|point cloud|depth estimation|\bmesh/i, dislikes: /reasoning|chain-of-thought|mathemati|instruction tuning/i },
-  { name: "likes speech & audio, not code & math", likes: /speech|audio|music|voice|spoken|\bTTS\b|\bASR\b/i, dislikes: /code generation|\bcoding\b|software engineering|mathemati|\bmath\b/i },
+  {
+    name: "likes diffusion & video, not robots & agents",
+    likes: /diffusion|video generation|text-to-video|image generation|text-to-image|image editing/i,
+    dislikes: /robot|embodied|\bagents?\b|agentic/i,
+  },
+  {
+    name: "likes LLM reasoning & RL, not images & 3D",
+    likes: /reasoning|chain-of-thought|mathemati|\bmath\b|reinforcement learning/i,
+    dislikes: /diffusion|\bvideos?\b|\bimages?\b|\b3D\b|gaussian splatting/i,
+  },
+  {
+    name: "likes 3D vision, not LLM reasoning",
+    likes: /\b3D\b|gaussian splatting|NeRF|radiance field|point cloud|depth estimation|\bmesh/i,
+    dislikes: /reasoning|chain-of-thought|mathemati|instruction tuning/i,
+  },
+  {
+    name: "likes speech & audio, not code & math",
+    likes: /speech|audio|music|voice|spoken|\bTTS\b|\bASR\b/i,
+    dislikes: /code generation|\bcoding\b|software engineering|mathemati|\bmath\b/i,
+  },
 ];
 
 type Kind = "liked" | "disliked" | "neutral";
@@ -56,7 +72,10 @@ const days: Day[] = gunzipSync(readFileSync(CORPUS))
   .filter(Boolean)
   .map((line) => {
     const { date, items } = JSON.parse(line) as { date: string; items: unknown[] };
-    const papers = parseHfDailyApi(JSON.stringify(items), { source: `hf-daily-${date}.json`, referenceDate: new Date(`${date}T23:59:59Z`) }).papers.map((p) => p.paper);
+    const papers = parseHfDailyApi(JSON.stringify(items), {
+      source: `hf-daily-${date}.json`,
+      referenceDate: new Date(`${date}T23:59:59Z`),
+    }).papers.map((p) => p.paper);
     return { date, papers };
   })
   .filter((d) => d.papers.length > 0)
@@ -80,7 +99,17 @@ interface Tally {
   droppedDisliked: number;
   votes: number;
 }
-const emptyTally = (): Tally => ({ channels: 0, days: 0, todayLiked: 0, learnedLiked: 0, todayDisliked: 0, learnedDisliked: 0, droppedTop: 0, droppedDisliked: 0, votes: 0 });
+const emptyTally = (): Tally => ({
+  channels: 0,
+  days: 0,
+  todayLiked: 0,
+  learnedLiked: 0,
+  todayDisliked: 0,
+  learnedDisliked: 0,
+  droppedTop: 0,
+  droppedDisliked: 0,
+  votes: 0,
+});
 
 const share = (taste: Taste, digest: Digest, papers: Map<string, Paper>, kind: Kind) => {
   const top = digest.entries.slice(0, AT);
@@ -98,7 +127,15 @@ async function simulate(taste: Taste, start: number, weights: ProfileWeights, ta
       const paper = byId.get(entry.id)!;
       const kind = kindOf(taste, paper);
       if (kind === "neutral") continue;
-      votes.push({ paperId: paper.id, userId: "member", vote: kind === "liked" ? "up" : "down", at: `${day.date}T12:00:00.000Z`, title: paper.title, text: `${paper.title}\n${paper.summary.slice(0, 1000)}`, keywords: paper.keywords ?? [] });
+      votes.push({
+        paperId: paper.id,
+        userId: "member",
+        vote: kind === "liked" ? "up" : "down",
+        at: `${day.date}T12:00:00.000Z`,
+        title: paper.title,
+        text: `${paper.title}\n${paper.summary.slice(0, 1000)}`,
+        keywords: paper.keywords ?? [],
+      });
     }
   }
   tally.votes += votes.length;
@@ -107,14 +144,20 @@ async function simulate(taste: Taste, start: number, weights: ProfileWeights, ta
   for (let d = VOTE_DAYS; d < VOTE_DAYS + LATER_DAYS; d++) {
     const day = days[start + d]!;
     const byId = new Map(day.papers.map((p) => [p.id, p]));
-    const [today, learned] = await Promise.all([buildDigest({ papers: day.papers, date: day.date, max: MAX }), buildDigest({ papers: day.papers, date: day.date, max: MAX, profile })]);
+    const [today, learned] = await Promise.all([
+      buildDigest({ papers: day.papers, date: day.date, max: MAX }),
+      buildDigest({ papers: day.papers, date: day.date, max: MAX, profile }),
+    ]);
     tally.days++;
     tally.todayLiked += share(taste, today, byId, "liked");
     tally.learnedLiked += share(taste, learned, byId, "liked");
     tally.todayDisliked += share(taste, today, byId, "disliked");
     tally.learnedDisliked += share(taste, learned, byId, "disliked");
     const shown = new Set(learned.entries.map((e) => e.id));
-    const topVoted = [...day.papers].filter((p) => (p.upvotes ?? 0) > 0).sort((a, b) => (b.upvotes ?? 0) - (a.upvotes ?? 0)).slice(0, 3);
+    const topVoted = [...day.papers]
+      .filter((p) => (p.upvotes ?? 0) > 0)
+      .sort((a, b) => (b.upvotes ?? 0) - (a.upvotes ?? 0))
+      .slice(0, 3);
     for (const p of topVoted) {
       if (shown.has(p.id)) continue;
       if (kindOf(taste, p) === "disliked") tally.droppedDisliked++;
@@ -159,26 +202,56 @@ const fitness = (result: Map<Taste, Tally>) => {
 };
 let best = { weights: DEFAULT_PROFILE_WEIGHTS as ProfileWeights, score: -Infinity };
 const tuneAll = process.env.BENCH_TUNE !== "0";
-console.log(`corpus: ${days.length} days (${days[0]!.date} … ${days.at(-1)!.date}); channels start every ${START_EVERY} days: ${tuneStarts.length} starts in 2024 (to choose the weights), ${reportStarts.length} in 2025 (reported)`);
+console.log(
+  `corpus: ${days.length} days (${days[0]!.date} … ${days.at(-1)!.date}); channels start every ${START_EVERY} days: ${tuneStarts.length} starts in 2024 (to choose the weights), ${reportStarts.length} in 2025 (reported)`,
+);
 if (tuneAll) {
   for (const weights of grid) {
     const score = fitness(await run(tuneStarts, weights));
     if (score > best.score) best = { weights, score };
   }
-  console.log(`weights chosen on the 2024 channels: ${JSON.stringify(best.weights)} (defaults in src/digest/channelProfile.ts: ${JSON.stringify(DEFAULT_PROFILE_WEIGHTS)})`);
+  console.log(
+    `weights chosen on the 2024 channels: ${JSON.stringify(best.weights)} (defaults in src/digest/channelProfile.ts: ${JSON.stringify(DEFAULT_PROFILE_WEIGHTS)})`,
+  );
 }
 
 const report = await run(reportStarts, best.weights);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-console.log(`\n== digests of ${MAX} papers, top ${AT} measured, days ${VOTE_DAYS + 1}–${VOTE_DAYS + LATER_DAYS} after ${VOTE_DAYS} days of votes; channels starting in 2025 ==`);
-console.log(["taste", "channels", "votes/channel", "P@5 today", "P@5 learned", "×", "disliked today", "disliked learned", "top-3 dropped (not disliked / disliked)", "floors"].join(" | "));
+console.log(
+  `\n== digests of ${MAX} papers, top ${AT} measured, days ${VOTE_DAYS + 1}–${VOTE_DAYS + LATER_DAYS} after ${VOTE_DAYS} days of votes; channels starting in 2025 ==`,
+);
+console.log(
+  [
+    "taste",
+    "channels",
+    "votes/channel",
+    "P@5 today",
+    "P@5 learned",
+    "×",
+    "disliked today",
+    "disliked learned",
+    "top-3 dropped (not disliked / disliked)",
+    "floors",
+  ].join(" | "),
+);
 let failed = 0;
 for (const [taste, t] of report) {
   const m = p(t);
   const ok = passes(t);
   if (!ok) failed++;
   console.log(
-    [taste.name, t.channels, (t.votes / t.channels).toFixed(1), pct(m.todayP), pct(m.learnedP), m.todayP > 0 ? `${(m.learnedP / m.todayP).toFixed(2)}×` : "–", pct(m.todayD), pct(m.learnedD), `${t.droppedTop} / ${t.droppedDisliked}`, ok ? "met" : "FAILED"].join(" | "),
+    [
+      taste.name,
+      t.channels,
+      (t.votes / t.channels).toFixed(1),
+      pct(m.todayP),
+      pct(m.learnedP),
+      m.todayP > 0 ? `${(m.learnedP / m.todayP).toFixed(2)}×` : "–",
+      pct(m.todayD),
+      pct(m.learnedD),
+      `${t.droppedTop} / ${t.droppedDisliked}`,
+      ok ? "met" : "FAILED",
+    ].join(" | "),
   );
 }
 if (failed > 0) {

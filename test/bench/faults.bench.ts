@@ -27,11 +27,22 @@ const BOUND_MS = 15_000;
 const QUESTION = "which pre-training method trains a discriminator to spot tokens swapped in by a small generator?";
 
 const modes: { name: string; behaviour: ChatBehaviour; fault: boolean }[] = [
-  { name: "healthy", fault: false, behaviour: { kind: "reply", content: (body) => `A discriminator learns to spot replaced tokens [${/\[(\d+)\]/.exec(promptText(body))?.[1] ?? 1}].` } },
+  {
+    name: "healthy",
+    fault: false,
+    behaviour: {
+      kind: "reply",
+      content: (body) => `A discriminator learns to spot replaced tokens [${/\[(\d+)\]/.exec(promptText(body))?.[1] ?? 1}].`,
+    },
+  },
   { name: "HTTP 500", fault: true, behaviour: { kind: "status", status: 500 } },
   { name: "HTTP 429, Retry-After 20 s", fault: true, behaviour: { kind: "status", status: 429, retryAfterSeconds: 20 } },
   { name: "accepts, never answers", fault: true, behaviour: { kind: "hang" } },
-  { name: "stalls mid-stream", fault: true, behaviour: { kind: "stallMidStream", after: 2, content: "A discriminator learns to spot replaced tokens, and then" } },
+  {
+    name: "stalls mid-stream",
+    fault: true,
+    behaviour: { kind: "stallMidStream", after: 2, content: "A discriminator learns to spot replaced tokens, and then" },
+  },
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -40,7 +51,13 @@ const standIn = await startOpenAiStandIn();
 let broken = 0;
 
 try {
-  const env = { LANCEDB_URI: join(work, "db"), OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: standIn.baseURL, ANSWER_MODE: "llm", LOG_LEVEL: "error" };
+  const env = {
+    LANCEDB_URI: join(work, "db"),
+    OPENAI_API_KEY: "sk-bench",
+    OPENAI_BASE_URL: standIn.baseURL,
+    ANSWER_MODE: "llm",
+    LOG_LEVEL: "error",
+  };
   const ingest = await runCli(["ingest", SEEDS], { cwd: work, env, timeoutMs: 180_000 });
   if (ingest.code !== 0) throw new Error(`ingest failed: ${ingest.stderr}`);
 
@@ -48,12 +65,19 @@ try {
   const app = createApp(buildConfig(env), silentLogger);
   const store = await app.openStore();
   const { embeddings } = await app.embedder("search");
-  const answerer = createAnswerer({ searcher: createSearcher({ store, embeddings }), embeddings, logger: silentLogger, ...(await modelForAnswers(app.config)) });
+  const answerer = createAnswerer({
+    searcher: createSearcher({ store, embeddings }),
+    embeddings,
+    logger: silentLogger,
+    ...(await modelForAnswers(app.config)),
+  });
   standIn.chat.setDefault(modes[0]!.behaviour);
   await answerer.answer("warm-up: which paper introduced the transformer?");
 
   console.log(`== a failing chat model, default deadlines, ${RUNS} runs each: seconds to the answer (median, runs) ==`);
-  console.log(`${"model".padEnd(28)} ${"answerer, from the question".padEnd(30)} ${"npx paperbot ask, start-up included".padEnd(38)} notice`);
+  console.log(
+    `${"model".padEnd(28)} ${"answerer, from the question".padEnd(30)} ${"npx paperbot ask, start-up included".padEnd(38)} notice`,
+  );
   const cell = (xs: number[]) => `${median(xs).toFixed(2)} s (${xs.map((x) => x.toFixed(2)).join(", ")})`;
   for (const { name, behaviour, fault } of modes) {
     standIn.chat.setDefault(behaviour);

@@ -39,7 +39,10 @@ const work = mkdtempSync(join(tmpdir(), "paperbot-bench-"));
 
 function cliIngest(uri: string): number {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [CLI, "ingest", SEEDS, "--json"], { env: { PATH: process.env.PATH, LANCEDB_URI: uri, LOG_LEVEL: "warn" }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "ingest", SEEDS, "--json"], {
+    env: { PATH: process.env.PATH, LANCEDB_URI: uri, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return performance.now() - start;
 }

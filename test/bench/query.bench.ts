@@ -47,7 +47,9 @@ try {
   const seedSearcher = createSearcher({ store: seedStore, embeddings: new LocalEmbeddings(), memoryChunks });
   const seedTimes = (await timeInTurn({ search: (q) => seedSearcher.search(q, { k: 10 }) }, questions, warmUp)).search;
   seedStore.close();
-  console.log(`${seedTimes.length} searches: p50 ${ms(percentile(seedTimes, 0.5))} (floor ≤ 5 ms)   p95 ${ms(percentile(seedTimes, 0.95))}`);
+  console.log(
+    `${seedTimes.length} searches: p50 ${ms(percentile(seedTimes, 0.5))} (floor ≤ 5 ms)   p95 ${ms(percentile(seedTimes, 0.95))}`,
+  );
 
   heading("npx paperbot ask (extractive), start-up included");
   // The command as a user types it, from the project folder, and in turn the same CLI started by node
@@ -64,7 +66,9 @@ try {
     askTimes.npx.push(wall("npx", ["paperbot", "ask", q, "--json"]));
     askTimes.node.push(wall(process.execPath, [CLI, "ask", q, "--json"]));
   }
-  console.log(`npx paperbot ask   median ${seconds(percentile(askTimes.npx, 0.5))} (floor ≤ 1.5 s)   runs: ${askTimes.npx.map(seconds).join(", ")}`);
+  console.log(
+    `npx paperbot ask   median ${seconds(percentile(askTimes.npx, 0.5))} (floor ≤ 1.5 s)   runs: ${askTimes.npx.map(seconds).join(", ")}`,
+  );
   console.log(`node …/main.js ask median ${seconds(percentile(askTimes.node, 0.5))}   runs: ${askTimes.node.map(seconds).join(", ")}`);
 
   for (const size of parseSizes(process.env.BENCH_SIZES ?? "real,100k")) {

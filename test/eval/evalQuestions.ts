@@ -60,7 +60,9 @@ export const isOutside = (kind: Kind): kind is OutsideKind => (OUTSIDE_KINDS as 
 export function loadQuestions(dir = QUESTIONS_DIR): EvalQuestion[] {
   const questions: EvalQuestion[] = [];
   const ids = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const raw = JSON.parse(readFileSync(join(dir, file), "utf8")) as RawQuestion[];
     raw.forEach((q, i) => {
       const where = `${file} #${i + 1}${typeof q.id === "string" ? ` (${q.id})` : ""}`;
@@ -76,7 +78,8 @@ export function loadQuestions(dir = QUESTIONS_DIR): EvalQuestion[] {
       if (kind === "follow-up") {
         if (!Array.isArray(q.turns) || q.turns.length < 2) fail("a follow-up needs two or more turns");
         turns = (q.turns as { question?: unknown; expected?: unknown }[]).map((t) => {
-          if (typeof t.question !== "string" || !isStrings(t.expected) || t.expected.length === 0) fail("a turn needs a question and expected titles");
+          if (typeof t.question !== "string" || !isStrings(t.expected) || t.expected.length === 0)
+            fail("a turn needs a question and expected titles");
           return { question: t.question as string, expected: t.expected as string[] };
         });
       } else {
@@ -86,9 +89,11 @@ export function loadQuestions(dir = QUESTIONS_DIR): EvalQuestion[] {
       const expected = turns.flatMap((t) => t.expected);
       if (isOutside(kind) !== (expected.length === 0)) fail(isOutside(kind) ? "an outside question expects no paper" : "expects no paper");
       // The split is by paper: every expected paper must lie in the question's half.
-      for (const title of expected) if (halfOf(title) !== q.half) fail(`"${title}" is in the ${halfOf(title)} half, the question says ${String(q.half)}`);
+      for (const title of expected)
+        if (halfOf(title) !== q.half) fail(`"${title}" is in the ${halfOf(title)} half, the question says ${String(q.half)}`);
       if (kind === "fact" && (!isStrings(q.fact) || q.fact.length === 0)) fail("a fact question needs the fact");
-      if (kind === "time-window" && (typeof q.today !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(q.today))) fail("a time-window question needs today");
+      if (kind === "time-window" && (typeof q.today !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(q.today)))
+        fail("a time-window question needs today");
       if (kind === "compare" && turns[0]!.expected.length < 2) fail("a comparison expects two papers");
       ids.add(q.id as string);
       questions.push({

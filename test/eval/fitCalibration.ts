@@ -63,7 +63,13 @@ async function collect(library: Library, root: string): Promise<Example[]> {
         if (!evidence) continue;
         const want = new Set(turn.expected.map(normaliseTitle));
         const first = hits[0] ? want.has(normaliseTitle(hits[0].title)) : false;
-        examples.push({ id: q.id, kind: q.kind, features: evidence.features, missing: evidence.missing.length > 0, label: isOutside(q.kind) ? 0 : first ? 1 : undefined });
+        examples.push({
+          id: q.id,
+          kind: q.kind,
+          features: evidence.features,
+          missing: evidence.missing.length > 0,
+          label: isOutside(q.kind) ? 0 : first ? 1 : undefined,
+        });
       }
     }
   } finally {
@@ -148,7 +154,8 @@ function outOfFold(examples: readonly Example[], features: readonly (keyof Featu
 
 function report(name: string, examples: readonly Example[], c: Calibration): void {
   const refused = (e: Example, at: number) => e.missing || probability(c, e.features) < at;
-  const share = (xs: readonly Example[], at: number) => `${((100 * xs.filter((e) => refused(e, at)).length) / Math.max(1, xs.length)).toFixed(1)}%`;
+  const share = (xs: readonly Example[], at: number) =>
+    `${((100 * xs.filter((e) => refused(e, at)).length) / Math.max(1, xs.length)).toFixed(1)}%`;
   const answerable = examples.filter((e) => !isOutside(e.kind));
   console.log(`${name}: answer at ${c.answerAt}, ask a model at ${c.askModelAt}`);
   console.log(`  tune: answerable refused ${share(answerable, c.answerAt)} (before a model ${share(answerable, c.askModelAt)})`);
@@ -170,15 +177,25 @@ try {
     const model = fit(labelled, features);
     const unseen = outOfFold(examples, features);
     const probabilityOf = (e: Example) => unseen.get(e) ?? 0;
-    return { embedder, ...model, answerAt: thresholdFor(examples, probabilityOf, MAX_REFUSED), askModelAt: thresholdFor(examples, probabilityOf, MAX_REFUSED_BEFORE_MODEL) };
+    return {
+      embedder,
+      ...model,
+      answerAt: thresholdFor(examples, probabilityOf, MAX_REFUSED),
+      askModelAt: thresholdFor(examples, probabilityOf, MAX_REFUSED_BEFORE_MODEL),
+    };
   });
-  console.log(`tune examples: ${examples.length} (${labelled.filter((e) => e.label === 1).length} yes, ${labelled.filter((e) => e.label === 0).length} no)`);
+  console.log(
+    `tune examples: ${examples.length} (${labelled.filter((e) => e.label === 1).length} yes, ${labelled.filter((e) => e.label === 0).length} no)`,
+  );
   for (const c of calibrations) report(c.embedder, examples, c);
 
   const file = join(PROJECT_ROOT, "src", "answer", "calibration.ts");
   const source = readFileSync(file, "utf8");
   const fitted = `// BEGIN FITTED (written by test/eval/fitCalibration.ts)\nexport const CALIBRATIONS: readonly Calibration[] = ${JSON.stringify(calibrations, null, 2)};\n// END FITTED`;
-  writeFileSync(file, source.replace(/\/\/ BEGIN FITTED[\s\S]*\/\/ END FITTED/, fitted));
+  // Written as the formatter writes it, so that `npm run lint` passes on a refit.
+  const prettier = await import("prettier");
+  const text = source.replace(/\/\/ BEGIN FITTED[\s\S]*\/\/ END FITTED/, fitted);
+  writeFileSync(file, await prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file }));
   console.log(`\nwrote ${file}`);
 } finally {
   if (!args.keep) await rm(root, { recursive: true, force: true });

@@ -123,7 +123,8 @@ const flat = (text: string) => text.replace(/\s+/g, " ").toLowerCase();
 
 /** Quotes shown in an answer that are not word for word in the cited paper's title and summary (quoted parts are joined by " … "). */
 function badQuotes(answer: Answer, texts: ReadonlyMap<string, string>): number {
-  return answer.citations.filter((c) => c.quote && !c.quote.split(" … ").every((part) => occursIn(part, texts.get(c.paperId) ?? ""))).length;
+  return answer.citations.filter((c) => c.quote && !c.quote.split(" … ").every((part) => occursIn(part, texts.get(c.paperId) ?? "")))
+    .length;
 }
 
 /** The titles of the numbered sources in an answer prompt (`[n] Title (year, section)` then the fenced text). */
@@ -152,7 +153,13 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
     kind: "reply",
     content: (body) => (body.stream ? "The first source speaks to this [1]. Another claim [9]." : ""),
   });
-  const llm = new ChatOpenAI({ model: "test-model", apiKey: "sk-eval", configuration: { baseURL: standIn.baseURL }, maxRetries: 0, timeout: 10_000 });
+  const llm = new ChatOpenAI({
+    model: "test-model",
+    apiKey: "sk-eval",
+    configuration: { baseURL: standIn.baseURL },
+    maxRetries: 0,
+    timeout: 10_000,
+  });
 
   let today = new Date();
   const now = () => today;
@@ -168,8 +175,17 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
         const single = q.turns.length === 1 && !isOutside(q.kind) && q.kind !== "time-window";
         const ranks = single
           ? {
-              rank: rankOf(turn.expected, (await searcher.search(turn.question, { k: 10 })).map((h) => h.title)),
-              bm25Rank: rankOf(turn.expected, bm25.search(turn.question).slice(0, 10).map((r) => String(r.title))),
+              rank: rankOf(
+                turn.expected,
+                (await searcher.search(turn.question, { k: 10 })).map((h) => h.title),
+              ),
+              bm25Rank: rankOf(
+                turn.expected,
+                bm25
+                  .search(turn.question)
+                  .slice(0, 10)
+                  .map((r) => String(r.title)),
+              ),
             }
           : {};
         const answer = await extractive.answer(turn.question, { history });
@@ -214,10 +230,12 @@ async function evaluate(library: Library, root: string, questions: EvalQuestion[
 // Figures
 // ---------------------------------------------------------------------------------------------
 
-const share = (xs: readonly Outcome[], test: (o: Outcome) => boolean) => (xs.length === 0 ? Number.NaN : xs.filter(test).length / xs.length);
+const share = (xs: readonly Outcome[], test: (o: Outcome) => boolean) =>
+  xs.length === 0 ? Number.NaN : xs.filter(test).length / xs.length;
 const pct = (x: number) => (Number.isNaN(x) ? "   –  " : `${(100 * x).toFixed(1).padStart(5)}%`);
 const dec = (x: number) => (Number.isNaN(x) ? "  –  " : x.toFixed(3));
-const mrr = (ranks: (number | undefined)[]) => (ranks.length === 0 ? Number.NaN : ranks.reduce<number>((s, r) => s + (r ? 1 / r : 0), 0) / ranks.length);
+const mrr = (ranks: (number | undefined)[]) =>
+  ranks.length === 0 ? Number.NaN : ranks.reduce<number>((s, r) => s + (r ? 1 / r : 0), 0) / ranks.length;
 
 interface Figures {
   answerable: number;
@@ -275,22 +293,25 @@ function figures(outcomes: readonly Outcome[]): Figures {
 
 function printTable(title: string, outcomes: readonly Outcome[]): void {
   console.log(`\n== ${title} ==`);
-  console.log(
-    "kind                 n   hit@1  hit@5  MRR   | BM25 hit@1 hit@5 | refused  cited  both/fact | model: sent  not asked",
-  );
+  console.log("kind                 n   hit@1  hit@5  MRR   | BM25 hit@1 hit@5 | refused  cited  both/fact | model: sent  not asked");
   for (const kind of [...ANSWERABLE_KINDS, ...OUTSIDE_KINDS]) {
     const of = outcomes.filter((o) => o.kind === kind);
     if (of.length === 0) continue;
     const searched = of.filter((o) => "rank" in o);
     const ranks = searched.map((o) => o.rank);
     const outside = isOutside(kind);
-    const extra = kind === "compare" ? pct(share(of, (o) => o.citesAll)) : kind === "fact" ? pct(share(of, (o) => o.factStated === true)) : "   –  ";
+    const extra =
+      kind === "compare" ? pct(share(of, (o) => o.citesAll)) : kind === "fact" ? pct(share(of, (o) => o.factStated === true)) : "   –  ";
     console.log(
       [
         kind.padEnd(18),
         String(of.length).padStart(4),
-        searched.length ? `${dec(share(searched, (o) => o.rank === 1))}  ${dec(share(searched, (o) => (o.rank ?? 99) <= 5))}  ${dec(mrr(ranks))}` : "  –      –      –  ",
-        searched.length ? `|   ${dec(share(searched, (o) => o.bm25Rank === 1))}  ${dec(share(searched, (o) => (o.bm25Rank ?? 99) <= 5))}` : "|     –      –  ",
+        searched.length
+          ? `${dec(share(searched, (o) => o.rank === 1))}  ${dec(share(searched, (o) => (o.rank ?? 99) <= 5))}  ${dec(mrr(ranks))}`
+          : "  –      –      –  ",
+        searched.length
+          ? `|   ${dec(share(searched, (o) => o.bm25Rank === 1))}  ${dec(share(searched, (o) => (o.bm25Rank ?? 99) <= 5))}`
+          : "|     –      –  ",
         `| ${pct(share(of, (o) => o.refused))}`,
         outside ? "   –  " : pct(share(of, (o) => o.citesRight)),
         ` ${extra}`,
@@ -303,8 +324,12 @@ function printTable(title: string, outcomes: readonly Outcome[]): void {
     `answerable ${f.answerable}: wrongly refused ${pct(f.wronglyRefused)}, right paper cited ${pct(f.citesRight)}, invented citations ${f.invented}; ` +
       `model: right paper sent ${pct(f.llmRightSent)}, refused before the model ${pct(f.llmRefusedBefore)}`,
   );
-  console.log(`quotes shown ${f.quotes}: not the paper's own words ${f.badQuotes}; extractive citations of a paper with text but no quote ${f.unquoted}`);
-  console.log(`search (single-turn answerable): hybrid hit@1 ${dec(f.hit1)} hit@5 ${dec(f.hit5)}, BM25 hit@1 ${dec(f.bm25Hit1)} hit@5 ${dec(f.bm25Hit5)}`);
+  console.log(
+    `quotes shown ${f.quotes}: not the paper's own words ${f.badQuotes}; extractive citations of a paper with text but no quote ${f.unquoted}`,
+  );
+  console.log(
+    `search (single-turn answerable): hybrid hit@1 ${dec(f.hit1)} hit@5 ${dec(f.hit5)}, BM25 hit@1 ${dec(f.bm25Hit1)} hit@5 ${dec(f.bm25Hit5)}`,
+  );
 }
 
 /** Each floor as a line: the figure, the floor, and whether it holds. */
@@ -315,12 +340,19 @@ function checkFloors(all: readonly Outcome[]): string[] {
   const check = (name: string, value: number, floor: { min?: number; max?: number }) => {
     const ok = floor.min !== undefined ? value >= floor.min : value <= (floor.max ?? 0);
     const bound = floor.min !== undefined ? `≥ ${floor.min}` : `≤ ${floor.max}`;
-    console.log(`${ok ? "ok  " : "FAIL"} ${name.padEnd(44)} ${Number.isInteger(value) ? String(value) : value.toFixed(3)} (floor ${bound})`);
+    console.log(
+      `${ok ? "ok  " : "FAIL"} ${name.padEnd(44)} ${Number.isInteger(value) ? String(value) : value.toFixed(3)} (floor ${bound})`,
+    );
     if (!ok) failed.push(name);
   };
   check("answerable wrongly refused", f.wronglyRefused, FLOORS.wronglyRefused!);
-  const outsideFloor = { "outside-offtopic": FLOORS.outsideOfftopic, "outside-topic": FLOORS.outsideTopic, "outside-named": FLOORS.outsideNamed };
-  for (const [kind, value] of Object.entries(f.outsideRefused)) check(`${kind} refused`, value, outsideFloor[kind as keyof typeof outsideFloor] ?? FLOORS.outsideRefused!);
+  const outsideFloor = {
+    "outside-offtopic": FLOORS.outsideOfftopic,
+    "outside-topic": FLOORS.outsideTopic,
+    "outside-named": FLOORS.outsideNamed,
+  };
+  for (const [kind, value] of Object.entries(f.outsideRefused))
+    check(`${kind} refused`, value, outsideFloor[kind as keyof typeof outsideFloor] ?? FLOORS.outsideRefused!);
   check("right paper cited", f.citesRight, FLOORS.citesRight!);
   check("comparisons citing both", f.comparesBoth, FLOORS.comparesBoth!);
   check("fact answers stating the fact", f.factStated, FLOORS.factStated!);
@@ -342,15 +374,23 @@ try {
   for (const library of libraries) {
     const mine = questions.filter((q) => q.library === library);
     outcomes.push(...(await evaluate(library, root, mine)));
-    printTable(`${library} library, ${args.half} half: ${mine.length} questions`, outcomes.filter((o) => o.library === library));
+    printTable(
+      `${library} library, ${args.half} half: ${mine.length} questions`,
+      outcomes.filter((o) => o.library === library),
+    );
   }
   if (libraries.length > 1) printTable(`both libraries, ${args.half} half`, outcomes);
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   if (args.verbose) {
     console.log("\nmisses:");
     for (const o of outcomes) {
-      const miss = isOutside(o.kind) ? !o.refused : o.refused || !o.citesRight || o.factStated === false || (o.kind === "compare" && !o.citesAll) || (o.rank ?? 1) > 1;
-      if (miss) console.log(`  ${o.id} [${o.kind}] rank ${o.rank ?? "-"} ${o.refused ? "REFUSED" : `cited: ${o.cited.map((t) => t.slice(0, 50)).join(" | ")}`}${o.factStated === false ? " (fact missing)" : ""}\n      ${o.question}`);
+      const miss = isOutside(o.kind)
+        ? !o.refused
+        : o.refused || !o.citesRight || o.factStated === false || (o.kind === "compare" && !o.citesAll) || (o.rank ?? 1) > 1;
+      if (miss)
+        console.log(
+          `  ${o.id} [${o.kind}] rank ${o.rank ?? "-"} ${o.refused ? "REFUSED" : `cited: ${o.cited.map((t) => t.slice(0, 50)).join(" | ")}`}${o.factStated === false ? " (fact missing)" : ""}\n      ${o.question}`,
+        );
     }
   }
   if (args.half === "heldout" && libraries.length === 2) {

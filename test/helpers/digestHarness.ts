@@ -135,7 +135,9 @@ export interface DigestRig {
 /** A scheduler over its own, independently opened stores at `paths`: one "bot process". */
 export async function openRig(
   paths: DigestPaths,
-  options: { now: () => Date; poster?: FakePosterOptions; leaseMs?: number } & Partial<Omit<DigestSchedulerOptions, "subscriptions" | "ledger" | "poster" | "logger">>,
+  options: { now: () => Date; poster?: FakePosterOptions; leaseMs?: number } & Partial<
+    Omit<DigestSchedulerOptions, "subscriptions" | "ledger" | "poster" | "logger">
+  >,
 ): Promise<DigestRig> {
   const { poster: posterOptions, leaseMs, ...schedulerOptions } = options;
   const subscriptions = await SubscriptionStore.open({ uri: paths.uri, now: options.now });

@@ -38,7 +38,8 @@ async function main(job: Job): Promise<unknown> {
     for (const date of job.dates) outcomes.push(await ledger.claim(job.channelId, date, new Date(`${date}T09:00:00Z`)));
     const won = outcomes.flatMap((o, i) => (o.status === "claimed" ? [job.dates[i]!] : []));
     // Finished: recorded (as a real owner would); otherwise left as a crashed owner leaves it.
-    for (const o of outcomes) if (o.status === "claimed") await (job.finish ? o.claim.finish({ state: "skipped", reason: "test" }) : o.claim.release());
+    for (const o of outcomes)
+      if (o.status === "claimed") await (job.finish ? o.claim.finish({ state: "skipped", reason: "test" }) : o.claim.release());
     return { won, statuses: outcomes.map((o) => o.status) };
   }
   const at = new Date(job.at);

@@ -26,7 +26,12 @@ import { DEFAULT_BOT_PERMISSIONS, startDiscordStandIn, type DiscordStandIn, type
 
 function newClient(discord: DiscordStandIn): Client {
   return new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
     partials: [Partials.Channel],
     rest: { api: discord.apiUrl },
     allowedMentions: { parse: [] },
@@ -83,7 +88,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     const fetched = await client.channels.fetch(discord.channelIds.answers, { force: true });
     assert.equal(fetched?.id, discord.channelIds.answers);
     await guild.commands.set([{ name: "digest", description: "Today's papers" }]);
-    assert.deepEqual(discord.commands(discord.guildId).map((c) => c.name), ["digest"]);
+    assert.deepEqual(
+      discord.commands(discord.guildId).map((c) => c.name),
+      ["digest"],
+    );
     assert.deepEqual((await client.application!.commands.fetch()).size, 0);
     assert.deepEqual(discord.violations, []);
   });
@@ -127,27 +135,43 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     const reply = await message.reply("Attention weighs tokens.");
 
     const history = discord.channelMessages(discord.channelIds.general);
-    assert.deepEqual(history.map((m) => m.content), [message.content, "Attention weighs tokens."]);
+    assert.deepEqual(
+      history.map((m) => m.content),
+      [message.content, "Attention weighs tokens."],
+    );
     assert.equal(history[1]?.message_reference?.message_id, message.id);
     assert.equal(reply.reference?.messageId, message.id);
-    assert.ok(discord.requests.some((r) => r.method === "POST" && r.path === `/channels/${discord.channelIds.general}/typing` && r.status === 204));
+    assert.ok(
+      discord.requests.some((r) => r.method === "POST" && r.path === `/channels/${discord.channelIds.general}/typing` && r.status === 204),
+    );
     assert.equal(discord.messagesSent.length, 1);
     assert.deepEqual(discord.messagesSent[0]?.body.allowed_mentions, { parse: [] });
     assert.equal(discord.pings(reply.id), false);
 
     await message.react("👍");
-    assert.deepEqual(discord.reactions.map((r) => [r.messageId, r.emoji, r.action]), [[message.id, "👍", "add"]]);
+    assert.deepEqual(
+      discord.reactions.map((r) => [r.messageId, r.emoji, r.action]),
+      [[message.id, "👍", "add"]],
+    );
     await assert.rejects(message.react("thumbsup"), { code: 10014 });
 
-    const loud = await textChannel(client, discord.channelIds.general).send({ content: "@everyone read this", allowedMentions: { parse: ["everyone"] } });
+    const loud = await textChannel(client, discord.channelIds.general).send({
+      content: "@everyone read this",
+      allowedMentions: { parse: ["everyone"] },
+    });
     assert.equal(discord.pings(loud.id), true);
     assert.equal(discord.mentionReport(loud.id).everyone, true);
-    assert.deepEqual(discord.violations.map((v) => v.code), [10014]);
+    assert.deepEqual(
+      discord.violations.map((v) => v.code),
+      [10014],
+    );
   });
 
   test("given a user message, when the bot starts a thread from it and sends there, then the thread and its message are recorded", async (t) => {
     const { discord, client } = await connected(t);
-    const message = await nextMessage(client, () => discord.sendMessage({ channelId: discord.channelIds.general, content: "long question" }));
+    const message = await nextMessage(client, () =>
+      discord.sendMessage({ channelId: discord.channelIds.general, content: "long question" }),
+    );
 
     const thread = await message.startThread({ name: "Long question" });
     await thread.send("Let's discuss here.");
@@ -158,13 +182,19 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
       discord.threads.map((th) => ({ id: th.id, parentId: th.parentId, name: th.name, ownerId: th.ownerId })),
       [{ id: message.id, parentId: discord.channelIds.general, name: "Long question", ownerId: discord.botUser.id }],
     );
-    assert.deepEqual(discord.channelMessages(thread.id).map((m) => m.content), ["Let's discuss here."]);
+    assert.deepEqual(
+      discord.channelMessages(thread.id).map((m) => m.content),
+      ["Let's discuss here."],
+    );
     assert.equal(discord.channelMessages(discord.channelIds.general)[0]?.thread?.id, thread.id);
     assert.equal(client.channels.cache.get(thread.id)?.isThread(), true);
 
     const standalone = await textChannel(client, discord.channelIds.answers).threads.create({ name: "Reading group" });
     assert.equal(standalone.parentId, discord.channelIds.answers);
-    assert.deepEqual(discord.threads.map((th) => th.name), ["Long question", "Reading group"]);
+    assert.deepEqual(
+      discord.threads.map((th) => th.name),
+      ["Long question", "Reading group"],
+    );
     assert.deepEqual(discord.violations, []);
   });
 
@@ -177,12 +207,19 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     const [stored] = discord.channelMessages(discord.channelIds.answers);
     assert.equal(stored?.content, "final answer");
     assert.ok(stored?.edited_timestamp);
-    assert.deepEqual(discord.messagesSent.map((r) => r.kind), ["create", "edit"]);
+    assert.deepEqual(
+      discord.messagesSent.map((r) => r.kind),
+      ["create", "edit"],
+    );
 
     await textChannel(client, discord.channelIds.answers).send("second");
     await textChannel(client, discord.channelIds.answers).send("third");
     const latest = await textChannel(client, discord.channelIds.answers).messages.fetch({ limit: 2, cache: false });
-    assert.deepEqual([...latest.values()].map((m) => m.content), ["third", "second"], "newest first, like Discord");
+    assert.deepEqual(
+      [...latest.values()].map((m) => m.content),
+      ["third", "second"],
+      "newest first, like Discord",
+    );
   });
 
   test("given a scripted 429 on POST messages, when the bot sends, then discord.js waits, retries and the message is stored once", async (t) => {
@@ -194,7 +231,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     const elapsed = performance.now() - started;
 
     const posts = discord.requests.filter((r) => r.method === "POST" && r.path === `/channels/${discord.channelIds.general}/messages`);
-    assert.deepEqual(posts.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      posts.map((r) => r.status),
+      [429, 200],
+    );
     assert.ok(elapsed >= 200, `retried after the retry-after (${elapsed.toFixed(0)} ms)`);
     assert.equal(discord.channelMessages(discord.channelIds.general).length, 1);
     assert.equal(discord.rateLimited.length, 1);
@@ -207,14 +247,21 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
 
     await textChannel(client, discord.channelIds.other).send("global limit passed");
 
-    assert.deepEqual(discord.rateLimited.map((r) => r.global), [true]);
+    assert.deepEqual(
+      discord.rateLimited.map((r) => r.global),
+      [true],
+    );
     assert.equal(discord.channelMessages(discord.channelIds.other).length, 1);
   });
 
   test("given a registered slash command, when the bot defers, edits and follows up, then each step is recorded", async (t) => {
     const { discord, client } = await connected(t);
     await client.application!.commands.set([
-      { name: "ask", description: "Ask about papers", options: [{ name: "question", description: "Your question", type: 3, required: true }] },
+      {
+        name: "ask",
+        description: "Ask about papers",
+        options: [{ name: "question", description: "Your question", type: 3, required: true }],
+      },
     ]);
     const [registered] = discord.commands();
     assert.equal(registered?.name, "ask");
@@ -233,13 +280,25 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     await interaction.followUp({ content: "Sources: [1]", flags: MessageFlags.Ephemeral });
     await handle.waitForFinal();
 
-    assert.deepEqual(handle.callbacks.map((c) => c.type), [5]);
+    assert.deepEqual(
+      handle.callbacks.map((c) => c.type),
+      [5],
+    );
     assert.ok(handle.ackLatencyMs !== undefined && handle.ackLatencyMs < 3000);
-    assert.deepEqual(handle.edits.map((e) => e.content), ["Retrieval-augmented generation."]);
-    assert.deepEqual(handle.followUps.map((f) => f.content), ["Sources: [1]"]);
+    assert.deepEqual(
+      handle.edits.map((e) => e.content),
+      ["Retrieval-augmented generation."],
+    );
+    assert.deepEqual(
+      handle.followUps.map((f) => f.content),
+      ["Sources: [1]"],
+    );
     assert.equal(handle.original?.content, "Retrieval-augmented generation.");
     assert.equal(handle.followUpMessages[0]?.flags, MessageFlags.Ephemeral);
-    assert.deepEqual(discord.channelMessages(discord.channelIds.general).map((m) => m.content), ["Retrieval-augmented generation."]);
+    assert.deepEqual(
+      discord.channelMessages(discord.channelIds.general).map((m) => m.content),
+      ["Retrieval-augmented generation."],
+    );
 
     const fetchedReply = await interaction.fetchReply();
     assert.equal(fetchedReply.content, "Retrieval-augmented generation.");
@@ -258,14 +317,26 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
 
     const response = await interaction.reply({ content: "first", withResponse: true });
     assert.equal(response.resource?.message?.content, "first", "with_response=true answers 200 with the created message");
-    await assert.rejects(client.rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: 4, data: { content: "again" } }, auth: false }), {
-      status: 400,
-      code: 40060,
-    });
+    await assert.rejects(
+      client.rest.post(`/interactions/${interaction.id}/${interaction.token}/callback`, {
+        body: { type: 4, data: { content: "again" } },
+        auth: false,
+      }),
+      {
+        status: 400,
+        code: 40060,
+      },
+    );
 
     assert.equal(handle.rejectedCallbacks[0]?.code, 40060);
-    assert.deepEqual(handle.callbacks.map((c) => c.type), [4]);
-    assert.deepEqual(discord.violations.map((v) => v.code), [40060]);
+    assert.deepEqual(
+      handle.callbacks.map((c) => c.type),
+      [4],
+    );
+    assert.deepEqual(
+      discord.violations.map((v) => v.code),
+      [40060],
+    );
   });
 
   test("given an interaction past its acknowledgement deadline, when the bot replies, then Discord's 404 10062 comes back", async (t) => {
@@ -278,7 +349,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     await assert.rejects(interaction.reply("too late"), { status: 404, code: 10062 });
 
     assert.equal(handle.callbacks.length, 0);
-    assert.deepEqual(discord.violations.map((v) => v.code), [10062]);
+    assert.deepEqual(
+      discord.violations.map((v) => v.code),
+      [10062],
+    );
   });
 
   test("given a deferred reply, when the bot follows up without editing, then the follow-up fills in the deferred message", async (t) => {
@@ -310,14 +384,19 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
 
     await interaction.respond([{ name: "Attention Is All You Need", value: "1706.03762" }]);
 
-    assert.deepEqual(handle.callbacks.map((c) => c.type), [8]);
+    assert.deepEqual(
+      handle.callbacks.map((c) => c.type),
+      [8],
+    );
     assert.deepEqual(handle.choices, [{ name: "Attention Is All You Need", value: "1706.03762" }]);
     assert.deepEqual(discord.violations, []);
   });
 
   test("given a bot message with a button, when it is clicked, then update edits that message and reply answers ephemerally", async (t) => {
     const { discord, client } = await connected(t);
-    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId("more").setLabel("More").setStyle(ButtonStyle.Primary));
+    const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder().setCustomId("more").setLabel("More").setStyle(ButtonStyle.Primary),
+    );
     const posted = await textChannel(client, discord.channelIds.answers).send({ content: "Short answer.", components: [row] });
 
     let received = once(client, Events.InteractionCreate);
@@ -326,7 +405,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     assert.ok(interaction.isButton());
     assert.equal(interaction.message.id, posted.id);
     await interaction.update({ content: "Longer answer.", components: [] });
-    assert.deepEqual(click.callbacks.map((c) => c.type), [7]);
+    assert.deepEqual(
+      click.callbacks.map((c) => c.type),
+      [7],
+    );
     assert.equal(discord.message(posted.id)?.content, "Longer answer.");
     assert.deepEqual(discord.message(posted.id)?.components, []);
 
@@ -342,9 +424,15 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     assert.equal(interaction.user.id, discord.users.bob);
     assert.equal(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild), true);
     await interaction.reply({ content: "Only you can see this.", flags: MessageFlags.Ephemeral });
-    assert.deepEqual(second.callbacks.map((c) => c.type), [4]);
+    assert.deepEqual(
+      second.callbacks.map((c) => c.type),
+      [4],
+    );
     assert.equal(second.original?.flags, MessageFlags.Ephemeral);
-    assert.deepEqual(discord.channelMessages(discord.channelIds.answers).map((m) => m.content), ["Longer answer."]);
+    assert.deepEqual(
+      discord.channelMessages(discord.channelIds.answers).map((m) => m.content),
+      ["Longer answer."],
+    );
     assert.deepEqual(discord.violations, []);
   });
 
@@ -353,7 +441,9 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     const resumed = once(client, Events.ShardResume);
 
     await discord.dropConnection();
-    const message = await nextMessage(client, () => discord.sendMessage({ channelId: discord.channelIds.general, content: "sent while away" }));
+    const message = await nextMessage(client, () =>
+      discord.sendMessage({ channelId: discord.channelIds.general, content: "sent while away" }),
+    );
     await resumed;
 
     assert.equal(message.content, "sent while away");
@@ -385,7 +475,9 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     await ready;
 
     const plain = await nextMessage(client, () => discord.sendMessage({ channelId: discord.channelIds.general, content: "no mention" }));
-    const mention = await nextMessage(client, () => discord.sendMessage({ channelId: discord.channelIds.general, content: "hey", mentionBot: true }));
+    const mention = await nextMessage(client, () =>
+      discord.sendMessage({ channelId: discord.channelIds.general, content: "hey", mentionBot: true }),
+    );
     const dm = await nextMessage(client, () => discord.sendDm({ content: "private" }));
 
     assert.equal(plain.content, "");
@@ -402,7 +494,9 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     });
 
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => discord.sendMessage({ channelId: discord.channelIds.general, content: `question ${i + 1}`, authorId: discord.user(i + 1) })),
+      Array.from({ length: 20 }, (_, i) =>
+        discord.sendMessage({ channelId: discord.channelIds.general, content: `question ${i + 1}`, authorId: discord.user(i + 1) }),
+      ),
     );
     await all;
 
@@ -421,7 +515,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
 
     assert.equal(channel.permissionsFor(client.user!)?.has(PermissionFlagsBits.SendMessages), false);
     await assert.rejects(channel.send("hello?"), { status: 403, code: 50013 });
-    assert.deepEqual(discord.violations.map((v) => v.code), [50013]);
+    assert.deepEqual(
+      discord.violations.map((v) => v.code),
+      [50013],
+    );
   });
 
   test("given a DM, when it arrives, then the client sees it in a DM channel and can answer there", async (t) => {
@@ -432,22 +529,41 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     assert.equal(dm.guildId, null);
     await dm.reply("hello bob");
 
-    assert.deepEqual(discord.channelMessages(dm.channelId).map((m) => m.content), ["hello bot", "hello bob"]);
+    assert.deepEqual(
+      discord.channelMessages(dm.channelId).map((m) => m.content),
+      ["hello bot", "hello bob"],
+    );
   });
 
   test("given content over 2000 characters, when the bot sends it, then Discord's 400 50035 comes back and a violation is recorded", async (t) => {
     const { discord, client } = await connected(t);
 
     await assert.rejects(textChannel(client, discord.channelIds.general).send("x".repeat(2001)), { status: 400, code: 50035 });
-    await assert.rejects(textChannel(client, discord.channelIds.general).send({ embeds: [{ description: "y".repeat(4000) }, { description: "z".repeat(2001) }] }), {
-      code: 50035,
+    await assert.rejects(
+      textChannel(client, discord.channelIds.general).send({
+        embeds: [{ description: "y".repeat(4000) }, { description: "z".repeat(2001) }],
+      }),
+      {
+        code: 50035,
+      },
+    );
+
+    await assert.rejects(client.rest.post(`/channels/${discord.channelIds.general}/messages`, { body: { content: "" } }), {
+      status: 400,
+      code: 50006,
     });
+    await assert.rejects(
+      textChannel(client, discord.channelIds.general).send({ embeds: Array.from({ length: 11 }, () => ({ title: "t" })) }),
+      { code: 50035 },
+    );
 
-    await assert.rejects(client.rest.post(`/channels/${discord.channelIds.general}/messages`, { body: { content: "" } }), { status: 400, code: 50006 });
-    await assert.rejects(textChannel(client, discord.channelIds.general).send({ embeds: Array.from({ length: 11 }, () => ({ title: "t" })) }), { code: 50035 });
-
-    assert.deepEqual(discord.violations.map((v) => v.code), [50035, 50035, 50006, 50035]);
-    assert.deepEqual(discord.violations[0]?.errors, { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } });
+    assert.deepEqual(
+      discord.violations.map((v) => v.code),
+      [50035, 50035, 50006, 50035],
+    );
+    assert.deepEqual(discord.violations[0]?.errors, {
+      content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] },
+    });
     assert.equal(discord.channelMessages(discord.channelIds.general).length, 0);
   });
 
@@ -456,7 +572,10 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
 
     await assert.rejects(client.rest.get("/channels/1/pins/everything"), { status: 404 });
 
-    assert.deepEqual(discord.unknownRoutes.map((r) => `${r.method} ${r.path}`), ["GET /channels/1/pins/everything"]);
+    assert.deepEqual(
+      discord.unknownRoutes.map((r) => `${r.method} ${r.path}`),
+      ["GET /channels/1/pins/everything"],
+    );
     assert.equal(discord.violations[0]?.message, "404: Not Found");
   });
 
@@ -470,7 +589,6 @@ describe("discord stand-in with the real discord.js client", { concurrency: true
     await assert.rejects(client.login("not-the-token"), { code: "TokenInvalid" });
     assert.equal(discord.violations[0]?.status, 401);
   });
-
 });
 
 // Runs after the suite above has torn everything down, so the process's handles are its own.

@@ -65,7 +65,14 @@ import type {
 
 export type * from "./discord/types.js";
 export { DEFAULT_BOT_PERMISSIONS, EVERYONE_PERMISSIONS, MEMBER_PERMISSIONS } from "./discord/model.js";
-export type { AutocompleteChoice, InteractionHandle, InteractionKind, InteractOptions, OptionValue, RawCommandOption } from "./discord/interactions.js";
+export type {
+  AutocompleteChoice,
+  InteractionHandle,
+  InteractionKind,
+  InteractOptions,
+  OptionValue,
+  RawCommandOption,
+} from "./discord/interactions.js";
 export type { RateLimitMatcher } from "./discord/http.js";
 export type { SessionInfo } from "./discord/gateway.js";
 
@@ -200,7 +207,8 @@ export interface DiscordStandIn {
 export async function startDiscordStandIn(options: DiscordStandInOptions = {}): Promise<DiscordStandIn> {
   const world = new DiscordWorld();
   const { fixture } = world;
-  const token = options.token ?? `${Buffer.from(fixture.applicationId).toString("base64url")}.StandIn.${randomBytes(27).toString("base64url")}`;
+  const token =
+    options.token ?? `${Buffer.from(fixture.applicationId).toString("base64url")}.StandIn.${randomBytes(27).toString("base64url")}`;
   if (options.botPermissions !== undefined) world.setRolePermissions(fixture.roleIds.bot, options.botPermissions);
 
   const gateway = new Gateway(world, {
@@ -265,7 +273,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
 
     async sendMessage(send) {
       const channel = world.channel(send.channelId);
-      if (!channel || !world.isGuildChannel(channel)) throw new Error(`Discord stand-in: ${send.channelId} is not a guild channel (use sendDm for DMs)`);
+      if (!channel || !world.isGuildChannel(channel))
+        throw new Error(`Discord stand-in: ${send.channelId} is not a guild channel (use sendDm for DMs)`);
       const authorId = send.authorId ?? (send.bot ? fixture.users.otherBot : fixture.users.alice);
       const author = send.bot ? { ...world.user(authorId), bot: true } : world.user(authorId);
       if (!world.isMember(authorId)) throw new Error(`Discord stand-in: user ${authorId} is not a member of the guild`);
@@ -282,7 +291,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       const message = world.buildMessage(channel, author, fields);
       if (send.replyTo) {
         const referenced = world.messages.get(send.replyTo);
-        if (!referenced || referenced.channel_id !== channel.id) throw new Error(`Discord stand-in: no message ${send.replyTo} in channel ${channel.id} to reply to`);
+        if (!referenced || referenced.channel_id !== channel.id)
+          throw new Error(`Discord stand-in: no message ${send.replyTo} in channel ${channel.id} to reply to`);
         message.type = MessageType.Reply;
         message.message_reference = { type: 0, message_id: referenced.id, channel_id: channel.id, guild_id: world.guildId };
         message.referenced_message = { ...referenced, referenced_message: null };
@@ -309,7 +319,8 @@ export async function startDiscordStandIn(options: DiscordStandInOptions = {}): 
       }
     },
 
-    rateLimitNext: (matcher, retryAfterSeconds = 0.2, rateOptions = {}) => http.rateLimitNext(matcher, retryAfterSeconds, rateOptions.global ?? false),
+    rateLimitNext: (matcher, retryAfterSeconds = 0.2, rateOptions = {}) =>
+      http.rateLimitNext(matcher, retryAfterSeconds, rateOptions.global ?? false),
 
     requests: http.requests,
     waitForRequest: (predicate, timeoutMs = 5000) =>

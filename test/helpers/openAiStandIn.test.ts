@@ -30,7 +30,10 @@ function chatModel(standIn: OpenAiStandIn, overrides: { maxRetries?: number; tim
   });
 }
 
-function embeddingsModel(standIn: OpenAiStandIn, overrides: { encodingFormat?: "float" | "base64" } = { encodingFormat: "float" }): OpenAIEmbeddings {
+function embeddingsModel(
+  standIn: OpenAiStandIn,
+  overrides: { encodingFormat?: "float" | "base64" } = { encodingFormat: "float" },
+): OpenAIEmbeddings {
   return new OpenAIEmbeddings({
     model: "test-embed",
     apiKey: "sk-test",
@@ -340,12 +343,27 @@ describe("embeddings through OpenAIEmbeddings", () => {
 
   test("scripted vectors and wrong dimensions reach the caller unchecked", async (t) => {
     const standIn = await standInFor(t);
-    standIn.embeddings.enqueue({ kind: "vectors", vectors: [[1, 0], [0, 1]] }, { kind: "wrongDimensions", dims: 3 });
+    standIn.embeddings.enqueue(
+      {
+        kind: "vectors",
+        vectors: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+      { kind: "wrongDimensions", dims: 3 },
+    );
     const embeddings = embeddingsModel(standIn);
 
-    assert.deepEqual(await embeddings.embedDocuments(["a", "b"]), [[1, 0], [0, 1]]);
+    assert.deepEqual(await embeddings.embedDocuments(["a", "b"]), [
+      [1, 0],
+      [0, 1],
+    ]);
     // LangChain does not check the length: callers must (LanceDB would silently pad or cut).
-    assert.deepEqual((await embeddings.embedDocuments(["a", "b"])).map((v) => v.length), [3, 3]);
+    assert.deepEqual(
+      (await embeddings.embedDocuments(["a", "b"])).map((v) => v.length),
+      [3, 3],
+    );
   });
 });
 
@@ -357,5 +375,8 @@ test("GET /v1/models lists the configured model names", async (t) => {
 
   assert.equal(response.status, 200);
   assert.equal(body.object, "list");
-  assert.deepEqual(body.data.map((model) => model.id), ["gpt-test", "embed-test"]);
+  assert.deepEqual(
+    body.data.map((model) => model.id),
+    ["gpt-test", "embed-test"],
+  );
 });

@@ -350,7 +350,12 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
 
     if (!body.stream) {
       const message = call
-        ? { role: "assistant", content: null, tool_calls: [{ id: callId, type: "function", function: { name: call, arguments: content } }], refusal: null }
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: callId, type: "function", function: { name: call, arguments: content } }],
+            refusal: null,
+          }
         : { role: "assistant", content, refusal: null };
       sendJson(res, 200, {
         id,
@@ -374,13 +379,18 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
     });
     /** Sends one SSE event; false if the client went away (or close() ran) meanwhile. */
-    const send = (data: unknown): Promise<boolean> =>
-      write(res, `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    const send = (data: unknown): Promise<boolean> => write(res, `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
 
     const pieces = splitIntoChunks(content, streamChunks);
     const delayMs = b.kind === "reply" ? (b.chunkDelayMs ?? streamChunkDelayMs) : streamChunkDelayMs;
     // A function call streams its arguments in pieces, under the call's index, after a first chunk naming it.
-    const first = call ? { role: "assistant", content: null, tool_calls: [{ index: 0, id: callId, type: "function", function: { name: call, arguments: "" } }] } : { role: "assistant", content: "" };
+    const first = call
+      ? {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ index: 0, id: callId, type: "function", function: { name: call, arguments: "" } }],
+        }
+      : { role: "assistant", content: "" };
     const delta = (piece: string) => (call ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece });
     if (!(await send(chunk(first, null)))) return;
     for (const [i, piece] of pieces.entries()) {
@@ -476,7 +486,6 @@ export async function startOpenAiStandIn(options: OpenAiStandInOptions = {}): Pr
       return closing;
     },
   } satisfies OpenAiStandIn;
-
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -172,7 +172,9 @@ function queue(source: "hf" | "arxiv", all: SourceRequest[]): SourceEndpoint & {
   };
 }
 
-export async function startPaperSourcesStandIn(options: { daily?: Map<string, string>; feeds?: Map<string, string> } = {}): Promise<PaperSourcesStandIn> {
+export async function startPaperSourcesStandIn(
+  options: { daily?: Map<string, string>; feeds?: Map<string, string> } = {},
+): Promise<PaperSourcesStandIn> {
   const requests: SourceRequest[] = [];
   const daily = options.daily ?? defaultDaily();
   const feeds = options.feeds ?? defaultFeeds();
@@ -190,13 +192,19 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
   const arxivBody = (params: Record<string, string>, behaviour: SourceBehaviour): string => {
     // ?id_list=<id>: the feed's entry for that paper, from any category's feed, or an empty feed.
     if (params.id_list) {
-      const entry = [...feeds.values()].flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? []).find((e) => e.includes(`/abs/${params.id_list}v`) || e.includes(`/abs/${params.id_list}<`));
+      const entry = [...feeds.values()]
+        .flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? [])
+        .find((e) => e.includes(`/abs/${params.id_list}v`) || e.includes(`/abs/${params.id_list}<`));
       return entry ? EMPTY_FEED.replace("</feed>", `${entry}</feed>`) : EMPTY_FEED;
     }
     // ?search_query=ti:"words": the entries whose title has those words in that order, as arXiv's phrase search.
     const phrase = /^ti:"?([^"]+)"?$/.exec(params.search_query ?? "")?.[1];
     if (phrase) {
-      const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+      const squash = (text: string) =>
+        text
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, " ")
+          .trim();
       const entries = [...new Set([...feeds.values()].flatMap((feed) => feed.match(/<entry>[\s\S]*?<\/entry>/g) ?? []))];
       const matching = entries.filter((e) => squash(/<title>([\s\S]*?)<\/title>/.exec(e)?.[1] ?? "").includes(squash(phrase)));
       return EMPTY_FEED.replace("</feed>", `${matching.join("\n")}</feed>`);
@@ -211,7 +219,9 @@ export async function startPaperSourcesStandIn(options: { daily?: Map<string, st
   const answer = (res: ServerResponse, behaviour: SourceBehaviour, body: string, contentType: string): void => {
     switch (behaviour.kind) {
       case "status":
-        res.writeHead(behaviour.status, { "content-type": "text/plain", ...behaviour.headers }).end(behaviour.body ?? `error ${behaviour.status}`);
+        res
+          .writeHead(behaviour.status, { "content-type": "text/plain", ...behaviour.headers })
+          .end(behaviour.body ?? `error ${behaviour.status}`);
         return;
       case "html":
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(HTML_ERROR_PAGE);

@@ -42,7 +42,8 @@ test("given a number of passages, then the files written hold papers that ingest
   assert.equal(written.files.length, Math.ceil(written.papers / 500));
   let chunks = 0;
   for (const file of written.files) {
-    for (const line of (await readFile(file, "utf8")).trim().split("\n")) chunks += (await chunkPaper(JSON.parse(line) as { title: string; summary: string })).length;
+    for (const line of (await readFile(file, "utf8")).trim().split("\n"))
+      chunks += (await chunkPaper(JSON.parse(line) as { title: string; summary: string })).length;
   }
   assert.equal(chunks, written.passages);
 });

@@ -24,12 +24,19 @@ export interface S3StandIn {
 
 function standIn(bucket: string, storageOptions: Record<string, string>, close: () => Promise<void>): S3StandIn {
   const uri = (path: string) => `s3://${bucket}/${path}`;
-  return { uri, storageOptions, env: (path) => ({ LANCEDB_URI: uri(path), LANCEDB_STORAGE_OPTIONS: JSON.stringify(storageOptions) }), close };
+  return {
+    uri,
+    storageOptions,
+    env: (path) => ({ LANCEDB_URI: uri(path), LANCEDB_STORAGE_OPTIONS: JSON.stringify(storageOptions) }),
+    close,
+  };
 }
 
 /** The same server in a process of its own (s3ServerProcess.ts), so that its work does not slow the caller's thread. */
 export async function startS3ServerProcess(): Promise<S3StandIn> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL("./s3ServerProcess.js", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL("./s3ServerProcess.js", import.meta.url))], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const [line] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
   const { storageOptions } = JSON.parse(line) as { storageOptions: Record<string, string> };
   return standIn("paperbot", storageOptions, async () => {

@@ -51,7 +51,9 @@ export async function summaryCopies(uri: string): Promise<Map<string, number>> {
       const summary = String(row.summary ?? "");
       if (summary.length < 120) continue;
       const chunks = chunkCells.get(id) ?? [];
-      const inPassages = Math.max(...[summary.slice(0, 60), summary.slice(-60)].map((probe) => count(chunks, probe) / occurrences(summary, probe)));
+      const inPassages = Math.max(
+        ...[summary.slice(0, 60), summary.slice(-60)].map((probe) => count(chunks, probe) / occurrences(summary, probe)),
+      );
       copies.set(id, count(paperCells.get(id) ?? [], summary) + inPassages);
     }
     return copies;

@@ -45,7 +45,9 @@ async function racing(dir: string, uri: string, first: string, second: string): 
   const held = await WriteLock.acquire(lockDirOf(uri), { what: "ingest" });
   try {
     const env = { LANCEDB_URI: uri, LOG_LEVEL: "info" };
-    const runs = [first, second].map((file) => running(spawnCli(["ingest", file, "--json"], { cwd: dir, env }), /waiting for it to finish/));
+    const runs = [first, second].map((file) =>
+      running(spawnCli(["ingest", file, "--json"], { cwd: dir, env }), /waiting for it to finish/),
+    );
     await Promise.all(runs.map((r) => r.matched));
     await held?.release();
     return (await Promise.all(runs.map((r) => r.done))) as [CliResult, CliResult];

@@ -116,15 +116,19 @@ test("given a 20 MB single-line JSON document, then it is recognised from its st
   assert.ok(performance.now() - started < 2_000);
 });
 
-test("given the seed pages, then the daily listings and the papers list are recognised", { skip: !existsSync(SEEDS) && "no seed corpus here" }, () => {
-  const expected: [file: string, format: SourceFormat][] = [
-    ["000_3aa0c7509e936597.txt", "daily-page"],
-    ["001_9739b4914809321a.txt", "daily-page"],
-    ["002_d3b9a20ed4d6c8a1.txt", "daily-page"],
-    ["003_306946533a2bbb04.txt", "papers-list"],
-  ];
-  for (const [file, format] of expected) assert.equal(detectFormat(readFileSync(new URL(file, SEEDS), "utf8")), format, file);
-});
+test(
+  "given the seed pages, then the daily listings and the papers list are recognised",
+  { skip: !existsSync(SEEDS) && "no seed corpus here" },
+  () => {
+    const expected: [file: string, format: SourceFormat][] = [
+      ["000_3aa0c7509e936597.txt", "daily-page"],
+      ["001_9739b4914809321a.txt", "daily-page"],
+      ["002_d3b9a20ed4d6c8a1.txt", "daily-page"],
+      ["003_306946533a2bbb04.txt", "papers-list"],
+    ];
+    for (const [file, format] of expected) assert.equal(detectFormat(readFileSync(new URL(file, SEEDS), "utf8")), format, file);
+  },
+);
 
 test("given each format, then PARSERS has a parser for it and the detected parser reads the fixture", () => {
   for (const format of ["daily-page", "papers-list", "hf-daily-api", "arxiv-atom", "json", "jsonl"] as const) {

@@ -58,7 +58,10 @@ describe("given an embeddings endpoint that fails", { concurrency: true }, () =>
 
     const partial = await readLibrary(env.LANCEDB_URI);
     assert.equal(partial.papers.length, 4, "the batch committed before the failure is kept");
-    assert.ok(partial.papers.every((p) => partial.chunks.some((c) => c.paperId === p.id)), "no paper without its chunks");
+    assert.ok(
+      partial.papers.every((p) => partial.chunks.some((c) => c.paperId === p.id)),
+      "no paper without its chunks",
+    );
     const stats = await runCli(["stats", "--json"], { cwd: dir, env });
     assert.equal(stats.code, 0, "the library is readable");
 

@@ -23,7 +23,8 @@ test("given --help, then every command is listed with no other step", async (t) 
   const dir = await tempDir(t);
   const result = await runCli(["--help"], { cwd: dir });
   assert.equal(result.code, 0);
-  for (const command of ["ingest", "ask", "search", "paper", "similar", "stats"]) assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
+  for (const command of ["ingest", "ask", "search", "paper", "similar", "stats"])
+    assert.match(result.stdout, new RegExp(`^\\s+${command}\\b`, "m"));
 });
 
 test("given --json, then the summary has the documented shape and the bad JSONL line is listed", async (t) => {
@@ -95,7 +96,11 @@ test("given a record whose summary is 20 MB, then it is skipped naming file, lin
   assert.equal(summary.chunks.written, 2);
   assert.deepEqual(summary.skipped, [
     // The parser trims the last space.
-    { source: "mixed.jsonl", line: 2, reason: "the summary is 19,999,999 characters long, more than the 100,000 a record may have: is it several records run together?" },
+    {
+      source: "mixed.jsonl",
+      line: 2,
+      reason: "the summary is 19,999,999 characters long, more than the 100,000 a record may have: is it several records run together?",
+    },
   ]);
   assert.doesNotMatch(result.stderr, LANCEDB_LINE);
 });
@@ -218,7 +223,10 @@ test("given a file: URL, then ingest reads the file it names; a file: URL on ano
 test("given the same paper from two sources, then stats says that the per-source counts add up to more than the papers", async (t) => {
   const { dir, ingest } = await setup(t);
   const record = { title: "Tidewater: Diffusion Models for Coastal Flood Maps", summary: "Tidewater turns tide gauges into flood maps." };
-  await writeFile(join(dir, "one.jsonl"), `${JSON.stringify(record)}\n${JSON.stringify({ title: "Kestrel: Robot Grasping", summary: "Kestrel grasps." })}\n`);
+  await writeFile(
+    join(dir, "one.jsonl"),
+    `${JSON.stringify(record)}\n${JSON.stringify({ title: "Kestrel: Robot Grasping", summary: "Kestrel grasps." })}\n`,
+  );
   await writeFile(join(dir, "two.json"), JSON.stringify([record]));
   const result = await ingest(join(dir, "one.jsonl"), join(dir, "two.json"));
   assert.equal(result.code, 0, result.stderr);

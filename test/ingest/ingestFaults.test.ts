@@ -73,7 +73,11 @@ test("given an ingest writing in another process, then a reader keeps answering 
   }
   assert.equal(child.exitCode, 0);
   assert.ok(seen.length >= 3, "the reader ran while the ingest wrote");
-  assert.deepEqual([...seen].sort((a, b) => a - b), seen, "the paper count never goes backwards");
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    seen,
+    "the paper count never goes backwards",
+  );
   assert.ok(seen[0]! >= 20);
   assert.equal((await reader.counts()).papers, 320, "the reader sees the finished ingest without reopening");
 });

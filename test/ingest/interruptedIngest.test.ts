@@ -100,7 +100,11 @@ for (const [table, reader] of [
   ["papers", ["paper", CORPUS[0]!.title]],
 ] as const) {
   test(`given an ingest killed while it creates the ${table} table, when it is run again, then the library equals a clean run's`, async () => {
-    const uri = await killedIn(`creating the ${table} table`, () => creatingTable(table), async (u) => existsSync(join(u, `${table}.lance`)) && !existsSync(join(u, `${table}.lance`, "_versions")));
+    const uri = await killedIn(
+      `creating the ${table} table`,
+      () => creatingTable(table),
+      async (u) => existsSync(join(u, `${table}.lance`)) && !existsSync(join(u, `${table}.lance`, "_versions")),
+    );
 
     // A reader is told what happened instead of LanceDB's "_versions was not found".
     const read = await runCli([...reader], { cwd: dir, env: env(uri) });
@@ -114,18 +118,28 @@ for (const [table, reader] of [
 }
 
 test("given an ingest killed between write batches, when it is run again, then the library equals a clean run's", async () => {
-  const uri = await killedIn("between batches", () => afterBatches("papers", 2), async (u) => {
-    const papers = (await readLibrary(u)).papers.length;
-    return papers >= 2 * BATCH && papers < PAPERS;
-  });
+  const uri = await killedIn(
+    "between batches",
+    () => afterBatches("papers", 2),
+    async (u) => {
+      const papers = (await readLibrary(u)).papers.length;
+      return papers >= 2 * BATCH && papers < PAPERS;
+    },
+  );
   await rerunAndCompare(uri);
 });
 
 test("given an ingest killed while it compacts, when search runs first and the ingest again, then both finish the work", async () => {
-  const uri = await killedIn("compacting", () => compacting("chunks", PAPERS / BATCH), async (u) => {
-    const left = await unfinished(u);
-    return (await readLibrary(u)).papers.length === PAPERS && (await chunkFragments(u)) > 1 && left.includes("chunks: no full-text index");
-  });
+  const uri = await killedIn(
+    "compacting",
+    () => compacting("chunks", PAPERS / BATCH),
+    async (u) => {
+      const left = await unfinished(u);
+      return (
+        (await readLibrary(u)).papers.length === PAPERS && (await chunkFragments(u)) > 1 && left.includes("chunks: no full-text index")
+      );
+    },
+  );
   // A reader meets the missing full-text index and builds it (and compacts) rather than fail.
   const search = await runCli(["search", "memory routing for text attention", "--k", "3"], { cwd: dir, env: env(uri) });
   assert.equal(search.code, 0, search.stderr);
@@ -135,7 +149,9 @@ test("given an ingest killed while it compacts, when search runs first and the i
 });
 
 test("given an ingest killed while it builds the indexes, when it is run again, then it builds them although it writes no paper", async () => {
-  const uri = await killedIn("building indexes", buildingIndexes, async (u) => (await unfinished(u)).some((l) => /no full-text index/.test(l)));
+  const uri = await killedIn("building indexes", buildingIndexes, async (u) =>
+    (await unfinished(u)).some((l) => /no full-text index/.test(l)),
+  );
   assert.equal((await readLibrary(uri)).papers.length, PAPERS, "every paper was stored before the indexes");
   const { stderr } = await rerunAndCompare(uri);
   assert.match(stderr, /finished what an interrupted ingest left undone/);

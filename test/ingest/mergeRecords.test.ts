@@ -35,6 +35,11 @@ test("given an arXiv feed and a Hugging Face list, then the library keeps the pr
   await ingestInto(uri, [fixture("real-formats/arxiv-primary-category.xml"), fixture("real-formats/hf-daily-2026-05-13.json")]);
   const { papers } = await readLibrary(uri);
   assert.deepEqual(papers.find((p) => p.arxivId === "2605.08900")?.categories, ["stat.ML", "cs.LG", "math.ST"]);
-  assert.deepEqual(papers.find((p) => p.arxivId === "2605.08811")?.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
+  assert.deepEqual(papers.find((p) => p.arxivId === "2605.08811")?.keywords, [
+    "streaming video",
+    "state compression",
+    "recurrent memory",
+    "long-horizon understanding",
+  ]);
   assert.equal(papers.find((p) => p.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
 });

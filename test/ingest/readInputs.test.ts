@@ -12,8 +12,8 @@ import { ARXIV_MIN_INTERVAL_MS, createFetcher, sourcesFetcher, USER_AGENT, type 
 import { startPaperSourcesStandIn } from "../helpers/paperSourcesStandIn.js";
 import { fixture } from "../helpers/paths.js";
 
-
-const fetcher = (options: Partial<FetcherOptions> = {}) => createFetcher({ timeoutMs: 2_000, maxRetryAfterMs: 10_000, retry: { minDelayMs: 10 }, ...options });
+const fetcher = (options: Partial<FetcherOptions> = {}) =>
+  createFetcher({ timeoutMs: 2_000, maxRetryAfterMs: 10_000, retry: { minDelayMs: 10 }, ...options });
 
 test("given a URL argument, then its body is fetched over HTTP with paperbot's user agent and retried after a 503", async (t) => {
   const body = await readFile(fixture("pipeline/hf-daily.json"), "utf8");
@@ -36,7 +36,9 @@ test("given a URL that never answers, then it fails once, within its timeout, na
   let calls = 0;
   const base = await serve(t, () => void calls++);
   const started = performance.now();
-  const { inputs, failed } = await readInputs([`${base}/slow`, fixture("pipeline/papers.jsonl"), `${base}/other`], { fetcher: fetcher({ timeoutMs: 200 }) });
+  const { inputs, failed } = await readInputs([`${base}/slow`, fixture("pipeline/papers.jsonl"), `${base}/other`], {
+    fetcher: fetcher({ timeoutMs: 200 }),
+  });
   assert.ok(performance.now() - started < 3_000, `took ${Math.round(performance.now() - started)} ms`);
   assert.equal(inputs.length, 1);
   assert.equal(calls, 1, "a timeout is not retried, and the host is not asked for the second URL");
@@ -125,7 +127,10 @@ test("given file: URLs of a file and of a directory, then they are read as that 
 });
 
 test("given a file: URL naming another host, or a URL of a scheme it cannot read, then each is refused with the reason", async () => {
-  const { inputs, failed } = await readInputs(["file://fileserver/share/papers.json", "ftp://example.org/papers.json", "file:///no/such/papers.json"], { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) });
+  const { inputs, failed } = await readInputs(
+    ["file://fileserver/share/papers.json", "ftp://example.org/papers.json", "file:///no/such/papers.json"],
+    { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) },
+  );
   assert.deepEqual(inputs, []);
   assert.deepEqual(
     failed.map((f) => [f.source, f.line]),
@@ -145,7 +150,8 @@ test("given a folder with its own README and Markdown notes, then they are passe
   t.after(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, "more"));
   const papers = await readFile(fixture("pipeline/papers.jsonl"), "utf8");
-  for (const name of ["README.md", "Readme", "notes.markdown", "more/readme.txt", "CHANGES.MD"]) await writeFile(join(dir, name), "# What these files are\n\nSome notes.\n");
+  for (const name of ["README.md", "Readme", "notes.markdown", "more/readme.txt", "CHANGES.MD"])
+    await writeFile(join(dir, name), "# What these files are\n\nSome notes.\n");
   for (const name of ["papers.jsonl", "readme-papers.jsonl", "more/listing.jsonl"]) await writeFile(join(dir, name), papers);
   const options = { fetcher: createFetcher({ timeoutMs: 1_000, maxRetryAfterMs: 1_000 }) };
 
@@ -154,5 +160,8 @@ test("given a folder with its own README and Markdown notes, then they are passe
   assert.deepEqual(inputs.map((i) => i.source).sort(), ["listing.jsonl", "papers.jsonl", "readme-papers.jsonl"]);
 
   const named = await readInputs([join(dir, "README.md")], options);
-  assert.deepEqual(named.inputs.map((i) => i.source), ["README.md"]);
+  assert.deepEqual(
+    named.inputs.map((i) => i.source),
+    ["README.md"],
+  );
 });

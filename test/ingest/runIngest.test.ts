@@ -32,7 +32,10 @@ test("given the same paper on a saved page and in the API, then the library hold
   assert.equal(lantern.githubRepo, "https://github.com/example/lantern");
   assert.equal(lantern.publishedAt, "2025-10-30");
   assert.deepEqual(papers.map((p) => p.title.split(":")[0]).sort(), ["Lantern", "Quiet Gradients", "Seedling", "Tidal"]);
-  assert.ok(chunks.every((c) => papers.some((p) => p.id === c.paperId)), "no chunk is left behind by the superseded record");
+  assert.ok(
+    chunks.every((c) => papers.some((p) => p.id === c.paperId)),
+    "no chunk is left behind by the superseded record",
+  );
   assert.equal(new Set(chunks.map((c) => c.paperId)).size, 4);
 });
 
@@ -87,7 +90,10 @@ test("given a file edited since the last ingest, then the edit is ingested, not 
   assert.equal((await ingestInto(uri, [file])).papers.added, 1);
   assert.deepEqual((await ingestInto(uri, [file])).papers, { added: 0, updated: 0, unchanged: 1 });
 
-  await writeFile(file, `${JSON.stringify({ ...orchard, summary: "Orchard fine-tunes a model across ten thousand phones without sharing their data." })}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ ...orchard, summary: "Orchard fine-tunes a model across ten thousand phones without sharing their data." })}\n`,
+  );
   assert.deepEqual((await ingestInto(uri, [file])).papers, { added: 0, updated: 1, unchanged: 0 });
   const { papers } = await readLibrary(uri);
   assert.match(papers[0]!.summary, /ten thousand phones/);
@@ -135,7 +141,10 @@ test("given a paper whose summary got shorter, then it is updated and its old ex
   await ingestInto(uri, [file]);
   const before = await readLibrary(uri);
   assert.ok(before.chunks.length >= 2, "a long summary is split");
-  assert.ok(before.chunks.every((c) => c.text.startsWith("Shrinking Paper\n\n")), "every chunk carries its title");
+  assert.ok(
+    before.chunks.every((c) => c.text.startsWith("Shrinking Paper\n\n")),
+    "every chunk carries its title",
+  );
 
   await writeFile(file, `${JSON.stringify({ title: "Shrinking Paper", summary: "Now a single short sentence." })}\n`);
   const summary = await ingestInto(uri, [file]);

@@ -27,7 +27,10 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   assert.equal(new Set(chunks.map((c) => c.id)).size, chunks.length);
 
   const junk = papers.filter((p) => p.title.length < 4 || /^[-.–]|\\\(|\$\$|^class\.$|^L2$/.test(p.title));
-  assert.deepEqual(junk.map((p) => p.title), []);
+  assert.deepEqual(
+    junk.map((p) => p.title),
+    [],
+  );
 
   const contentsOnly = papers.find((p) => p.title === "Momentum Contrast for Unsupervised Visual Representation Learning");
   assert.ok(contentsOnly, "a contents-only title is known");
@@ -51,10 +54,15 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   const question = "which pre-training method trains a discriminator to spot tokens swapped in by a small generator?";
   const search = await runCli(["search", question, "--k", "5", "--json"], { cwd: dir, env });
   assert.equal(search.code, 0, search.stderr);
-  const { results } = JSON.parse(search.stdout) as { results: { rank: number; paperId: string; title: string; score: number; snippet: string; url: string | null; year: number | null }[] };
+  const { results } = JSON.parse(search.stdout) as {
+    results: { rank: number; paperId: string; title: string; score: number; snippet: string; url: string | null; year: number | null }[];
+  };
   assert.match(results[0]!.title, /^ELECTRA/);
   assert.deepEqual(Object.keys(results[0]!).sort(), ["paperId", "rank", "score", "snippet", "title", "url", "year"]);
-  assert.deepEqual(results.map((r) => r.rank), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    results.map((r) => r.rank),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(new Set(results.map((r) => r.paperId)).size, 5, "each paper once");
   const ask = await runCli(["ask", question, "--json"], { cwd: dir, env });
   assert.equal(ask.code, 0, ask.stderr);
@@ -63,7 +71,10 @@ test("seed-scale e2e: given the four seed files, then every paper is stored once
   assert.equal(answer.mode, "extractive");
   assert.match(answer.citations[0]!.title, /^ELECTRA/);
   const stored = new Set(papers.map((p) => p.title));
-  assert.ok(answer.citations.every((c) => stored.has(c.title) && answer.answer.includes(`[${c.n}]`)), "every citation is a stored paper cited in the text");
+  assert.ok(
+    answer.citations.every((c) => stored.has(c.title) && answer.answer.includes(`[${c.n}]`)),
+    "every citation is a stored paper cited in the text",
+  );
   const badK = await runCli(["search", "x", "--k", "zero"], { cwd: dir, env });
   assert.equal(badK.code, 1);
   assert.match(badK.stderr, /--k "zero": expected a whole number/);

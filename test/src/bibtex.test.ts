@@ -40,7 +40,14 @@ test("given an arXiv paper, then its entry parses as BibTeX and carries what a r
 });
 
 test("given a title with LaTeX's special characters and braces, then the entry still parses and shows them as text", () => {
-  const paper: Paper = { id: "title:x", title: "50% less {memory} & 2x speed: C# and α_β~", summary: "", authors: ["Zoë Ünal"], year: 2024, sources: ["json"] };
+  const paper: Paper = {
+    id: "title:x",
+    title: "50% less {memory} & 2x speed: C# and α_β~",
+    summary: "",
+    authors: ["Zoë Ünal"],
+    year: 2024,
+    sources: ["json"],
+  };
   const text = bibtexFor(paper);
   const { key, fields } = onlyEntry(text);
   assert.equal(fields.title, "50\\% less memory \\& 2x speed: C\\# and α\\_β\\textasciitilde{}");

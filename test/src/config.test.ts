@@ -17,12 +17,15 @@ test("given no settings, then the embedded defaults work without any key", () =>
 });
 
 test("given a bad value, then start-up fails naming the key and what is allowed", () => {
-  assert.throws(() => buildConfig({ EMBEDDINGS_PROVIDER: "cohere" }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /EMBEDDINGS_PROVIDER="cohere"/);
-    assert.match(e.message, /local.*openai/);
-    return true;
-  });
+  assert.throws(
+    () => buildConfig({ EMBEDDINGS_PROVIDER: "cohere" }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /EMBEDDINGS_PROVIDER="cohere"/);
+      assert.match(e.message, /local.*openai/);
+      return true;
+    },
+  );
   assert.throws(() => buildConfig({ HF_API_URL: "not a url" }), /HF_API_URL="not a url": must be an http\(s\) URL/);
   assert.throws(() => buildConfig({ OPENAI_TIMEOUT_MS: "-5" }), /OPENAI_TIMEOUT_MS/);
   assert.throws(() => buildConfig({ DIGEST_FETCH_BUDGET_MS: "0" }), /DIGEST_FETCH_BUDGET_MS/);
@@ -34,25 +37,37 @@ test("given the openai embedder without a key, then start-up says the key is nee
 });
 
 test("given ANSWER_MODE=llm without a key, then start-up stops saying so, instead of waiting on OpenAI's endpoint", () => {
-  assert.throws(() => buildConfig({ ANSWER_MODE: "llm" }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
-    return true;
-  });
+  assert.throws(
+    () => buildConfig({ ANSWER_MODE: "llm" }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
+      return true;
+    },
+  );
   // A server that asks for no key still needs some value, so that the setting says what was meant.
-  assert.throws(() => buildConfig({ ANSWER_MODE: "llm", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }), /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
-  assert.equal(buildConfig({ ANSWER_MODE: "llm", OPENAI_API_KEY: "unused", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }).chat.mode, "llm");
+  assert.throws(
+    () => buildConfig({ ANSWER_MODE: "llm", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }),
+    /ANSWER_MODE="llm": needs OPENAI_API_KEY/,
+  );
+  assert.equal(
+    buildConfig({ ANSWER_MODE: "llm", OPENAI_API_KEY: "unused", OPENAI_BASE_URL: "http://127.0.0.1:11434/v1" }).chat.mode,
+    "llm",
+  );
   assert.equal(buildConfig({ ANSWER_MODE: "auto" }).chat.mode, "auto");
 });
 
 test("given settings that cannot work together, then start-up lists each", () => {
-  assert.throws(() => buildConfig({ ANSWER_MODE: "llm", EMBEDDINGS_PROVIDER: "openai", LLM_FIRST_TOKEN_MS: "9000", LLM_ANSWER_MS: "5000" }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.match(e.message, /EMBEDDINGS_PROVIDER="openai": needs OPENAI_API_KEY/);
-    assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
-    assert.match(e.message, /LLM_FIRST_TOKEN_MS=9000: must be at most LLM_ANSWER_MS=5000/);
-    return true;
-  });
+  assert.throws(
+    () => buildConfig({ ANSWER_MODE: "llm", EMBEDDINGS_PROVIDER: "openai", LLM_FIRST_TOKEN_MS: "9000", LLM_ANSWER_MS: "5000" }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /EMBEDDINGS_PROVIDER="openai": needs OPENAI_API_KEY/);
+      assert.match(e.message, /ANSWER_MODE="llm": needs OPENAI_API_KEY/);
+      assert.match(e.message, /LLM_FIRST_TOKEN_MS=9000: must be at most LLM_ANSWER_MS=5000/);
+      return true;
+    },
+  );
 });
 
 test("given no deadline settings, then a waiting user has the model's first token within 10 s and an answer within 15 s", () => {
@@ -93,7 +108,11 @@ test("given .env.example, then it lists every setting, each with a comment above
     assert.match(lines[at - 1] ?? "", /^#/, `${key} has no comment`);
   }
   const documented = lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=")[0]);
-  assert.deepEqual(documented.filter((k) => !keys.includes(k!)), [], "keys in .env.example that the config does not read");
+  assert.deepEqual(
+    documented.filter((k) => !keys.includes(k!)),
+    [],
+    "keys in .env.example that the config does not read",
+  );
   // And the example must itself be a valid configuration.
   const values = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.split("=")[0]!, l.slice(l.indexOf("=") + 1)]));
   assert.doesNotThrow(() => buildConfig(values));

@@ -30,14 +30,47 @@ test("given secrets in a log call, then the written line never contains them", a
 
 test("given credentials nested at any depth, in any case, in headers, errors, storage options and bindings, then none is written and the rest is", async () => {
   const out = capture();
-  const storage = '{"region":"eu-west-1","endpoint":"http://127.0.0.1:9000","aws_access_key_id":"AKIA-leak-id","aws_secret_access_key":"leak-s3-key","aws_session_token":"leak-session"}';
-  const config = buildConfig({ LOG_FORMAT: "json", LANCEDB_URI: "s3://papers/lib", LANCEDB_STORAGE_OPTIONS: storage, OPENAI_API_KEY: "sk-leak-openai" });
+  const storage =
+    '{"region":"eu-west-1","endpoint":"http://127.0.0.1:9000","aws_access_key_id":"AKIA-leak-id","aws_secret_access_key":"leak-s3-key","aws_session_token":"leak-session"}';
+  const config = buildConfig({
+    LOG_FORMAT: "json",
+    LANCEDB_URI: "s3://papers/lib",
+    LANCEDB_STORAGE_OPTIONS: storage,
+    OPENAI_API_KEY: "sk-leak-openai",
+  });
   const logger = createLogger(config.log, out.stream);
   logger.info({ config }, "starting");
   logger.info({ env: { LANCEDB_STORAGE_OPTIONS: storage } }, "raw settings");
-  logger.info({ a: { b: { c: { d: { request: { headers: { Authorization: "Bearer leak-bearer", "X-Api-Key": "leak-x-api", Cookie: "session=leak-cookie", "content-type": "application/json" } } } } } } }, "deep");
-  logger.info({ list: [{ AUTHORIZATION: "Bot leak-upper" }, { Password: "leak-pass", clientSecret: "leak-client", accessToken: "leak-access" }] }, "list");
-  const failure = Object.assign(new Error("the endpoint failed"), { status: 401, headers: { "set-cookie": "id=leak-set-cookie" }, request: { apiKey: "leak-in-error" } });
+  logger.info(
+    {
+      a: {
+        b: {
+          c: {
+            d: {
+              request: {
+                headers: {
+                  Authorization: "Bearer leak-bearer",
+                  "X-Api-Key": "leak-x-api",
+                  Cookie: "session=leak-cookie",
+                  "content-type": "application/json",
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    "deep",
+  );
+  logger.info(
+    { list: [{ AUTHORIZATION: "Bot leak-upper" }, { Password: "leak-pass", clientSecret: "leak-client", accessToken: "leak-access" }] },
+    "list",
+  );
+  const failure = Object.assign(new Error("the endpoint failed"), {
+    status: 401,
+    headers: { "set-cookie": "id=leak-set-cookie" },
+    request: { apiKey: "leak-in-error" },
+  });
   logger.error({ err: failure }, "failed");
   const shared = { authorization: "Bearer leak-shared" };
   logger.info({ first: { shared }, second: { shared } }, "the same object twice");
@@ -47,7 +80,10 @@ test("given credentials nested at any depth, in any case, in headers, errors, st
 
   const text = out.text();
   assert.doesNotMatch(text, /leak/i, text);
-  const lines = text.trim().split("\n").map((line) => JSON.parse(line) as Logged);
+  const lines = text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Logged);
   // What is not a credential is still there to debug with.
   assert.equal(lines[0]!.config.lancedb.storageOptions.region, "eu-west-1");
   assert.equal(lines[0]!.config.lancedb.storageOptions.aws_secret_access_key, "[redacted]");

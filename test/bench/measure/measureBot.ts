@@ -19,26 +19,48 @@ export interface BotFigures {
  * questions one at a time (the first as soon as the bot is ready), and reads the
  * process's VmRSS at the end.
  */
-export async function measureBot(library: string, asked: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<BotFigures> {
+export async function measureBot(
+  library: string,
+  asked: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<BotFigures> {
   const discord = await startDiscordStandIn();
   const started = performance.now();
   const child = spawnCli(["bot"], {
     cwd,
-    env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, LANCEDB_URI: library, LOG_LEVEL: "info", ASK_COOLDOWN_SECONDS: "0", VOTES_FILE: join(cwd, "votes.jsonl"), ...env },
+    env: {
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+      LANCEDB_URI: library,
+      LOG_LEVEL: "info",
+      ASK_COOLDOWN_SECONDS: "0",
+      VOTES_FILE: join(cwd, "votes.jsonl"),
+      ...env,
+    },
   });
   let stderr = "";
   const seen = new Map<string, number>();
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
-    for (const line of ["bot ready", "search ready"]) if (!seen.has(line) && stderr.includes(`"${line}"`)) seen.set(line, performance.now() - started);
+    for (const line of ["bot ready", "search ready"])
+      if (!seen.has(line) && stderr.includes(`"${line}"`)) seen.set(line, performance.now() - started);
   });
   try {
     await discord.waitFor(() => seen.has("bot ready"), 120_000, "the bot process to be ready");
     let firstAnswerMs = 0;
     for (const [i, question] of asked.entries()) {
-      const sent = await discord.sendMessage({ channelId: discord.channelIds.general, content: question, mentionBot: true, authorId: discord.user(500 + i) });
+      const sent = await discord.sendMessage({
+        channelId: discord.channelIds.general,
+        content: question,
+        mentionBot: true,
+        authorId: discord.user(500 + i),
+      });
       const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === sent.id), 60_000);
-      await discord.waitFor(() => discord.messagesSent.some((s) => s.channelId === thread.id && (s.body.components?.length ?? 0) > 0), 60_000);
+      await discord.waitFor(
+        () => discord.messagesSent.some((s) => s.channelId === thread.id && (s.body.components?.length ?? 0) > 0),
+        60_000,
+      );
       if (i === 0) firstAnswerMs = performance.now() - started;
     }
     await discord.waitFor(() => seen.has("search ready"), 120_000, "search to be ready");

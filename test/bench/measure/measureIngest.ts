@@ -10,7 +10,11 @@ const RUNNER = fileURLToPath(new URL("./ingestRun.js", import.meta.url));
 
 /** Runs one ingest in its own process (see ingestRun.ts). */
 export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03"): IngestFigures {
-  const r = spawnSync(process.execPath, [RUNNER, uri, day, ...inputs], { encoding: "utf8", maxBuffer: 1 << 24, env: { ...process.env, LANCEDB_LOG: "off" } });
+  const r = spawnSync(process.execPath, [RUNNER, uri, day, ...inputs], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+    env: { ...process.env, LANCEDB_LOG: "off" },
+  });
   if (r.status !== 0) throw new Error(`ingest of ${uri} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as IngestFigures;
 }
@@ -26,17 +30,25 @@ export async function measureIngest(uri: string, inputs: string[]): Promise<void
   const perSecond = (ms: number) => thousands((first.chunksWritten * 1000) / ms);
   console.log(`${thousands(first.papers)} papers → ${thousands(first.chunksWritten)} passages   (${load()})`);
   console.log(`  ingest, parse + chunk + embed + write: ${perSecond(first.writeMs)} chunks/s (${seconds(first.writeMs)})`);
-  console.log(`  ingest with index builds (end to end): ${perSecond(first.totalMs)} chunks/s (${seconds(first.totalMs)})   floor ≥ 4,500 at 100k`);
+  console.log(
+    `  ingest with index builds (end to end): ${perSecond(first.totalMs)} chunks/s (${seconds(first.totalMs)})   floor ≥ 4,500 at 100k`,
+  );
   console.log(`  index builds (compaction, full-text, id, vector): ${seconds(first.indexMs)}`);
   const peer = await embedderAlone(uri);
-  console.log(`  peer, the local embedder alone on ${thousands(peer.texts)} of these passages: ${thousands(peer.perSecond)} chunks/s   (${load()})`);
+  console.log(
+    `  peer, the local embedder alone on ${thousands(peer.texts)} of these passages: ${thousands(peer.perSecond)} chunks/s   (${load()})`,
+  );
   console.log(`  peak RSS of the ingest process: ${thousands(first.peakRssMb)} MB`);
-  console.log(`  on disk: ${thousands(bytes / 1e6)} MB = ${thousands(((bytes / first.papers) * 1000) / 1e6)} MB per 1,000 papers, ${thousands(bytes / first.chunksWritten)} bytes per passage`);
+  console.log(
+    `  on disk: ${thousands(bytes / 1e6)} MB = ${thousands(((bytes / first.papers) * 1000) / 1e6)} MB per 1,000 papers, ${thousands(bytes / first.chunksWritten)} bytes per passage`,
+  );
   const again = ingestProcess(uri, inputs);
   const compared = ingestProcess(uri, inputs, "2025-11-04");
   const share = (f: IngestFigures) => `${((100 * f.totalMs) / first.totalMs).toFixed(1)}% of the first`;
   console.log(`  re-ingest, same inputs (memo): ${again.chunksWritten} rows written, ${seconds(again.totalMs)} = ${share(again)}`);
-  console.log(`  re-ingest on another day (every record compared): ${compared.chunksWritten} rows written, ${seconds(compared.totalMs)} = ${share(compared)}   floor ≤ 10% at 1M   (${load()})`);
+  console.log(
+    `  re-ingest on another day (every record compared): ${compared.chunksWritten} rows written, ${seconds(compared.totalMs)} = ${share(compared)}   floor ≤ 10% at 1M   (${load()})`,
+  );
 }
 
 const EMBEDDER_PEER_ROWS = 20_000;

@@ -23,7 +23,12 @@ const p = (xs: readonly number[]) => `p50 ${ms(percentile(xs, 0.5))}   p95 ${ms(
  * setting); beside them, in turn on each query, the two LanceDB queries search makes and
  * nothing else; then a MiniSearch BM25 index of the same passages, as a peer.
  */
-export async function measureSearch(store: StoreOptions, queries: readonly string[], warmUp: readonly string[], { holdUpTo = Infinity } = {}): Promise<SearchFigures> {
+export async function measureSearch(
+  store: StoreOptions,
+  queries: readonly string[],
+  warmUp: readonly string[],
+  { holdUpTo = Infinity } = {},
+): Promise<SearchFigures> {
   const library = await PaperStore.open(store);
   try {
     const embeddings = new LocalEmbeddings();
@@ -44,7 +49,15 @@ export async function measureSearch(store: StoreOptions, queries: readonly strin
       const vector = embeddings.embedText(q);
       await Promise.all([
         chunks.query().fullTextSearch(toTextQuery(q)).limit(CANDIDATES).select(["_score"]).withRowId().toArrow(),
-        chunks.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["_distance"]).withRowId().toArrow(),
+        chunks
+          .query()
+          .nearestTo(vector)
+          .distanceType("cosine")
+          .nprobes(probes)
+          .limit(CANDIDATES)
+          .select(["_distance"])
+          .withRowId()
+          .toArrow(),
       ]);
     };
     let miniSearch: Timed | undefined;

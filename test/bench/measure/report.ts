@@ -2,7 +2,8 @@ import { loadavg } from "node:os";
 
 /** Figures are printed, never asserted: a shared 2-core box is too noisy for that. Each with the load it ran under. */
 
-export const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+export const percentile = (xs: readonly number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 export const median = (xs: readonly number[]) => percentile(xs, 0.5);
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
 export const seconds = (x: number) => `${(x / 1000).toFixed(1)} s`;

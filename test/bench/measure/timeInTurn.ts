@@ -6,7 +6,11 @@ export type Timed = (query: string) => Promise<unknown>;
  * function meets each timed query once, so no timing comes from a cached query vector,
  * and each function goes first for an equal share of the queries.
  */
-export async function timeInTurn<K extends string>(runs: Record<K, Timed>, queries: readonly string[], warmUp: readonly string[]): Promise<Record<K, number[]>> {
+export async function timeInTurn<K extends string>(
+  runs: Record<K, Timed>,
+  queries: readonly string[],
+  warmUp: readonly string[],
+): Promise<Record<K, number[]>> {
   const names = Object.keys(runs) as K[];
   for (const q of warmUp) for (const name of names) await runs[name](q);
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;

@@ -198,7 +198,14 @@ export class Gateway {
       return this.#close(connection, 4014, "Disallowed intent(s).");
     }
     const shard = d["shard"] ?? [0, 1];
-    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every(Number.isInteger) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+    if (
+      !Array.isArray(shard) ||
+      shard.length !== 2 ||
+      !shard.every(Number.isInteger) ||
+      shard[1] < 1 ||
+      shard[0] < 0 ||
+      shard[0] >= shard[1]
+    ) {
       return this.#close(connection, 4010, "Invalid shard.");
     }
     const session = new Session(intents, [shard[0] as number, shard[1] as number]);
@@ -226,7 +233,8 @@ export class Gateway {
       user_settings: {},
       _trace: ["stand-in"],
     });
-    if (intents & GatewayIntentBits.Guilds && session.owns(world.guildId)) this.#dispatchTo(session, "GUILD_CREATE", world.guildCreatePayload());
+    if (intents & GatewayIntentBits.Guilds && session.owns(world.guildId))
+      this.#dispatchTo(session, "GUILD_CREATE", world.guildCreatePayload());
   }
 
   #resume(connection: Connection, d: Record<string, unknown>): void {
@@ -252,7 +260,11 @@ export class Gateway {
   }
 
   #membersChunk(session: Session, d: Record<string, unknown>): void {
-    const ids = Array.isArray(d["user_ids"]) ? (d["user_ids"] as string[]) : typeof d["user_ids"] === "string" ? [d["user_ids"]] : undefined;
+    const ids = Array.isArray(d["user_ids"])
+      ? (d["user_ids"] as string[])
+      : typeof d["user_ids"] === "string"
+        ? [d["user_ids"]]
+        : undefined;
     const query = typeof d["query"] === "string" ? d["query"].toLowerCase() : "";
     const limit = typeof d["limit"] === "number" && d["limit"] > 0 ? d["limit"] : Number.POSITIVE_INFINITY;
     const members = [...this.world.memberRoles.keys()]

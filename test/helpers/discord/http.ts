@@ -182,7 +182,8 @@ export class HttpFront {
 
   #takeScripted(request: RecordedRequest): ScriptedRateLimit | undefined {
     const index = this.#scripted.findIndex(
-      ({ matcher }) => (!matcher.method || matcher.method.toUpperCase() === request.method) && (!matcher.path || matcher.path.test(request.path)),
+      ({ matcher }) =>
+        (!matcher.method || matcher.method.toUpperCase() === request.method) && (!matcher.path || matcher.path.test(request.path)),
     );
     if (index < 0) return undefined;
     return this.#scripted.splice(index, 1)[0];

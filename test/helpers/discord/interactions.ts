@@ -153,7 +153,11 @@ class Interaction implements InteractionHandle {
 
   waitForFinal(predicate?: (handle: InteractionHandle) => boolean, timeoutMs = 5000): Promise<InteractionHandle> {
     const done = predicate ?? ((h: InteractionHandle) => h.isFinal);
-    return this.world.waitFor(() => (done(this) ? this : undefined), timeoutMs, `the final answer to interaction ${this.id} (${this.kind})`);
+    return this.world.waitFor(
+      () => (done(this) ? this : undefined),
+      timeoutMs,
+      `the final answer to interaction ${this.id} (${this.kind})`,
+    );
   }
 }
 
@@ -180,7 +184,10 @@ export class Interactions {
     let channel: ChannelObject | undefined;
     if (options.kind === "button") {
       if (!options.customId) throw new Error("interact({ kind: 'button' }) needs a customId");
-      componentMessage = this.#componentMessage(options, inGuild ? (options.channelId ?? world.fixture.channelIds.general) : world.dmChannel(userId).id);
+      componentMessage = this.#componentMessage(
+        options,
+        inGuild ? (options.channelId ?? world.fixture.channelIds.general) : world.dmChannel(userId).id,
+      );
       channel = world.channel(componentMessage.channel_id);
     } else {
       if (!options.name) throw new Error(`interact({ kind: '${options.kind}' }) needs a command name`);
@@ -209,7 +216,10 @@ export class Interactions {
       if (!message) throw new Error(`Discord stand-in: unknown message ${options.message}`);
       return message;
     }
-    const botMessages = world.channelMessages(channelId).reverse().filter((m) => m.author.id === world.botUser.id);
+    const botMessages = world
+      .channelMessages(channelId)
+      .reverse()
+      .filter((m) => m.author.id === world.botUser.id);
     const withButton = botMessages.find((m) => JSON.stringify(m.components ?? []).includes(JSON.stringify(options.customId)));
     const message = withButton ?? botMessages[0];
     if (!message) throw new Error(`Discord stand-in: no bot message in channel ${channelId} to put button ${options.customId ?? ""} on`);
@@ -302,7 +312,8 @@ export class Interactions {
       if (world.isMember(id)) put("members", { ...world.member(id, false), permissions: world.permissionsOf(id).toString() });
     }
     const channel = world.channel(id);
-    if (type === 7 && channel) put("channels", { id, name: channel.name, type: channel.type, permissions: world.botPermissions().toString() });
+    if (type === 7 && channel)
+      put("channels", { id, name: channel.name, type: channel.type, permissions: world.botPermissions().toString() });
     const role = world.roles.get(id);
     if ((type === 8 || type === 9) && role) put("roles", role);
   }
@@ -341,7 +352,14 @@ export class Interactions {
     if (!allowed.includes(callback.type)) {
       reject(
         new ApiError(400, 50035, "Invalid Form Body", {
-          type: { _errors: [{ code: "INTERACTION_CALLBACK_TYPE_INVALID", message: `Callback type ${String(callback.type)} is not valid for this interaction` }] },
+          type: {
+            _errors: [
+              {
+                code: "INTERACTION_CALLBACK_TYPE_INVALID",
+                message: `Callback type ${String(callback.type)} is not valid for this interaction`,
+              },
+            ],
+          },
         }),
       );
     }
@@ -363,7 +381,13 @@ export class Interactions {
       interaction: {
         id: interaction.id,
         type: interaction.payload["type"],
-        ...(withMessage ? { response_message_id: original.id, response_message_loading: loading, response_message_ephemeral: ((original.flags ?? 0) & EPHEMERAL) !== 0 } : {}),
+        ...(withMessage
+          ? {
+              response_message_id: original.id,
+              response_message_loading: loading,
+              response_message_ephemeral: ((original.flags ?? 0) & EPHEMERAL) !== 0,
+            }
+          : {}),
       },
       resource: { type: callback.type, ...(withMessage ? { message: original } : {}) },
     });
@@ -374,7 +398,14 @@ export class Interactions {
     const data = callback.data ?? {};
     switch (callback.type) {
       case 4: {
-        const message = messaging.createBotMessage({ channel: interaction.channel, body: data, files, via: "interaction", prefix: ["data"], fields: this.#responseFields(interaction) });
+        const message = messaging.createBotMessage({
+          channel: interaction.channel,
+          body: data,
+          files,
+          via: "interaction",
+          prefix: ["data"],
+          fields: this.#responseFields(interaction),
+        });
         interaction.originalId = message.id;
         break;
       }
@@ -405,7 +436,8 @@ export class Interactions {
         const errors = new FormErrors();
         errors.maxLength(["data", "choices"], choices, 25);
         choices.forEach((choice, i) => {
-          if (length(choice.name ?? "") < 1 || length(choice.name ?? "") > 100) errors.add(["data", "choices", i, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
+          if (length(choice.name ?? "") < 1 || length(choice.name ?? "") > 100)
+            errors.add(["data", "choices", i, "name"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.");
           if (typeof choice.value === "string") errors.maxLength(["data", "choices", i, "value"], choice.value, 100);
         });
         errors.throwIfAny();
@@ -435,9 +467,22 @@ export class Interactions {
       application_id: world.fixture.applicationId,
       interaction_metadata: (isCommand
         ? { id: interaction.id, type: 2, user, authorizing_integration_owners: owners }
-        : { id: interaction.id, type: 3, user, authorizing_integration_owners: owners, interacted_message_id: interaction.componentMessage?.id }) as MessageObject["interaction_metadata"],
+        : {
+            id: interaction.id,
+            type: 3,
+            user,
+            authorizing_integration_owners: owners,
+            interacted_message_id: interaction.componentMessage?.id,
+          }) as MessageObject["interaction_metadata"],
       ...(isCommand
-        ? { interaction: { id: interaction.id, type: 2, name: String((interaction.payload["data"] as { name?: string }).name ?? ""), user } as MessageObject["interaction"] }
+        ? {
+            interaction: {
+              id: interaction.id,
+              type: 2,
+              name: String((interaction.payload["data"] as { name?: string }).name ?? ""),
+              user,
+            } as MessageObject["interaction"],
+          }
         : {}),
     };
   }

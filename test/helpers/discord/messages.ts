@@ -6,7 +6,16 @@
 import { GatewayIntentBits, MessageType } from "discord.js";
 import type { Gateway, SessionInfo } from "./gateway.js";
 import type { DiscordWorld } from "./model.js";
-import type { ChannelObject, MentionReport, MessageBody, MessageObject, MessageVia, SentMessageRecord, Snowflake, UploadedFile } from "./types.js";
+import type {
+  ChannelObject,
+  MentionReport,
+  MessageBody,
+  MessageObject,
+  MessageVia,
+  SentMessageRecord,
+  Snowflake,
+  UploadedFile,
+} from "./types.js";
 import { analyseMentions, checkMessageBody, FormErrors } from "./validation.js";
 
 /** Message flags a bot may set when sending: SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2. */
@@ -68,7 +77,12 @@ export class Messaging {
         }
       } else {
         fields.type = MessageType.Reply;
-        fields.message_reference = { type: 0, message_id: referenced.id, channel_id: channel.id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) };
+        fields.message_reference = {
+          type: 0,
+          message_id: referenced.id,
+          channel_id: channel.id,
+          ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
+        };
         fields.referenced_message = { ...referenced, referenced_message: null };
       }
     }
@@ -170,14 +184,19 @@ export class Messaging {
     const report: MentionReport = { pings: false, everyone: false, users: [], roles: [], repliedUser: undefined };
     for (const record of records) {
       if (!record.notifies) continue;
-      const analysis = analyseMentions(record.body.content ?? "", record.body.allowed_mentions, repliedAuthor(record.message, this.world.botUser.id));
+      const analysis = analyseMentions(
+        record.body.content ?? "",
+        record.body.allowed_mentions,
+        repliedAuthor(record.message, this.world.botUser.id),
+      );
       report.everyone ||= analysis.everyone;
       report.users.push(...analysis.users.filter((id) => !report.users.includes(id)));
       report.roles.push(...analysis.roles.filter((id) => !report.roles.includes(id)));
       report.repliedUser ??= analysis.repliedUser;
     }
     const suppressed = records.every((r) => ((r.message.flags ?? 0) & 4096) !== 0);
-    report.pings = !suppressed && (report.everyone || report.users.length > 0 || report.roles.length > 0 || report.repliedUser !== undefined);
+    report.pings =
+      !suppressed && (report.everyone || report.users.length > 0 || report.roles.length > 0 || report.repliedUser !== undefined);
     return report;
   }
 

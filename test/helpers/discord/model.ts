@@ -63,7 +63,8 @@ export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, b
  * (as in servers that gate chat behind a role), so the bot's own role alone decides what the bot
  * may do beyond reading, and setBotPermissions can take any of it away.
  */
-export const EVERYONE_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands;
+export const EVERYONE_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands;
 
 /** What the `member` role adds: a typical community server's chat permissions. */
 export const MEMBER_PERMISSIONS =
@@ -341,7 +342,17 @@ export class DiscordWorld {
     return channel;
   }
 
-  createThread(parent: ChannelObject, options: { id: Snowflake; name: string; type: number; autoArchiveDuration?: number; rateLimitPerUser?: number; starterMessageId?: Snowflake }): ChannelObject {
+  createThread(
+    parent: ChannelObject,
+    options: {
+      id: Snowflake;
+      name: string;
+      type: number;
+      autoArchiveDuration?: number;
+      rateLimitPerUser?: number;
+      starterMessageId?: Snowflake;
+    },
+  ): ChannelObject {
     const now = new Date().toISOString();
     const thread: ChannelObject = {
       id: options.id,

@@ -30,7 +30,8 @@ class Lookups {
   /** A message in the channel's history (not ephemeral, not deleted). */
   message(channel: ChannelObject, id: string): MessageObject {
     const message = this.world.messages.get(id);
-    if (!message || message.channel_id !== channel.id || !this.world.history.get(channel.id)?.includes(message)) throw Errors.unknownMessage();
+    if (!message || message.channel_id !== channel.id || !this.world.history.get(channel.id)?.includes(message))
+      throw Errors.unknownMessage();
     return message;
   }
 
@@ -162,7 +163,11 @@ export function botRoutes(deps: RouteDeps): Route[] {
       world.notify();
       const intents = world.isGuildChannel(channel) ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
       gateway
-        .dispatch("MESSAGE_DELETE", { id: message.id, channel_id: channel.id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) }, { intents })
+        .dispatch(
+          "MESSAGE_DELETE",
+          { id: message.id, channel_id: channel.id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) },
+          { intents },
+        )
         .catch(() => undefined);
       return noContent();
     }),
@@ -177,7 +182,12 @@ export function botRoutes(deps: RouteDeps): Route[] {
       if (parent.type !== 0 && parent.type !== 5) throw new ApiError(400, 50024, "Cannot execute action on this channel type");
       if (starter.thread || world.channels.has(starter.id)) throw Errors.threadExists();
       const input = threadInput(body);
-      const thread = world.createThread(parent, { ...input, id: starter.id, type: parent.type === 5 ? 10 : 11, starterMessageId: starter.id });
+      const thread = world.createThread(parent, {
+        ...input,
+        id: starter.id,
+        type: parent.type === 5 ? 10 : 11,
+        starterMessageId: starter.id,
+      });
       starter.thread = thread as unknown as MessageObject["thread"];
       announceThread(deps, thread);
       return ok(thread);
@@ -250,7 +260,10 @@ function listMessages(history: MessageObject[], query: URLSearchParams): Message
   const newestFirst = [...history].reverse();
   if (after) {
     // The `limit` messages right after `after`, still answered newest first.
-    return history.filter((m) => compareSnowflakes(m.id, after) > 0).slice(0, limit).reverse();
+    return history
+      .filter((m) => compareSnowflakes(m.id, after) > 0)
+      .slice(0, limit)
+      .reverse();
   }
   if (around) {
     const index = newestFirst.findIndex((m) => compareSnowflakes(m.id, around) <= 0);
@@ -333,12 +346,19 @@ function commandRoutes({ world }: RouteDeps): Route[] {
       default_member_permissions: (raw["default_member_permissions"] as string | null | undefined) ?? null,
       nsfw: (raw["nsfw"] as boolean | undefined) ?? false,
       ...(scope === "global"
-        ? { dm_permission: (raw["dm_permission"] as boolean | undefined) ?? true, contexts: (raw["contexts"] as number[] | undefined) ?? null, integration_types: (raw["integration_types"] as number[] | undefined) ?? [0] }
+        ? {
+            dm_permission: (raw["dm_permission"] as boolean | undefined) ?? true,
+            contexts: (raw["contexts"] as number[] | undefined) ?? null,
+            integration_types: (raw["integration_types"] as number[] | undefined) ?? [0],
+          }
         : { guild_id: scope }),
     } as CommandObject;
   };
   const routes: Route[] = [];
-  for (const [prefix, guild] of [["/applications/:app/commands", false], ["/applications/:app/guilds/:guild/commands", true]] as const) {
+  for (const [prefix, guild] of [
+    ["/applications/:app/commands", false],
+    ["/applications/:app/guilds/:guild/commands", true],
+  ] as const) {
     routes.push(
       {
         method: "GET",
@@ -352,7 +372,8 @@ function commandRoutes({ world }: RouteDeps): Route[] {
         auth: "bot",
         handle: ({ params, body }) => {
           const scope = scopeOf(params, guild);
-          if (!Array.isArray(body)) throw new ApiError(400, 50035, "Invalid Form Body", { _errors: [{ code: "BASE_TYPE_ARRAY", message: "Must be an array." }] });
+          if (!Array.isArray(body))
+            throw new ApiError(400, 50035, "Invalid Form Body", { _errors: [{ code: "BASE_TYPE_ARRAY", message: "Must be an array." }] });
           checkCommands(body);
           const previous = world.commands.get(scope) ?? [];
           const next = (body as Array<Record<string, unknown>>).map((raw) => build(scope, raw, previous));
@@ -384,7 +405,10 @@ function commandRoutes({ world }: RouteDeps): Route[] {
           const id: Snowflake | undefined = params[guild ? 2 : 1];
           const previous = world.commands.get(scope) ?? [];
           if (!previous.some((c) => c.id === id)) throw Errors.unknownCommand();
-          world.commands.set(scope, previous.filter((c) => c.id !== id));
+          world.commands.set(
+            scope,
+            previous.filter((c) => c.id !== id),
+          );
           world.notify();
           return noContent();
         },

@@ -27,7 +27,9 @@ export class ApiError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return this.errors === undefined ? { message: this.message, code: this.code } : { message: this.message, code: this.code, errors: this.errors };
+    return this.errors === undefined
+      ? { message: this.message, code: this.code }
+      : { message: this.message, code: this.code, errors: this.errors };
   }
 }
 
@@ -140,7 +142,8 @@ export function checkMessageBody(body: MessageBody, options: MessageCheckOptions
       errors.maxLength(at("embeds", i, "fields", j, "value"), field.value, 1024);
       embedTotal += length(field.name ?? "") + length(field.value ?? "");
     });
-    embedTotal += length(embed.title ?? "") + length(embed.description ?? "") + length(embed.footer?.text ?? "") + length(embed.author?.name ?? "");
+    embedTotal +=
+      length(embed.title ?? "") + length(embed.description ?? "") + length(embed.footer?.text ?? "") + length(embed.author?.name ?? "");
   });
   if (embedTotal > 6000) errors.add(at("embeds"), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000");
 
@@ -173,7 +176,8 @@ function checkComponents(rows: unknown[], errors: FormErrors, path: Array<string
         errors.add([...at, "custom_id"], "BASE_TYPE_REQUIRED", "This field is required");
       }
       if (c.custom_id !== undefined) {
-        if (customIds.has(c.custom_id)) errors.add([...at, "custom_id"], "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated");
+        if (customIds.has(c.custom_id))
+          errors.add([...at, "custom_id"], "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated");
         customIds.add(c.custom_id);
       }
     });
@@ -184,7 +188,8 @@ function checkAllowedMentions(allowed: AllowedMentionsBody | undefined, errors: 
   if (!allowed) return;
   const parse = allowed.parse ?? [];
   for (const [i, value] of parse.entries()) {
-    if (!["users", "roles", "everyone"].includes(value)) errors.add([...path, "parse", i], "ENUM_TYPE_COERCE", `Value "${value}" is not a valid enum value.`);
+    if (!["users", "roles", "everyone"].includes(value))
+      errors.add([...path, "parse", i], "ENUM_TYPE_COERCE", `Value "${value}" is not a valid enum value.`);
   }
   for (const kind of ["users", "roles"] as const) {
     if (parse.includes(kind) && (allowed[kind]?.length ?? 0) > 0) {
@@ -296,7 +301,8 @@ function checkOptions(options: CommandOptionInput[], errors: FormErrors, path: A
     checkName(option.name, true, errors, [...at, "name"]);
     checkDescription(option.description, errors, [...at, "description"]);
     if (option.name !== undefined) {
-      if (names.has(option.name)) errors.add([...at, "name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", "Option names must be unique");
+      if (names.has(option.name))
+        errors.add([...at, "name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", "Option names must be unique");
       names.add(option.name);
     }
     errors.maxLength([...at, "choices"], option.choices, 25);
@@ -307,7 +313,8 @@ function checkOptions(options: CommandOptionInput[], errors: FormErrors, path: A
     if (isSub) {
       checkOptions(option.options ?? [], errors, [...at, "options"]);
     } else if (option.required) {
-      if (optionalSeen) errors.add(path, "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options");
+      if (optionalSeen)
+        errors.add(path, "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options");
     } else {
       optionalSeen = true;
     }

@@ -50,7 +50,14 @@ test("given a well-formed page, then every entry is one paper with its title, ab
 test("given the page header and the page's own date, then none of them becomes a paper", () => {
   const result = parse("daily-page-basic.txt");
   const titles = result.papers.map((p) => p.paper.title);
-  for (const header of ["new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers", "byAK and the research community", "Oct 29"]) {
+  for (const header of [
+    "new",
+    "Get trending papers in your email inbox!",
+    "Subscribe",
+    "Daily Papers",
+    "byAK and the research community",
+    "Oct 29",
+  ]) {
     assert.ok(!titles.includes(header), `"${header}" was read as a paper`);
   }
 });

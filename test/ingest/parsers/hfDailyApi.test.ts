@@ -137,7 +137,8 @@ test("given a 2024 list without submittedOnDailyAt, then the listing day is the 
     parseHfDailyApi(text, ctx("old.json")).papers.map((p) => p.paper.listedOn),
     [["2024-12-02"], ["2024-12-02"]],
   );
-  const stamped = (publishedAt: string) => `[{"paper": {"id": "2411.00001", "title": "T", "publishedAt": "2024-11-20T10:00:00.000Z"}, "publishedAt": "${publishedAt}"}]`;
+  const stamped = (publishedAt: string) =>
+    `[{"paper": {"id": "2411.00001", "title": "T", "publishedAt": "2024-11-20T10:00:00.000Z"}, "publishedAt": "${publishedAt}"}]`;
   const dayOf = (publishedAt: string, source = "old.json") => parseHfDailyApi(stamped(publishedAt), ctx(source)).papers[0]?.paper.listedOn;
   assert.deepEqual(dayOf("2024-11-28T16:59:59.000Z"), ["2024-11-28"]);
   assert.deepEqual(dayOf("2024-11-28T18:00:00.000Z"), ["2024-11-29"]);
@@ -147,7 +148,12 @@ test("given a 2024 list without submittedOnDailyAt, then the listing day is the 
 });
 
 test("given ai_keywords, then they keep the API's order", () => {
-  assert.deepEqual(listFromDisk().papers[0]?.paper.keywords, ["streaming video", "state compression", "recurrent memory", "long-horizon understanding"]);
+  assert.deepEqual(listFromDisk().papers[0]?.paper.keywords, [
+    "streaming video",
+    "state compression",
+    "recurrent memory",
+    "long-horizon understanding",
+  ]);
 });
 
 test("given a title with backticks, then they are kept as written", () => {
@@ -155,7 +161,10 @@ test("given a title with backticks, then they are kept as written", () => {
 });
 
 test("given a single-paper response (/api/papers/<id>), then the paper is read from its top-level fields", () => {
-  const { papers, skipped } = parseHfDailyApi(fixture("real-formats/hf-paper-2605.08811.json"), ctx("https://huggingface.co/api/papers/2605.08811"));
+  const { papers, skipped } = parseHfDailyApi(
+    fixture("real-formats/hf-paper-2605.08811.json"),
+    ctx("https://huggingface.co/api/papers/2605.08811"),
+  );
   assert.deepEqual(skipped, []);
   assert.equal(papers.length, 1);
   const paper = papers[0]?.paper;

@@ -81,8 +81,8 @@ test("given a paper in both the contents and the body, then it is one paper with
 });
 
 test("given curly quotes in the contents and straight quotes in the body, then they are the same paper", () => {
-  const quoted = byTitle(parse(), "\"Don't Stop Now\": Curly Quotes in Titles");
-  assert.equal(quoted.paper.title, "\"Don't Stop Now\": Curly Quotes in Titles");
+  const quoted = byTitle(parse(), '"Don\'t Stop Now": Curly Quotes in Titles');
+  assert.equal(quoted.paper.title, '"Don\'t Stop Now": Curly Quotes in Titles');
   assert.match(quoted.paper.summary, /curly quotes/);
 });
 
@@ -147,7 +147,18 @@ test("given LaTeX in a listed title, then the title is written as plain text", (
 });
 
 test("given fragments of scraped text, then they do not look like titles", () => {
-  for (const fragment of ["class.", "L2", "Code.", "-", "<X>", "and<Y>", "\\(\\rightarrow\\)dbo:country", "is masked. The span", "Intuitions", "natural language prompts during learning:"]) {
+  for (const fragment of [
+    "class.",
+    "L2",
+    "Code.",
+    "-",
+    "<X>",
+    "and<Y>",
+    "\\(\\rightarrow\\)dbo:country",
+    "is masked. The span",
+    "Intuitions",
+    "natural language prompts during learning:",
+  ]) {
     assert.equal(looksLikeTitle(fragment), false, fragment);
   }
   for (const title of ["HyperNetworks", "Attention Is All You Need", "iBOT: Image BERT Pre-training", "When Does Label Smoothing Help?"]) {

@@ -12,7 +12,13 @@ import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto } from "../../helpers/library.js";
-import { startOpenAiStandIn, promptText, type ChatBehaviour, type ChatRequestBody, type OpenAiStandIn } from "../../helpers/openAiStandIn.js";
+import {
+  startOpenAiStandIn,
+  promptText,
+  type ChatBehaviour,
+  type ChatRequestBody,
+  type OpenAiStandIn,
+} from "../../helpers/openAiStandIn.js";
 import { fixture } from "../../helpers/paths.js";
 
 /**
@@ -36,7 +42,11 @@ describe("answers over real HTTP", { concurrency: true }, () => {
   let searcher: Searcher;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "paperbot-answer-"));
-    await ingestInto(join(dir, "db"), [fixture("pipeline/daily-page.txt"), fixture("pipeline/hf-daily.json"), fixture("pipeline/papers.jsonl")]);
+    await ingestInto(join(dir, "db"), [
+      fixture("pipeline/daily-page.txt"),
+      fixture("pipeline/hf-daily.json"),
+      fixture("pipeline/papers.jsonl"),
+    ]);
     store = await PaperStore.open({ uri: join(dir, "db") });
     searcher = createSearcher({ store, embeddings });
   });
@@ -48,7 +58,13 @@ describe("answers over real HTTP", { concurrency: true }, () => {
   async function withModel(t: { after(fn: () => unknown): void }, options: { maxRetries?: number; timeout?: number } = {}) {
     const standIn: OpenAiStandIn = await startOpenAiStandIn();
     t.after(() => standIn.close());
-    const llm = new ChatOpenAI({ model: "test-chat", apiKey: "sk-test", configuration: { baseURL: standIn.baseURL }, maxRetries: options.maxRetries ?? 0, timeout: options.timeout ?? 2_000 });
+    const llm = new ChatOpenAI({
+      model: "test-chat",
+      apiKey: "sk-test",
+      configuration: { baseURL: standIn.baseURL },
+      maxRetries: options.maxRetries ?? 0,
+      timeout: options.timeout ?? 2_000,
+    });
     return { standIn, answerer: createAnswerer({ searcher, embeddings, llm }) };
   }
 
@@ -63,18 +79,29 @@ describe("answers over real HTTP", { concurrency: true }, () => {
 
   test("given a model that cites its source, then the answer streams and its citation is the retrieved paper", async (t) => {
     const { standIn, answerer } = await withModel(t);
-    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern keeps memory linear in document length and uses 6x less memory on contracts [${lanternNumber(body)}].` });
+    standIn.chat.enqueue({
+      kind: "reply",
+      content: (body) => `Lantern keeps memory linear in document length and uses 6x less memory on contracts [${lanternNumber(body)}].`,
+    });
     const { partials, answer } = await collect(answerer.stream(QUESTION));
     assert.ok(partials.length > 1, "the text arrives in pieces");
     assert.equal(answer.mode, "llm");
     assert.equal(answer.grounded, true);
-    assert.deepEqual(answer.citations.map((c) => c.title.split(":")[0]), ["Lantern"]);
+    assert.deepEqual(
+      answer.citations.map((c) => c.title.split(":")[0]),
+      ["Lantern"],
+    );
     assert.equal(answer.citations[0]!.url, "https://arxiv.org/abs/2510.01234");
     assert.equal(answer.citations[0]!.links.arxiv, "https://arxiv.org/abs/2510.01234");
     // The quote is the paper's own sentence behind the claim, not the model's words.
     const quote = answer.citations[0]!.quote ?? "";
     assert.match(quote, /memory/i);
-    assert.ok((await searcher.search("Lantern linear attention legal contracts")).some((hit) => hit.passages.join(" ").replace(/\s+/g, " ").includes(quote)), "the quote is in the paper's text");
+    assert.ok(
+      (await searcher.search("Lantern linear attention legal contracts")).some((hit) =>
+        hit.passages.join(" ").replace(/\s+/g, " ").includes(quote),
+      ),
+      "the quote is in the paper's text",
+    );
     assert.doesNotMatch(quote, /6x less memory on contracts/);
     const prompt = standIn.requests.find((r) => r.path.endsWith("/chat/completions"))!;
     const [system, human] = (prompt.body as ChatRequestBody).messages!;
@@ -86,7 +113,8 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     const { standIn, answerer } = await withModel(t);
     standIn.chat.enqueue({
       kind: "reply",
-      content: (body) => `Lantern keeps memory linear in the document's length [${lanternNumber(body)}]. Penguins were first domesticated in the Andes in 1850 [${lanternNumber(body)}].`,
+      content: (body) =>
+        `Lantern keeps memory linear in the document's length [${lanternNumber(body)}]. Penguins were first domesticated in the Andes in 1850 [${lanternNumber(body)}].`,
     });
     const answer = await answerer.answer(QUESTION);
     assert.equal(answer.mode, "llm");
@@ -102,12 +130,18 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     const answer = await answerer.answer(QUESTION);
     assert.doesNotMatch(answer.answer, /\[7\]/);
     assert.equal(answer.removedCitations, 1);
-    assert.deepEqual(answer.citations.map((c) => c.title.split(":")[0]), ["Lantern"]);
+    assert.deepEqual(
+      answer.citations.map((c) => c.title.split(":")[0]),
+      ["Lantern"],
+    );
   });
 
   test("given a model naming a paper that was not retrieved, then that claim is not shown", async (t) => {
     const { standIn, answerer } = await withModel(t);
-    standIn.chat.enqueue({ kind: "reply", content: (body) => `Lantern is linear [${lanternNumber(body)}]. PhantomFormer (2019) solved this first [9].` });
+    standIn.chat.enqueue({
+      kind: "reply",
+      content: (body) => `Lantern is linear [${lanternNumber(body)}]. PhantomFormer (2019) solved this first [9].`,
+    });
     const answer = await answerer.answer(QUESTION);
     assert.doesNotMatch(answer.answer, /PhantomFormer/);
     assert.ok(answer.citations.every((c) => c.title.startsWith("Lantern")));
@@ -159,7 +193,10 @@ describe("answers over real HTTP", { concurrency: true }, () => {
 
   test("given a 429 with Retry-After, then the answer comes from the model after a retry", async (t) => {
     const { standIn, answerer } = await withModel(t, { maxRetries: 2 });
-    standIn.chat.enqueue({ kind: "status", status: 429, retryAfterSeconds: 1 }, { kind: "reply", content: (body) => `Linear memory [${lanternNumber(body)}].` });
+    standIn.chat.enqueue(
+      { kind: "status", status: 429, retryAfterSeconds: 1 },
+      { kind: "reply", content: (body) => `Linear memory [${lanternNumber(body)}].` },
+    );
     const answer = await answerer.answer(QUESTION);
     assert.equal(answer.mode, "llm");
     assert.equal(standIn.requests.filter((r) => r.path.endsWith("/chat/completions")).length, 2);
@@ -168,9 +205,17 @@ describe("answers over real HTTP", { concurrency: true }, () => {
   test("given a follow-up and a model, then the model rewrites it from the thread's history and the rewrite is searched", async (t) => {
     const { standIn, answerer } = await withModel(t);
     const rewritten = "How much less memory does Lantern use on long legal contracts?";
-    standIn.chat.enqueue({ kind: "reply", content: rewritten }, { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` });
+    standIn.chat.enqueue(
+      { kind: "reply", content: rewritten },
+      { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` },
+    );
     const answer = await answerer.answer("and how much memory does the second one save?", {
-      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+      history: [
+        {
+          question: "Which papers handle long documents?",
+          sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"],
+        },
+      ],
     });
     assert.equal(answer.searchedFor, rewritten);
     assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
@@ -180,9 +225,17 @@ describe("answers over real HTTP", { concurrency: true }, () => {
 
   test("given a follow-up and a model that fails to rewrite it, then the rule resolves it and the answer still comes", async (t) => {
     const { standIn, answerer } = await withModel(t);
-    standIn.chat.enqueue({ kind: "status", status: 400 }, { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` });
+    standIn.chat.enqueue(
+      { kind: "status", status: 400 },
+      { kind: "reply", content: (body) => `It uses 6x less memory [${lanternNumber(body)}].` },
+    );
     const answer = await answerer.answer("how much memory does the second one save?", {
-      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+      history: [
+        {
+          question: "Which papers handle long documents?",
+          sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"],
+        },
+      ],
     });
     assert.match(answer.searchedFor, /"Lantern: Linear Attention for Long Legal Documents"/);
     assert.equal(answer.mode, "llm");
@@ -213,34 +266,49 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     return { standIn, logs, answerer: createAnswerer({ searcher, embeddings, logger, ...(await modelForAnswers(config)) }) };
   }
 
-  const long = "Lantern keeps attention memory linear in the length of the contract, so a 200-page agreement fits where quadratic attention ran out [1]. ";
+  const long =
+    "Lantern keeps attention memory linear in the length of the contract, so a 200-page agreement fits where quadratic attention ran out [1]. ";
   for (const [name, behaviour, notice, sawStart] of [
     ["answers 500", { kind: "status", status: 500 }, /unavailable right now \(it answered HTTP 500\)/, false],
     ["hangs before its headers", { kind: "hang" }, /did not start its answer within 3 s/, false],
     ["sends its headers and then nothing", { kind: "stallMidStream", after: 0 }, /did not start its answer within 3 s/, false],
-    ["stalls mid-stream after some tokens", { kind: "stallMidStream", after: 2, content: long.repeat(3) }, /did not finish its answer within 6 s/, true],
-    ["keeps streaming too slowly", { kind: "reply", content: long.repeat(3), chunkDelayMs: 250 }, /did not finish its answer within 6 s/, true],
+    [
+      "stalls mid-stream after some tokens",
+      { kind: "stallMidStream", after: 2, content: long.repeat(3) },
+      /did not finish its answer within 6 s/,
+      true,
+    ],
+    [
+      "keeps streaming too slowly",
+      { kind: "reply", content: long.repeat(3), chunkDelayMs: 250 },
+      /did not finish its answer within 6 s/,
+      true,
+    ],
   ] as [string, ChatBehaviour, RegExp, boolean][]) {
     // The timeout ends the test if a regression lets the stand-in hold the answer forever.
-    test(`given a model that ${name}, then the user gets the papers quoted with a notice by the deadline, without retries`, { timeout: 20_000 }, async (t) => {
-      const { standIn, logs, answerer } = await withConfiguredModel(t);
-      standIn.chat.setDefault(behaviour);
-      const started = performance.now();
-      const { partials, answer } = await collect(answerer.stream(QUESTION));
-      const ms = performance.now() - started;
-      // Generous: the deadline is 6 s; without deadlines these took 30 s to minutes.
-      assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
-      assert.equal(answer.mode, "extractive");
-      assert.equal(answer.grounded, true);
-      assert.match(answer.notice ?? "", notice);
-      assert.match(answer.notice ?? "", /^The language model .*, so this answer quotes the papers directly\.$/);
-      assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
-      assert.equal(partials.length > 0, sawStart, "the user saw the model's start only if it streamed one");
-      assert.equal(standIn.requestsTo("/v1/chat/completions").length, 1, "no retry spent the user's time");
-      const warning = logs.find((line) => line.msg === "language model failed; answering from the papers instead");
-      assert.equal(warning?.endpoint, standIn.baseURL, "the log names the endpoint");
-      assert.doesNotMatch(JSON.stringify(logs), /sk-test-secret/);
-    });
+    test(
+      `given a model that ${name}, then the user gets the papers quoted with a notice by the deadline, without retries`,
+      { timeout: 20_000 },
+      async (t) => {
+        const { standIn, logs, answerer } = await withConfiguredModel(t);
+        standIn.chat.setDefault(behaviour);
+        const started = performance.now();
+        const { partials, answer } = await collect(answerer.stream(QUESTION));
+        const ms = performance.now() - started;
+        // Generous: the deadline is 6 s; without deadlines these took 30 s to minutes.
+        assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
+        assert.equal(answer.mode, "extractive");
+        assert.equal(answer.grounded, true);
+        assert.match(answer.notice ?? "", notice);
+        assert.match(answer.notice ?? "", /^The language model .*, so this answer quotes the papers directly\.$/);
+        assert.equal(answer.citations[0]?.title.split(":")[0], "Lantern");
+        assert.equal(partials.length > 0, sawStart, "the user saw the model's start only if it streamed one");
+        assert.equal(standIn.requestsTo("/v1/chat/completions").length, 1, "no retry spent the user's time");
+        const warning = logs.find((line) => line.msg === "language model failed; answering from the papers instead");
+        assert.equal(warning?.endpoint, standIn.baseURL, "the log names the endpoint");
+        assert.doesNotMatch(JSON.stringify(logs), /sk-test-secret/);
+      },
+    );
   }
 
   test("given a follow-up and a model that hangs, then the rewrite and the answer share one deadline", { timeout: 20_000 }, async (t) => {
@@ -248,7 +316,12 @@ describe("answers over real HTTP", { concurrency: true }, () => {
     standIn.chat.setDefault({ kind: "hang" });
     const started = performance.now();
     const answer = await answerer.answer("how much memory does the second one save?", {
-      history: [{ question: "Which papers handle long documents?", sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"] }],
+      history: [
+        {
+          question: "Which papers handle long documents?",
+          sourceTitles: ["Some Other Paper", "Lantern: Linear Attention for Long Legal Documents"],
+        },
+      ],
     });
     const ms = performance.now() - started;
     assert.ok(ms < ANSWER_MS + 5_000, `answered after ${Math.round(ms)} ms`);
@@ -266,12 +339,15 @@ describe("answers over real HTTP", { concurrency: true }, () => {
   });
 
   test("without a model, then the extractive answer quotes the matching sentence with its citation", async () => {
-    const answer = await createAnswerer({ searcher, embeddings }).answer("How much less memory does the long-document attention method use?");
+    const answer = await createAnswerer({ searcher, embeddings }).answer(
+      "How much less memory does the long-document attention method use?",
+    );
     assert.equal(answer.mode, "extractive");
     assert.match(answer.answer, /6x less memory[^[]*\[1\]/);
     assert.equal(answer.citations[0]!.title.split(":")[0], "Lantern");
     for (const citation of answer.citations) {
-      for (const quoted of (citation.quote ?? "").split(" … ")) assert.ok(quoted && answer.answer.includes(quoted), `[${citation.n}] quotes the sentences it backs`);
+      for (const quoted of (citation.quote ?? "").split(" … "))
+        assert.ok(quoted && answer.answer.includes(quoted), `[${citation.n}] quotes the sentences it backs`);
     }
   });
 });

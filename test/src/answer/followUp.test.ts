@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { standaloneQuestion, type Turn } from "../../../src/answer/followUp.js";
 
-const DEIT: Turn = { question: "what is DeiT", sourceTitles: ["Training data-efficient image transformers & distillation through attention"] };
+const DEIT: Turn = {
+  question: "what is DeiT",
+  sourceTitles: ["Training data-efficient image transformers & distillation through attention"],
+};
 
 test("given a chain of follow-ups, then the last one is still read with the question that named the paper", () => {
   const history: Turn[] = [{ question: "what's the architecture of Falcon-H1?" }, { question: "which model sizes did they release" }];
@@ -12,7 +15,9 @@ test("given a chain of follow-ups, then the last one is still read with the ques
 });
 
 test("given a follow-up that names nothing, then it is read with the previous question", () => {
-  const standalone = standaloneQuestion("where do the tasks come from and how many are there?", [{ question: "what does MLE-bench measure?" }]);
+  const standalone = standaloneQuestion("where do the tasks come from and how many are there?", [
+    { question: "what does MLE-bench measure?" },
+  ]);
   assert.match(standalone, /MLE-bench/);
 });
 
@@ -33,7 +38,9 @@ test("given a question naming its own subject, then the conversation is not adde
 });
 
 test("given an ordinal, then it is replaced by that source's title", () => {
-  const standalone = standaloneQuestion("what dataset did the second one use?", [{ question: "long documents?", sourceTitles: ["A", "Lantern: Linear Attention"] }]);
+  const standalone = standaloneQuestion("what dataset did the second one use?", [
+    { question: "long documents?", sourceTitles: ["A", "Lantern: Linear Attention"] },
+  ]);
   assert.match(standalone, /"Lantern: Linear Attention"/);
 });
 

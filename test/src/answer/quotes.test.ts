@@ -27,7 +27,11 @@ const LANTERN = hit([
 test("given an answer, then the sentences citing a source are its claims, markers removed", () => {
   const answer = "Lantern is linear [1]. It saves memory [1][2]. Other work differs [2].";
   assert.deepEqual(claimsCiting(answer, 1), ["Lantern is linear", "It saves memory"]);
-  assert.deepEqual(claimsCiting("Lantern is linear. [1] Others are not. [2]", 2), ["Others are not"], "a marker after the full stop is the sentence's before it");
+  assert.deepEqual(
+    claimsCiting("Lantern is linear. [1] Others are not. [2]", 2),
+    ["Others are not"],
+    "a marker after the full stop is the sentence's before it",
+  );
 });
 
 test("given a claim, then its quote is the paper's own sentence that supports it, whitespace aside", () => {

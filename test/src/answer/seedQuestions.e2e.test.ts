@@ -42,7 +42,10 @@ describe("given the seeds", { skip: !existsSync(SEEDS) && "no seed corpus here" 
 
     const compare = await answerer.answer("compare FaceNet and ArcFace");
     const titles = compare.citations.map((c) => c.title);
-    assert.ok(titles.some((title) => title.startsWith("FaceNet")) && titles.some((title) => title.startsWith("ArcFace")), titles.join("; "));
+    assert.ok(
+      titles.some((title) => title.startsWith("FaceNet")) && titles.some((title) => title.startsWith("ArcFace")),
+      titles.join("; "),
+    );
   });
 
   test("when a user asks about a system the library lacks, then the answer says so and cites nothing", async () => {

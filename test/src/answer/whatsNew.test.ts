@@ -9,11 +9,32 @@ import { tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 
 const TODAY = new Date("2026-11-23T09:00:00Z");
 const PAPERS = [
-  { title: "Tidewater: Diffusion Models for Coastal Flood Maps", summary: "Tidewater trains a diffusion model that turns tide gauges into street-level flood maps. It beats a U-Net baseline by 12% IoU.", publishedAt: "2026-11-21" },
-  { title: "Kestrel: Robot Grasping from Five Demonstrations", summary: "Kestrel teaches a robot arm to grasp unseen kitchen objects from five human demonstrations.", publishedAt: "2026-11-20" },
-  { title: "Marlin: Speech Recognition for Low-Resource Languages", summary: "Marlin adapts a speech recognizer to forty low-resource languages with one hour of audio each.", publishedAt: "2026-11-18" },
-  { title: "Denoising Revisited: Diffusion Models for Flood Forecasting", summary: "An earlier diffusion model that forecasts river floods from rainfall radar.", publishedAt: "2026-09-01" },
-  { title: "Lantern: Linear Attention for Contracts", summary: "Lantern keeps attention memory linear for very long legal contracts.", year: 2022 },
+  {
+    title: "Tidewater: Diffusion Models for Coastal Flood Maps",
+    summary:
+      "Tidewater trains a diffusion model that turns tide gauges into street-level flood maps. It beats a U-Net baseline by 12% IoU.",
+    publishedAt: "2026-11-21",
+  },
+  {
+    title: "Kestrel: Robot Grasping from Five Demonstrations",
+    summary: "Kestrel teaches a robot arm to grasp unseen kitchen objects from five human demonstrations.",
+    publishedAt: "2026-11-20",
+  },
+  {
+    title: "Marlin: Speech Recognition for Low-Resource Languages",
+    summary: "Marlin adapts a speech recognizer to forty low-resource languages with one hour of audio each.",
+    publishedAt: "2026-11-18",
+  },
+  {
+    title: "Denoising Revisited: Diffusion Models for Flood Forecasting",
+    summary: "An earlier diffusion model that forecasts river floods from rainfall radar.",
+    publishedAt: "2026-09-01",
+  },
+  {
+    title: "Lantern: Linear Attention for Contracts",
+    summary: "Lantern keeps attention memory linear for very long legal contracts.",
+    year: 2022,
+  },
 ];
 
 describe("what's new, by publication date", () => {
@@ -40,7 +61,10 @@ describe("what's new, by publication date", () => {
   test("given 'what's new this week on' a topic, then this week's paper on it is cited, not an older one on the same topic", async () => {
     const answer = await answerer.answer("What's new this week on diffusion models for floods?");
     assert.equal(answer.grounded, true);
-    assert.ok(answer.citations.some((c) => c.title.startsWith("Tidewater")), answer.answer);
+    assert.ok(
+      answer.citations.some((c) => c.title.startsWith("Tidewater")),
+      answer.answer,
+    );
     assert.ok(!answer.citations.some((c) => c.title.startsWith("Denoising Revisited")), answer.answer);
   });
 
@@ -52,6 +76,9 @@ describe("what's new, by publication date", () => {
 
   test("given a question with no time phrase, then papers of any date still answer it", async () => {
     const answer = await answerer.answer("Which method keeps attention memory linear for very long legal contracts?");
-    assert.ok(answer.citations.some((c) => c.title.startsWith("Lantern")), answer.answer);
+    assert.ok(
+      answer.citations.some((c) => c.title.startsWith("Lantern")),
+      answer.answer,
+    );
   });
 });

@@ -8,32 +8,36 @@ import { runCli } from "../../helpers/runCli.js";
 
 /** `paper <arXiv id>` for a paper the library lacks: fetched from the arXiv stand-in on loopback, once. */
 
-test("given an arXiv id the library lacks, then `paper` fetches it, adds it, and asked again finds it without fetching", { timeout: 60_000 }, async (t) => {
-  const dir = await tempDir(t);
-  const arxiv = await startPaperSourcesStandIn();
-  t.after(() => arxiv.close());
-  const env = { LANCEDB_URI: join(dir, "db"), ARXIV_API_URL: arxiv.arxivApiUrl };
-  await runCli(["ingest", fixture("pipeline/hf-daily.json")], { cwd: dir, env });
+test(
+  "given an arXiv id the library lacks, then `paper` fetches it, adds it, and asked again finds it without fetching",
+  { timeout: 60_000 },
+  async (t) => {
+    const dir = await tempDir(t);
+    const arxiv = await startPaperSourcesStandIn();
+    t.after(() => arxiv.close());
+    const env = { LANCEDB_URI: join(dir, "db"), ARXIV_API_URL: arxiv.arxivApiUrl };
+    await runCli(["ingest", fixture("pipeline/hf-daily.json")], { cwd: dir, env });
 
-  const first = await runCli(["paper", "https://arxiv.org/abs/2611.10101v1"], { cwd: dir, env });
-  assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /^Grammar Induction from Child-Directed Speech with Tiny Transformers\n/);
-  assert.match(first.stdout, /fetched from arXiv and added to the library/);
-  assert.deepEqual(
-    arxiv.arxiv.requests.map((r) => r.params.id_list),
-    ["2611.10101"],
-  );
+    const first = await runCli(["paper", "https://arxiv.org/abs/2611.10101v1"], { cwd: dir, env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^Grammar Induction from Child-Directed Speech with Tiny Transformers\n/);
+    assert.match(first.stdout, /fetched from arXiv and added to the library/);
+    assert.deepEqual(
+      arxiv.arxiv.requests.map((r) => r.params.id_list),
+      ["2611.10101"],
+    );
 
-  const again = await runCli(["paper", "2611.10101", "--json"], { cwd: dir, env });
-  const shown = JSON.parse(again.stdout) as { paper: { title: string; links: Record<string, string> }; added?: boolean };
-  assert.equal(shown.paper.title, "Grammar Induction from Child-Directed Speech with Tiny Transformers");
-  assert.equal(shown.added, undefined, "found in the library, not fetched");
-  assert.equal(arxiv.arxiv.requests.length, 1);
+    const again = await runCli(["paper", "2611.10101", "--json"], { cwd: dir, env });
+    const shown = JSON.parse(again.stdout) as { paper: { title: string; links: Record<string, string> }; added?: boolean };
+    assert.equal(shown.paper.title, "Grammar Induction from Child-Directed Speech with Tiny Transformers");
+    assert.equal(shown.added, undefined, "found in the library, not fetched");
+    assert.equal(arxiv.arxiv.requests.length, 1);
 
-  // It is a paper of the library like any other: search finds it.
-  const search = await runCli(["search", "grammar induction child-directed speech", "--json"], { cwd: dir, env });
-  assert.match(search.stdout, /Grammar Induction from Child-Directed Speech/);
-});
+    // It is a paper of the library like any other: search finds it.
+    const search = await runCli(["search", "grammar induction child-directed speech", "--json"], { cwd: dir, env });
+    assert.match(search.stdout, /Grammar Induction from Child-Directed Speech/);
+  },
+);
 
 test("given an arXiv id arXiv does not have, then `paper` says so and exits 1", { timeout: 60_000 }, async (t) => {
   const dir = await tempDir(t);

@@ -22,13 +22,22 @@ describe("reading a library", { concurrency: true }, () => {
     t.after(() => standIn.close());
     const uri = join(dir, "db");
     await ingestInto(uri, INPUTS);
-    const env = { LANCEDB_URI: uri, EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_MODEL: "test-embed", OPENAI_API_KEY: "sk-test-secret", OPENAI_BASE_URL: standIn.baseURL };
+    const env = {
+      LANCEDB_URI: uri,
+      EMBEDDINGS_PROVIDER: "openai",
+      EMBEDDINGS_MODEL: "test-embed",
+      OPENAI_API_KEY: "sk-test-secret",
+      OPENAI_BASE_URL: standIn.baseURL,
+    };
 
     // The bot stops before it logs in (the token is never used).
     for (const args of [["search", "attention memory"], ["similar", "Lantern"], ["ask", QUESTION, "--json"], ["bot"]]) {
       const result = await runCli(args, { cwd: dir, env: { ...env, DISCORD_TOKEN: "not-used" } });
       assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
-      assert.match(result.stderr, /^This library's vectors were made by "local:[^"]+" \(256 dims\), not by the configured "openai:test-embed"\. Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER\/EMBEDDINGS_MODEL back, or run `npx paperbot ingest --reembed …` to rebuild the vectors\.\n$/);
+      assert.match(
+        result.stderr,
+        /^This library's vectors were made by "local:[^"]+" \(256 dims\), not by the configured "openai:test-embed"\. Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER\/EMBEDDINGS_MODEL back, or run `npx paperbot ingest --reembed …` to rebuild the vectors\.\n$/,
+      );
       assert.equal(result.stdout, "", `${args[0]} printed no results`);
     }
     assert.equal(standIn.requestsTo("/v1/embeddings").length, 0, "nothing was embedded with the wrong model");
@@ -39,14 +48,26 @@ describe("reading a library", { concurrency: true }, () => {
     const standIn = await startOpenAiStandIn({ dimensions: 48 });
     t.after(() => standIn.close());
     const uri = join(dir, "db");
-    const made = await runCli(["ingest", ...INPUTS], { cwd: dir, env: { LANCEDB_URI: uri, EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_MODEL: "test-embed", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: standIn.baseURL } });
+    const made = await runCli(["ingest", ...INPUTS], {
+      cwd: dir,
+      env: {
+        LANCEDB_URI: uri,
+        EMBEDDINGS_PROVIDER: "openai",
+        EMBEDDINGS_MODEL: "test-embed",
+        OPENAI_API_KEY: "sk-test",
+        OPENAI_BASE_URL: standIn.baseURL,
+      },
+    });
     assert.equal(made.code, 0, made.stderr);
 
     const local = { LANCEDB_URI: uri };
     const ingest = await runCli(["ingest", ...INPUTS], { cwd: dir, env: local });
     const search = await runCli(["search", "attention memory"], { cwd: dir, env: local });
     const ask = await runCli(["ask", QUESTION], { cwd: dir, env: local });
-    assert.match(ingest.stderr, /^This library's vectors were made by "openai:test-embed" \(48 dims\), not by the configured "local:[^"]+" \(256 dims\)\./);
+    assert.match(
+      ingest.stderr,
+      /^This library's vectors were made by "openai:test-embed" \(48 dims\), not by the configured "local:[^"]+" \(256 dims\)\./,
+    );
     for (const result of [search, ask]) {
       assert.equal(result.code, 1);
       assert.equal(result.stderr, ingest.stderr, "the same message as ingest");
@@ -59,7 +80,13 @@ describe("reading a library", { concurrency: true }, () => {
     t.after(() => standIn.close());
     const uri = join(dir, "db");
     // OPENAI_MAX_RETRIES stays at its default (4): background work retries, a waiting user does not.
-    const env = { LANCEDB_URI: uri, EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_MODEL: "test-embed", OPENAI_API_KEY: "sk-test-secret", OPENAI_BASE_URL: standIn.baseURL };
+    const env = {
+      LANCEDB_URI: uri,
+      EMBEDDINGS_PROVIDER: "openai",
+      EMBEDDINGS_MODEL: "test-embed",
+      OPENAI_API_KEY: "sk-test-secret",
+      OPENAI_BASE_URL: standIn.baseURL,
+    };
     assert.equal((await runCli(["ingest", ...INPUTS], { cwd: dir, env })).code, 0);
     await standIn.close();
 

@@ -14,11 +14,17 @@ test("given a year or a range, then --year reads it", () => {
 test("given years at and past the bounds ingested records are held to, then --year takes and refuses the same ones", () => {
   assert.deepEqual(parseYearRange(`${YEAR_BOUNDS.min}..${YEAR_BOUNDS.max}`), { yearFrom: YEAR_BOUNDS.min, yearTo: YEAR_BOUNDS.max });
   for (const text of ["99999..", "..10000", "999", "0999..2020"]) {
-    assert.throws(() => parseYearRange(text), (error: unknown) => {
-      assert.ok(error instanceof UserFacingError);
-      assert.equal(error.message, `--year "${text}": expected a year (2023) or a range (2021..2023, 2021.., ..2023) of years from 1000 to 9999`);
-      return true;
-    });
+    assert.throws(
+      () => parseYearRange(text),
+      (error: unknown) => {
+        assert.ok(error instanceof UserFacingError);
+        assert.equal(
+          error.message,
+          `--year "${text}": expected a year (2023) or a range (2021..2023, 2021.., ..2023) of years from 1000 to 9999`,
+        );
+        return true;
+      },
+    );
   }
   assert.deepEqual([999, 1000, 9999, 10000, 99999].map(isYearInBounds), [false, true, true, false, false]);
 });

@@ -11,7 +11,13 @@ const HF = `hf-daily-api:http://127.0.0.1:1/api/daily_papers?date=${DATE}`;
 const ARXIV = "arxiv:http://127.0.0.1:1/api/query";
 
 function paper(fields: Partial<NewPaperFields> & { title: string }): Paper {
-  return makePaper({ source: HF, publishedAt: DATE, summary: `${fields.title} is studied here. It works.`, authors: ["A. Author"], ...fields });
+  return makePaper({
+    source: HF,
+    publishedAt: DATE,
+    summary: `${fields.title} is studied here. It works.`,
+    authors: ["A. Author"],
+    ...fields,
+  });
 }
 
 const titles = (d: { entries: { title: string }[] }) => d.entries.map((e) => e.title);
@@ -36,7 +42,12 @@ test("given keyword topics, then papers matching them rank first, with the reaso
     paper({ title: "A Popular Paper About Nothing Relevant", arxivId: "2611.00010", upvotes: 300 }),
     paper({ title: "Diffusion Models for Weather", arxivId: "2611.00011", upvotes: 5 }),
     paper({ title: "Cheap Preference Tuning", arxivId: "2611.00012", upvotes: 4, keywords: ["RLHF", "reward models"] }),
-    paper({ title: "Video Generation at Scale", arxivId: "2611.00013", upvotes: 3, summary: "We train video diffusion models. They align with RLHF." }),
+    paper({
+      title: "Video Generation at Scale",
+      arxivId: "2611.00013",
+      upvotes: 3,
+      summary: "We train video diffusion models. They align with RLHF.",
+    }),
     paper({ title: "Fast Image Sampling", arxivId: "2611.00014", upvotes: 1, summary: "Our image diffusion sampler is fast." }),
   ];
   const digest = await buildDigest({ papers, date: DATE, max: 10, topics: "diffusion, RLHF" });
@@ -66,13 +77,26 @@ test("given topics as a sentence or with quoted phrases, then the content words 
     paper({ title: "Unrelated", arxivId: "2611.00022", upvotes: 50 }),
   ];
   const digest = await buildDigest({ papers, date: DATE, max: 3, topics: "pre-training, robots" });
-  assert.deepEqual(digest.entries.map((e) => e.reason), ["matches: pre-training", "matches: robots", undefined]);
+  assert.deepEqual(
+    digest.entries.map((e) => e.reason),
+    ["matches: pre-training", "matches: robots", undefined],
+  );
 });
 
 test("given embeddings, then a paper close to the topics in meaning ranks above a more popular one with no shared word", async () => {
   const papers = [
-    paper({ title: "Scheduling Cloud Batch Jobs", arxivId: "2611.00030", upvotes: 80, summary: "A scheduler for batch jobs in data centres." }),
-    paper({ title: "Cars on the Highway", arxivId: "2611.00031", upvotes: 1, summary: "Vehicles driving on busy roads and traffic lanes." }),
+    paper({
+      title: "Scheduling Cloud Batch Jobs",
+      arxivId: "2611.00030",
+      upvotes: 80,
+      summary: "A scheduler for batch jobs in data centres.",
+    }),
+    paper({
+      title: "Cars on the Highway",
+      arxivId: "2611.00031",
+      upvotes: 1,
+      summary: "Vehicles driving on busy roads and traffic lanes.",
+    }),
   ];
   const topics = "automobile motorway";
   const plain = await buildDigest({ papers, date: DATE, max: 2, topics });
@@ -101,9 +125,16 @@ test("given what a channel has seen, then only papers new since its last digest 
 test("given a Hugging Face paper, then its listing day is the list's day, never its arXiv date unless nothing else is known", () => {
   const fromFile = "hf-daily-api:hf-daily-2026-05-13.json";
   // Saved to a file: the day comes from the item itself.
-  assert.deepEqual(listingDays(makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12", listedOn: ["2026-05-13"] })), ["2026-05-13"]);
+  assert.deepEqual(listingDays(makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12", listedOn: ["2026-05-13"] })), [
+    "2026-05-13",
+  ]);
   // Stored before papers carried their listing day: the URL's date says it.
-  assert.deepEqual(listingDays(makePaper({ source: "hf-daily-api:https://hf.example/api/daily_papers?date=2026-05-13", title: "T", publishedAt: "2026-05-12" })), ["2026-05-13"]);
+  assert.deepEqual(
+    listingDays(
+      makePaper({ source: "hf-daily-api:https://hf.example/api/daily_papers?date=2026-05-13", title: "T", publishedAt: "2026-05-12" }),
+    ),
+    ["2026-05-13"],
+  );
   // An item that does not say when it was listed: its arXiv date is all there is.
   assert.deepEqual(listingDays(makePaper({ source: fromFile, title: "T", publishedAt: "2026-05-12" })), ["2026-05-12"]);
   // Also in an arXiv feed: listed by arXiv on its publication day, and by Hugging Face on the list's day.
@@ -120,8 +151,20 @@ test("given the day its papers are from, then a digest names it when it is not t
 
 test("given a paper's fields, then its entry has the Hugging Face or arXiv link, first authors et al., upvotes and code link", async () => {
   const papers = [
-    paper({ title: "From Hugging Face", arxivId: "2611.00050", upvotes: 7, authors: ["Ann One", "Bo Two", "Cy Three", "Di Four"], githubRepo: "https://github.com/example/hf-paper" }),
-    paper({ title: "From arXiv", arxivId: "2611.00051", source: ARXIV, absUrl: "https://arxiv.org/abs/2611.00051", authors: ["Ed Five", "Flo Six"] }),
+    paper({
+      title: "From Hugging Face",
+      arxivId: "2611.00050",
+      upvotes: 7,
+      authors: ["Ann One", "Bo Two", "Cy Three", "Di Four"],
+      githubRepo: "https://github.com/example/hf-paper",
+    }),
+    paper({
+      title: "From arXiv",
+      arxivId: "2611.00051",
+      source: ARXIV,
+      absUrl: "https://arxiv.org/abs/2611.00051",
+      authors: ["Ed Five", "Flo Six"],
+    }),
     paper({ title: "A Bad Code Link", arxivId: "2611.00052", githubRepo: "javascript:alert(1)", upvotes: 1 }),
   ];
   const digest = await buildDigest({ papers, date: DATE, max: 3 });
@@ -146,13 +189,31 @@ test("given the sources of a TL;DR, then the AI summary comes first, then the mo
     kind: "reply",
     content: (body) => {
       const n = (promptText(body).match(/\[\d+\] Title:/g) ?? []).length;
-      return JSON.stringify({ tldrs: Array.from({ length: n }, (_, i) => ({ paper: i + 1, tldr: `The model's own short summary of paper ${i + 1}.` })) });
+      return JSON.stringify({
+        tldrs: Array.from({ length: n }, (_, i) => ({ paper: i + 1, tldr: `The model's own short summary of paper ${i + 1}.` })),
+      });
     },
   });
-  const llm = new ChatOpenAI({ model: "test-model", apiKey: "sk-test", configuration: { baseURL: standIn.baseURL }, maxRetries: 0, timeout: 5_000 });
+  const llm = new ChatOpenAI({
+    model: "test-model",
+    apiKey: "sk-test",
+    configuration: { baseURL: standIn.baseURL },
+    maxRetries: 0,
+    timeout: 5_000,
+  });
   const papers = [
-    paper({ title: "Has an AI Summary", arxivId: "2611.00060", upvotes: 3, aiSummary: "First AI sentence. Second AI sentence. Third AI sentence." }),
-    paper({ title: "Abstract Only", arxivId: "2611.00061", upvotes: 2, summary: "We do one thing. We find another. A third sentence is not needed." }),
+    paper({
+      title: "Has an AI Summary",
+      arxivId: "2611.00060",
+      upvotes: 3,
+      aiSummary: "First AI sentence. Second AI sentence. Third AI sentence.",
+    }),
+    paper({
+      title: "Abstract Only",
+      arxivId: "2611.00061",
+      upvotes: 2,
+      summary: "We do one thing. We find another. A third sentence is not needed.",
+    }),
     paper({ title: "No Text at All", arxivId: "2611.00062", upvotes: 1, summary: "" }),
   ];
 
@@ -178,16 +239,26 @@ test("given the sources of a TL;DR, then the AI summary comes first, then the mo
   const calls = standIn.requestsTo("/v1/chat/completions");
   assert.equal(calls.length, 1, "one call for the whole digest");
   assert.match(promptText(calls[0]!.body as never), /\[1\] Title: Abstract Only/);
-  assert.equal((calls[0]!.body as { tool_choice?: { function?: { name?: string } } }).tool_choice?.function?.name, "digest_tldrs", "asked for as structured output");
+  assert.equal(
+    (calls[0]!.body as { tool_choice?: { function?: { name?: string } } }).tool_choice?.function?.name,
+    "digest_tldrs",
+    "asked for as structured output",
+  );
 
   // Text where the function's arguments belong is no TL;DR: the abstract stays.
   standIn.chat.setDefault({ kind: "reply", content: "1: The model's own short summary of paper 1." });
   const unparsed = await buildDigest({ papers, date: DATE, max: 3, llm });
-  assert.deepEqual(unparsed.entries.map((e) => e.tldrSource), ["ai-summary", "abstract", "none"]);
+  assert.deepEqual(
+    unparsed.entries.map((e) => e.tldrSource),
+    ["ai-summary", "abstract", "none"],
+  );
 
   standIn.chat.setDefault({ kind: "status", status: 500 });
   const modelDown = await buildDigest({ papers, date: DATE, max: 3, llm });
-  assert.deepEqual(modelDown.entries.map((e) => e.tldrSource), ["ai-summary", "abstract", "none"]);
+  assert.deepEqual(
+    modelDown.entries.map((e) => e.tldrSource),
+    ["ai-summary", "abstract", "none"],
+  );
 });
 
 test("given a long first sentence, then the TL;DR is cut at a word within the limit", () => {

@@ -19,29 +19,73 @@ function vote(p: Paper, kind: "up" | "down", at = "2026-12-03T10:00:00.000Z", us
 
 // What the channel voted on, days before.
 const likedBefore = [
-  paper({ title: "Latent Diffusion for Video Generation", arxivId: "2612.00001", summary: "We train a video diffusion model that generates long, coherent videos from text prompts." }),
-  paper({ title: "Consistent Video Diffusion with Temporal Attention", arxivId: "2612.00002", summary: "A diffusion model for text-to-video generation with temporal attention layers." }),
+  paper({
+    title: "Latent Diffusion for Video Generation",
+    arxivId: "2612.00001",
+    summary: "We train a video diffusion model that generates long, coherent videos from text prompts.",
+  }),
+  paper({
+    title: "Consistent Video Diffusion with Temporal Attention",
+    arxivId: "2612.00002",
+    summary: "A diffusion model for text-to-video generation with temporal attention layers.",
+  }),
 ];
 const dislikedBefore = [
-  paper({ title: "Robot Manipulation with Language Agents", arxivId: "2612.00003", summary: "An embodied agent plans robot manipulation tasks with a language model." }),
-  paper({ title: "Agents for Robot Navigation", arxivId: "2612.00004", summary: "Robot navigation agents that plan with language models in embodied environments." }),
+  paper({
+    title: "Robot Manipulation with Language Agents",
+    arxivId: "2612.00003",
+    summary: "An embodied agent plans robot manipulation tasks with a language model.",
+  }),
+  paper({
+    title: "Agents for Robot Navigation",
+    arxivId: "2612.00004",
+    summary: "Robot navigation agents that plan with language models in embodied environments.",
+  }),
 ];
 
 // The day's papers: the robotics one has the most upvotes, the video diffusion one the fewest.
 const today = [
-  paper({ title: "Embodied Robot Agents That Plan Manipulation", arxivId: "2612.00101", upvotes: 40, summary: "Language agents control robot arms for manipulation in embodied settings." }),
-  paper({ title: "Scaling Laws for Tabular Data", arxivId: "2612.00102", upvotes: 30, summary: "We study scaling of tabular prediction models." }),
-  paper({ title: "Sparse Attention for Long Documents", arxivId: "2612.00103", upvotes: 20, summary: "An attention pattern for long document understanding." }),
-  paper({ title: "Robot Agents Learn Navigation from Video", arxivId: "2612.00104", upvotes: 12, summary: "Embodied robot agents navigate with language model planning." }),
+  paper({
+    title: "Embodied Robot Agents That Plan Manipulation",
+    arxivId: "2612.00101",
+    upvotes: 40,
+    summary: "Language agents control robot arms for manipulation in embodied settings.",
+  }),
+  paper({
+    title: "Scaling Laws for Tabular Data",
+    arxivId: "2612.00102",
+    upvotes: 30,
+    summary: "We study scaling of tabular prediction models.",
+  }),
+  paper({
+    title: "Sparse Attention for Long Documents",
+    arxivId: "2612.00103",
+    upvotes: 20,
+    summary: "An attention pattern for long document understanding.",
+  }),
+  paper({
+    title: "Robot Agents Learn Navigation from Video",
+    arxivId: "2612.00104",
+    upvotes: 12,
+    summary: "Embodied robot agents navigate with language model planning.",
+  }),
   paper({ title: "Faster Tokenizers for Tabular Text", arxivId: "2612.00106", upvotes: 5, summary: "A tokenizer for tables and text." }),
-  paper({ title: "Text-to-Video Diffusion at Low Cost", arxivId: "2612.00105", upvotes: 3, summary: "A cheap video diffusion model for text-to-video generation." }),
+  paper({
+    title: "Text-to-Video Diffusion at Low Cost",
+    arxivId: "2612.00105",
+    upvotes: 3,
+    summary: "A cheap video diffusion model for text-to-video generation.",
+  }),
 ];
 
 const votes = [...likedBefore.map((p) => vote(p, "up")), ...dislikedBefore.map((p) => vote(p, "down"))];
 
 test("given no votes, then the digest ranks exactly as without a profile (cold start)", async () => {
   const profile = await learnProfile([], embeddings);
-  const [plain, learned] = await Promise.all([buildDigest({ papers: today, date: DATE, max: 3 }), buildDigest({ papers: today, date: DATE, max: 3, profile })]);
+  const [plain, learned] = await Promise.all([
+    buildDigest({ papers: today, date: DATE, max: 3 }),
+    buildDigest({ papers: today, date: DATE, max: 3, profile }),
+  ]);
   assert.deepEqual(learned, plain);
 });
 
@@ -50,19 +94,33 @@ test("given 👍 on video diffusion and 👎 on robot agents, then the video dif
   const digest = await buildDigest({ papers: today, date: DATE, max: today.length, profile });
   const ids = digest.entries.map((e) => e.arxivId);
   assert.equal(ids[0], "2612.00105", JSON.stringify(digest.entries.map((e) => [e.title, e.score])));
-  assert.match(digest.entries[0]!.reason ?? "", /^like “(Latent Diffusion for Video Generation|Consistent Video Diffusion with Temporal Attention)” you 👍 on 3 Dec$/);
+  assert.match(
+    digest.entries[0]!.reason ?? "",
+    /^like “(Latent Diffusion for Video Generation|Consistent Video Diffusion with Temporal Attention)” you 👍 on 3 Dec$/,
+  );
   assert.ok(ids.indexOf("2612.00104") > ids.indexOf("2612.00102"), "the robot navigation paper below a neutral one");
   assert.ok(ids.indexOf("2612.00101") > ids.indexOf("2612.00103"), "the robot manipulation paper below a less upvoted neutral one");
 });
 
 test("given a profile that would push one of the day's 3 most upvoted papers out, then it stays in the digest while its kind is not clearly disliked", async () => {
   const profile = await learnProfile(votes, embeddings);
-  const without = await buildDigest({ papers: today, date: DATE, max: 4, profile: { ...profile, weights: { ...profile.weights, dislikeTerms: -Infinity, dislikeMargin: -Infinity } } });
-  assert.ok(!without.entries.some((e) => e.arxivId === "2612.00101"), "with every paper taken for a disliked kind, the robot paper leaves the digest");
+  const without = await buildDigest({
+    papers: today,
+    date: DATE,
+    max: 4,
+    profile: { ...profile, weights: { ...profile.weights, dislikeTerms: -Infinity, dislikeMargin: -Infinity } },
+  });
+  assert.ok(
+    !without.entries.some((e) => e.arxivId === "2612.00101"),
+    "with every paper taken for a disliked kind, the robot paper leaves the digest",
+  );
   const digest = await buildDigest({ papers: today, date: DATE, max: 4, profile });
   const ids = digest.entries.map((e) => e.arxivId);
   assert.equal(ids.length, 4);
-  assert.ok(ids.includes("2612.00101"), `two 👎 on robot papers do not yet make the day's most upvoted paper a disliked kind: ${JSON.stringify(ids)}`);
+  assert.ok(
+    ids.includes("2612.00101"),
+    `two 👎 on robot papers do not yet make the day's most upvoted paper a disliked kind: ${JSON.stringify(ids)}`,
+  );
   assert.ok(ids.includes("2612.00105"));
   assert.ok(!ids.includes("2612.00106"), "the lowest ranked other paper made room");
   assert.ok(ids.indexOf("2612.00101") > ids.indexOf("2612.00102"), "kept, but in its learned place");
@@ -72,8 +130,14 @@ test("given a member who changes a vote, then only the latest counts, and a 👍
   const [a, b] = likedBefore as [Paper, Paper];
   const changed = await learnProfile([vote(a, "up", "2026-12-01T10:00:00.000Z"), vote(a, "down", "2026-12-02T10:00:00.000Z")], embeddings);
   assert.deepEqual(changed.liked, []);
-  assert.deepEqual(changed.disliked.map((p) => p.paperId), [a.id]);
-  const split = await learnProfile([vote(b, "up", "2026-12-01T10:00:00.000Z", "u1"), vote(b, "down", "2026-12-01T11:00:00.000Z", "u2")], embeddings);
+  assert.deepEqual(
+    changed.disliked.map((p) => p.paperId),
+    [a.id],
+  );
+  const split = await learnProfile(
+    [vote(b, "up", "2026-12-01T10:00:00.000Z", "u1"), vote(b, "down", "2026-12-01T11:00:00.000Z", "u2")],
+    embeddings,
+  );
   assert.deepEqual([split.liked, split.disliked], [[], []]);
 });
 

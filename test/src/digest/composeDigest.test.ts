@@ -20,7 +20,9 @@ const MAX = 4;
 /** The stand-in model's TL;DR of each paper it is given, naming the paper so a mix-up shows. */
 function tldrReply(body: Parameters<typeof promptText>[0]): string {
   const titles = [...promptText(body).matchAll(/\[(\d+)\] Title: (.+)/g)];
-  return JSON.stringify({ tldrs: titles.map((m) => ({ paper: Number(m[1]), tldr: `The stand-in model's summary of "${m[2]}", in one sentence.` })) });
+  return JSON.stringify({
+    tldrs: titles.map((m) => ({ paper: Number(m[1]), tldr: `The stand-in model's summary of "${m[2]}", in one sentence.` })),
+  });
 }
 
 test("given the same day's papers and the same settings, then the post, /digest preview and the digest command show the same digest", async (t) => {
@@ -37,11 +39,23 @@ test("given the same day's papers and the same settings, then the post, /digest 
   const channelId = h.discord.channelIds.general;
   const carol = h.discord.users.carol;
 
-  const subscribe = await h.discord.interact({ kind: "command", name: "digest", subcommand: "subscribe", options: { time: "09:00", timezone: "UTC", topics: TOPICS, max: MAX }, userId: carol });
+  const subscribe = await h.discord.interact({
+    kind: "command",
+    name: "digest",
+    subcommand: "subscribe",
+    options: { time: "09:00", timezone: "UTC", topics: TOPICS, max: MAX },
+    userId: carol,
+  });
   await subscribe.waitForFinal(undefined, 10_000);
   now = new Date(`${STAND_IN_DATE}T09:00:30Z`);
-  assert.deepEqual((await h.services.digest!.scheduler.runDue(now)).map((o) => o.status), ["posted"]);
-  const posted = h.discord.channelMessages(channelId).filter((m) => m.author.id === h.discord.botUser.id && m.content.includes("📰 Daily papers")).map((m) => m.content);
+  assert.deepEqual(
+    (await h.services.digest!.scheduler.runDue(now)).map((o) => o.status),
+    ["posted"],
+  );
+  const posted = h.discord
+    .channelMessages(channelId)
+    .filter((m) => m.author.id === h.discord.botUser.id && m.content.includes("📰 Daily papers"))
+    .map((m) => m.content);
 
   const preview = await h.discord.interact({ kind: "command", name: "digest", subcommand: "preview", options: {}, userId: carol });
   await preview.waitForFinal(undefined, 10_000);

@@ -23,7 +23,12 @@ test("given the sources, then `digest --dry-run --json` prints the digest and it
   const dir = await tempDir(t);
   const standIn = await startPaperSourcesStandIn();
   t.after(() => standIn.close());
-  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+  };
 
   standIn.hf.enqueue({ kind: "missingFields" });
   const dry = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
@@ -51,7 +56,10 @@ test("given the sources, then `digest --dry-run --json` prints the digest and it
   assert.equal(cooking?.url, "https://huggingface.co/papers/2611.10001");
   assert.equal(cooking?.authors, "Marta Quince, Tobias Fenn, Ines Okoro et al.");
   assert.equal(cooking?.codeUrl, "https://github.com/example-lab/stirring-policies");
-  assert.equal(cooking?.tldr, "Diffusion policies trained on forty hours of kitchen demonstrations cook in unseen kitchens. Most failures come from occluded pans.");
+  assert.equal(
+    cooking?.tldr,
+    "Diffusion policies trained on forty hours of kitchen demonstrations cook in unseen kitchens. Most failures come from occluded pans.",
+  );
   assert.equal(rlhf?.tldrSource, "ai-summary");
   assert.equal(digest.entries[2]?.tldrSource, "abstract");
   assert.ok(digest.messages.length >= 1);
@@ -81,11 +89,22 @@ test("given topics, a size and a channel without a subscription store, then the 
   const dir = await tempDir(t);
   const standIn = await startPaperSourcesStandIn();
   t.after(() => standIn.close());
-  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+  };
 
-  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--topics", "RLHF, grammar", "--max", "2", "--channel", "123456789012345678", "--dry-run"], { cwd: dir, env });
+  const result = await runCli(
+    ["digest", "--date", STAND_IN_DATE, "--topics", "RLHF, grammar", "--max", "2", "--channel", "123456789012345678", "--dry-run"],
+    { cwd: dir, env },
+  );
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /channel subscriptions are not available here: the digest for channel 123456789012345678 uses --topics\/--max or the defaults/);
+  assert.match(
+    result.stderr,
+    /channel subscriptions are not available here: the digest for channel 123456789012345678 uses --topics\/--max or the defaults/,
+  );
   const lines = result.stdout.split("\n");
   assert.equal(lines[0], "**📰 Daily papers — 2026-11-23** · top 2 of 7 new papers");
   assert.equal(lines[1], "-# Topics: RLHF, grammar");
@@ -93,7 +112,9 @@ test("given topics, a size and a channel without a subscription store, then the 
   const blocks = result.stdout.trim().split("\n\n").slice(1);
   assert.equal(blocks.length, 2);
   const rlhf = blocks.find((b) => b.includes("[Cheaper RLHF by Distilling the Reward Model](<https://huggingface.co/papers/2611.10002>)"));
-  const grammar = blocks.find((b) => b.includes("[Grammar Induction from Child-Directed Speech with Tiny Transformers](<https://arxiv.org/abs/2611.10101>)"));
+  const grammar = blocks.find((b) =>
+    b.includes("[Grammar Induction from Child-Directed Speech with Tiny Transformers](<https://arxiv.org/abs/2611.10101>)"),
+  );
   assert.match(rlhf ?? "", /\n\*matches: RLHF\*$/);
   assert.match(grammar ?? "", /\n\*matches: grammar\*$/);
 });
@@ -102,7 +123,12 @@ test("given unreachable sources, then `digest` says so on stderr and builds from
   const dir = await tempDir(t);
   const standIn = await startPaperSourcesStandIn();
   t.after(() => standIn.close());
-  const live = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" };
+  const live = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+  };
   const filled = await runCli(["digest", "--date", STAND_IN_DATE, "--json"], { cwd: dir, env: live });
   assert.equal(filled.code, 0, filled.stderr);
 
@@ -130,7 +156,10 @@ test("given a saved Hugging Face list, then `digest --offline` of its day uses a
   const env = { LANCEDB_URI: join(dir, "db") };
   // Two days' lists saved to files (no ?date= to go by). The 13th's papers were published on arXiv
   // between 30 March and 12 May; the 12th's between 7 and 11 May.
-  const ingested = await runCli(["ingest", fixture("real-formats/hf-daily-2026-05-12.json"), fixture("real-formats/hf-daily-2026-05-13.json")], { cwd: dir, env });
+  const ingested = await runCli(
+    ["ingest", fixture("real-formats/hf-daily-2026-05-12.json"), fixture("real-formats/hf-daily-2026-05-13.json")],
+    { cwd: dir, env },
+  );
   assert.equal(ingested.code, 0, ingested.stderr);
   const offline = async (date: string) => {
     const result = await runCli(["digest", "--offline", "--date", date, "--json"], { cwd: dir, env });
@@ -140,7 +169,14 @@ test("given a saved Hugging Face list, then `digest --offline` of its day uses a
 
   const { digest: day, stderr } = await offline("2026-05-13");
   assert.equal(day.total, 6);
-  assert.deepEqual(day.entries.map((e) => e.arxivId).sort(), ["2603.29870", "2605.04115", "2605.07731", "2605.08302", "2605.08420", "2605.08811"]);
+  assert.deepEqual(day.entries.map((e) => e.arxivId).sort(), [
+    "2603.29870",
+    "2605.04115",
+    "2605.07731",
+    "2605.08302",
+    "2605.08420",
+    "2605.08811",
+  ]);
   assert.equal(day.date, "2026-05-13");
   assert.equal(day.libraryDate, "2026-05-13");
   assert.doesNotMatch(stderr, /most recent day before/);
@@ -149,7 +185,11 @@ test("given a saved Hugging Face list, then `digest --offline` of its day uses a
   assert.equal(day.entries.find((e) => e.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
 
   const { digest: before } = await offline("2026-05-12");
-  assert.deepEqual(before.entries.map((e) => e.arxivId).sort(), ["2605.04903", "2605.05540", "2605.07002"], "the 12th's list, not the 13th's papers published on the 12th");
+  assert.deepEqual(
+    before.entries.map((e) => e.arxivId).sort(),
+    ["2605.04903", "2605.05540", "2605.07002"],
+    "the 12th's list, not the 13th's papers published on the 12th",
+  );
 
   const { digest: later, stderr: laterNotes } = await offline("2026-05-20");
   assert.match(laterNotes, /The library has no papers from 2026-05-20: using the most recent day before it, 2026-05-13\./);
@@ -181,8 +221,14 @@ test("given a source that accepts connections and never answers, then `digest --
   const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
   assert.ok(performance.now() - started < 12_000, `took ${Math.round(performance.now() - started)} ms`);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /Hugging Face cannot be reached: cannot fetch the daily papers for 2026-11-23: no answer within the 1\.5 s allowed for the digest's sources/);
-  assert.match(result.stderr, /paperbot: fetching Hugging Face 2026-11-23 \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-23\) …/);
+  assert.match(
+    result.stderr,
+    /Hugging Face cannot be reached: cannot fetch the daily papers for 2026-11-23: no answer within the 1\.5 s allowed for the digest's sources/,
+  );
+  assert.match(
+    result.stderr,
+    /paperbot: fetching Hugging Face 2026-11-23 \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-23\) …/,
+  );
   assert.match(result.stderr, /paperbot: arXiv cs\.CL: [\d,]+ (KB|bytes) in /);
   const digest = JSON.parse(result.stdout) as DigestJson;
   assert.equal(digest.origin, "sources");
@@ -195,7 +241,13 @@ test("given arXiv accepting connections and never answering, then `digest` asks 
   const standIn = await startPaperSourcesStandIn();
   t.after(() => standIn.close());
   standIn.arxiv.setDefault({ kind: "hang" });
-  const env = { LANCEDB_URI: join(dir, "db"), HF_API_URL: standIn.hfApiUrl, ARXIV_API_URL: standIn.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG", FETCH_TIMEOUT_MS: "500" };
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG",
+    FETCH_TIMEOUT_MS: "500",
+  };
   const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(standIn.arxiv.requests.length, 1);
@@ -216,7 +268,8 @@ test("given a bad date or size, then `digest` exits 1 with the reason; --help li
   assert.match(badMax.stderr, /--max "40": expected a whole number from 1 to 25/);
   const help = await runCli(["digest", "--help"], { cwd: dir, env });
   assert.equal(help.code, 0);
-  for (const option of ["--date", "--topics", "--max", "--channel", "--dry-run", "--offline", "--json"]) assert.ok(help.stdout.includes(option), option);
+  for (const option of ["--date", "--topics", "--max", "--channel", "--dry-run", "--offline", "--json"])
+    assert.ok(help.stdout.includes(option), option);
 });
 
 test("given an empty library and --offline, then nothing would be posted and the exit code says so", async (t) => {
@@ -225,6 +278,9 @@ test("given an empty library and --offline, then nothing would be posted and the
   assert.equal(result.code, 1);
   assert.match(result.stderr, /The library is empty: there is nothing to build a digest from\./);
   assert.match(result.stdout, /Nothing would be posted for 2026-11-23: no new papers \(DIGEST_POST_WHEN_EMPTY is false\)\./);
-  const posted = await runCli(["digest", "--date", STAND_IN_DATE, "--offline"], { cwd: dir, env: { LANCEDB_URI: join(dir, "db"), DIGEST_POST_WHEN_EMPTY: "true" } });
+  const posted = await runCli(["digest", "--date", STAND_IN_DATE, "--offline"], {
+    cwd: dir,
+    env: { LANCEDB_URI: join(dir, "db"), DIGEST_POST_WHEN_EMPTY: "true" },
+  });
   assert.match(posted.stdout, /^\*\*📰 Daily papers — 2026-11-23\*\*\nNo new papers today\./);
 });

@@ -36,7 +36,10 @@ test("given the day's papers from both sources, then they are ingested once each
     ["arxiv", "hf-daily-api"],
   );
   assert.equal(merged.upvotes, 31);
-  assert.ok(library.chunks.some((c) => c.paperId === "arxiv:2611.10201"), "arXiv-only papers are chunked and searchable");
+  assert.ok(
+    library.chunks.some((c) => c.paperId === "arxiv:2611.10201"),
+    "arXiv-only papers are chunked and searchable",
+  );
 
   const second = await gatherDigestPapers({ date: STAND_IN_DATE, config, logger: silentLogger, store, ingest, ...FAST });
   assert.deepEqual(second.ingested?.papers, { added: 0, updated: 0, unchanged: 8 });

@@ -40,7 +40,16 @@ test("given a paper on both sources and in two arXiv categories, then it appears
   assert.deepEqual(result.problems, []);
   assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
   // Five from Hugging Face, three more from arXiv (one of them in both categories); the overlap once.
-  assert.deepEqual(ids(result.papers), ["2611.10001", "2611.10002", "2611.10003", "2611.10004", "2611.10005", "2611.10101", "2611.10102", "2611.10201"]);
+  assert.deepEqual(ids(result.papers), [
+    "2611.10001",
+    "2611.10002",
+    "2611.10003",
+    "2611.10004",
+    "2611.10005",
+    "2611.10101",
+    "2611.10102",
+    "2611.10201",
+  ]);
   const both = result.papers.find((p) => p.arxivId === "2611.10002")!;
   assert.deepEqual(
     both.sources.map((s) => s.split(":", 1)[0]),
@@ -81,7 +90,10 @@ test("given an HTML error page from Hugging Face and a truncated arXiv feed, the
   assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
   assert.deepEqual(ids(result.papers), ["2611.10102", "2611.10201"]);
   assert.equal(result.problems.length, 2);
-  assert.match(result.problems.find((p) => p.source === "huggingface")!.message, /unreadable response: line 1: expected JSON, got an HTML page titled "502 Bad Gateway"/);
+  assert.match(
+    result.problems.find((p) => p.source === "huggingface")!.message,
+    /unreadable response: line 1: expected JSON, got an HTML page titled "502 Bad Gateway"/,
+  );
   assert.match(result.problems.find((p) => p.source === "arxiv")!.message, /cs\.CL: unreadable response: .*malformed XML/);
   const logged = lines.filter((l) => l.msg === "paper source problem: skipped");
   assert.equal(logged.length, 2);
@@ -176,7 +188,8 @@ test("given several arXiv categories and a retry, then arXiv calls are at least 
   assert.deepEqual(result.problems, []);
   const times = standIn.arxiv.requests.map((r) => r.at);
   assert.equal(times.length, 4);
-  for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 250, `call ${i + 1} came ${Math.round(times[i]! - times[i - 1]!)} ms after the one before`);
+  for (let i = 1; i < times.length; i++)
+    assert.ok(times[i]! - times[i - 1]! >= 250, `call ${i + 1} came ${Math.round(times[i]! - times[i - 1]!)} ms after the one before`);
 });
 
 test("given nothing listening, then both sources are reported unreachable quickly", async (t) => {
@@ -235,7 +248,12 @@ test("given a source that never answers and a budget shorter than the timeout, t
   assert.deepEqual(result.reachable, { huggingface: false, arxiv: true });
   assert.deepEqual(
     result.problems.map((p) => [p.source, p.message]),
-    [["huggingface", "cannot fetch the daily papers for 2026-11-23: no answer within the 500 ms allowed for the digest's sources (DIGEST_FETCH_BUDGET_MS)"]],
+    [
+      [
+        "huggingface",
+        "cannot fetch the daily papers for 2026-11-23: no answer within the 500 ms allowed for the digest's sources (DIGEST_FETCH_BUDGET_MS)",
+      ],
+    ],
   );
   assert.deepEqual(ids(result.papers), ["2611.10002", "2611.10101", "2611.10102"], "arXiv's papers still count");
 });
@@ -247,7 +265,10 @@ test("given a Retry-After longer than what is left of the budget, then the sourc
   const result = await fetchFor({ budgetMs: 3_000 });
   assert.ok(performance.now() - started < 2_500, `took ${Math.round(performance.now() - started)} ms`);
   assert.equal(standIn.hf.requests.length, 1);
-  assert.match(result.problems[0]!.message, /HTTP 429: asked to wait 20 s, longer than what is left of the 3 s allowed for the digest's sources/);
+  assert.match(
+    result.problems[0]!.message,
+    /HTTP 429: asked to wait 20 s, longer than what is left of the 3 s allowed for the digest's sources/,
+  );
 });
 
 test("given arXiv's error feed with HTTP 400, then arXiv's reason is reported, not retried, and the next category is still asked", async (t) => {
@@ -263,7 +284,10 @@ test("given arXiv's error feed with HTTP 400, then arXiv's reason is reported, n
     standIn.arxiv.requests.map((r) => r.params.search_query),
     ["cat:cs.CL", "cat:cs.LG"],
   );
-  assert.ok(result.papers.some((p) => p.arxivId === "2611.10201"), "cs.LG's papers count");
+  assert.ok(
+    result.papers.some((p) => p.arxivId === "2611.10201"),
+    "cs.LG's papers count",
+  );
 });
 
 test("given an empty arXiv feed, then it is no problem: the day simply has no arXiv papers", async (t) => {

@@ -27,7 +27,12 @@ test("given a claimed date, then nobody else can claim it until it is recorded, 
   assert.equal((await b.status(CHANNEL, "2026-11-23")).state, "claimed");
   assert.equal(await claim.isCurrent(), true);
 
-  const { record, written } = await claim.finish({ state: "posted", paperIds: ["arxiv:2611.00001"], messageIds: ["m1", "m2"], threadId: "t1" });
+  const { record, written } = await claim.finish({
+    state: "posted",
+    paperIds: ["arxiv:2611.00001"],
+    messageIds: ["m1", "m2"],
+    threadId: "t1",
+  });
   assert.equal(written, true);
   assert.deepEqual(record, {
     state: "posted",
@@ -55,17 +60,31 @@ test("given posted and skipped days, then the last digest and the papers shown c
   let now = new Date("2026-11-20T08:00:07Z");
   const ledger = await DigestLedger.open(dir, { now: () => now });
   assert.equal(await lastDigestAt(ledger, CHANNEL), undefined);
-  await claimed(await ledger.claim(CHANNEL, "2026-11-20", new Date("2026-11-20T08:00:00Z"))).finish({ state: "posted", paperIds: ["a"], messageIds: ["m1"] });
+  await claimed(await ledger.claim(CHANNEL, "2026-11-20", new Date("2026-11-20T08:00:00Z"))).finish({
+    state: "posted",
+    paperIds: ["a"],
+    messageIds: ["m1"],
+  });
   now = new Date("2026-11-21T08:00:03Z");
-  await claimed(await ledger.claim(CHANNEL, "2026-11-21", new Date("2026-11-21T08:00:00Z"))).finish({ state: "skipped", reason: "nothing new" });
+  await claimed(await ledger.claim(CHANNEL, "2026-11-21", new Date("2026-11-21T08:00:00Z"))).finish({
+    state: "skipped",
+    reason: "nothing new",
+  });
   assert.deepEqual(await lastDigestAt(ledger, CHANNEL), new Date("2026-11-20T08:00:07Z"), "a skipped day is no digest");
   assert.equal((await ledger.latest(CHANNEL))?.state, "skipped", "but the schedule need not look before it");
   now = new Date("2026-11-22T08:00:01Z");
-  await claimed(await ledger.claim(CHANNEL, "2026-11-22", new Date("2026-11-22T08:00:00Z"))).finish({ state: "posted", paperIds: ["b", "a"], messageIds: ["m2"] });
+  await claimed(await ledger.claim(CHANNEL, "2026-11-22", new Date("2026-11-22T08:00:00Z"))).finish({
+    state: "posted",
+    paperIds: ["b", "a"],
+    messageIds: ["m2"],
+  });
   assert.deepEqual(await digestSince(ledger, CHANNEL), { date: "2026-11-22", at: now, paperIds: ["b", "a"] });
   assert.equal(await digestSince(ledger, "100000000000000009"), undefined);
   assert.equal((await ledger.latest(CHANNEL))?.state, "posted");
-  assert.deepEqual((await ledger.history(CHANNEL)).map((r) => r.date), ["2026-11-20", "2026-11-21", "2026-11-22"]);
+  assert.deepEqual(
+    (await ledger.history(CHANNEL)).map((r) => r.date),
+    ["2026-11-20", "2026-11-21", "2026-11-22"],
+  );
 });
 
 test("given a claim released without a record (a failed post), then the next claim takes it over and says whose it was", async (t) => {
@@ -131,7 +150,9 @@ test("given two processes claiming the same dates at the same moment, then every
   const dir = await tempDir(t);
   const dates = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2027, 0, 1 + i)).toISOString().slice(0, 10));
   const barrier = { dir: join(dir, "barrier"), parties: 2 };
-  const results = await Promise.all([0, 1].map(() => runWorker({ mode: "claim", stateDir: join(dir, "digest"), channelId: CHANNEL, dates, barrier, finish: true })));
+  const results = await Promise.all(
+    [0, 1].map(() => runWorker({ mode: "claim", stateDir: join(dir, "digest"), channelId: CHANNEL, dates, barrier, finish: true })),
+  );
   const won = results.map((r) => {
     assert.equal(r.code, 0, r.stderr);
     return (JSON.parse(r.stdout) as { won: string[] }).won;

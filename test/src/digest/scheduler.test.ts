@@ -6,7 +6,18 @@ import { nextDigestAt } from "../../../src/digest/digestSchedule.js";
 import { DigestLedger } from "../../../src/digest/digestLedger.js";
 import { DigestScheduler, openDigestService, type DigestPoster } from "../../../src/digest/digestScheduler.js";
 import { SubscriptionStore, type Subscription } from "../../../src/digest/subscriptions.js";
-import { FakeChannels, TestClock, capturingLogger, digestPaths, openRig, readChannels, runWorker, type DigestPaths, type DigestRig, type FakePosterOptions } from "../../helpers/digestHarness.js";
+import {
+  FakeChannels,
+  TestClock,
+  capturingLogger,
+  digestPaths,
+  openRig,
+  readChannels,
+  runWorker,
+  type DigestPaths,
+  type DigestRig,
+  type FakePosterOptions,
+} from "../../helpers/digestHarness.js";
 import { tempDir } from "../../helpers/paths.js";
 
 const BERLIN = "100000000000000001";
@@ -55,12 +66,19 @@ test("given subscriptions in three time zones, when the clock passes their times
   const messages = await readChannels(paths.channels);
   const record = await rig.ledger.record(BERLIN, "2026-01-10");
   assert.equal(record?.state, "posted");
-  assert.deepEqual(record?.state === "posted" && record.messageIds, messages.filter((m) => m.channelId === BERLIN).map((m) => m.messageId));
+  assert.deepEqual(
+    record?.state === "posted" && record.messageIds,
+    messages.filter((m) => m.channelId === BERLIN).map((m) => m.messageId),
+  );
   assert.deepEqual(record?.state === "posted" && record.paperIds, ["arxiv:2611.10001"]);
 
   // The next day's digest is told when the previous one went out.
   await rig.scheduler.runDue(clock.set("2026-01-11T08:00:00Z"));
-  assert.deepEqual(rig.poster.posts.at(-1)?.context.since, { date: "2026-01-10", at: new Date("2026-01-10T08:00:00Z"), paperIds: ["arxiv:2611.10001"] });
+  assert.deepEqual(rig.poster.posts.at(-1)?.context.since, {
+    date: "2026-01-10",
+    at: new Date("2026-01-10T08:00:00Z"),
+    paperIds: ["arxiv:2611.10001"],
+  });
   assert.equal(rig.poster.posts.length, 4);
 });
 
@@ -152,7 +170,10 @@ test("given a digest posted but not recorded (the process died in between), when
   const restarted = await openRig(paths, { now: () => new Date("2026-11-23T09:02:00Z") });
   t.after(() => restarted.close());
   const outcomes = await restarted.scheduler.start();
-  assert.deepEqual(outcomes.map((o) => o.status), ["reconciled"]);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ["reconciled"],
+  );
   assert.equal(restarted.poster.posts.length, 0, "not posted again");
   const messages = await readChannels(paths.channels);
   assert.equal(messages.length, 1);
@@ -170,10 +191,17 @@ test("given a bot process killed with SIGKILL right after posting, when another 
   assert.equal((await readChannels(paths.channels)).length, 1, "it did post");
 
   const outcomes = await rig.scheduler.runDue(new Date("2026-11-23T08:03:00Z"));
-  assert.deepEqual(outcomes.map((o) => [o.date, o.status]), [["2026-11-23", "reconciled"]]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.date, o.status]),
+    [["2026-11-23", "reconciled"]],
+  );
   assert.equal(rig.poster.posts.length, 0);
   assert.equal((await readChannels(paths.channels)).length, 1);
-  assert.deepEqual(rig.poster.lookups, [{ channelId: BERLIN, date: "2026-11-23", after: new Date("2026-11-22T06:00:00Z") }], "only messages from 26 h before the due time need reading");
+  assert.deepEqual(
+    rig.poster.lookups,
+    [{ channelId: BERLIN, date: "2026-11-23", after: new Date("2026-11-22T06:00:00Z") }],
+    "only messages from 26 h before the due time need reading",
+  );
 });
 
 test("given a bot process killed after claiming but before posting, when another starts, then that one posts the digest (late, once)", async (t) => {
@@ -185,7 +213,10 @@ test("given a bot process killed after claiming but before posting, when another
   assert.equal((await readChannels(paths.channels)).length, 0);
 
   const outcomes = await rig.scheduler.runDue(new Date("2026-11-23T08:05:00Z"));
-  assert.deepEqual(outcomes.map((o) => o.status), ["posted"]);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ["posted"],
+  );
   assert.equal(rig.poster.posts[0]?.context.late, true);
   assert.equal((await readChannels(paths.channels)).length, 1);
 });
@@ -201,7 +232,10 @@ test("given two schedulers on independently opened stores racing at the same ins
   const posted = [...fromA!, ...fromB!].filter((o) => o.status === "posted").map((o) => o.channelId);
   assert.deepEqual(posted.sort(), [BERLIN, NEW_YORK, LONDON_UTC].sort());
   // The loser comes back later (the sweep) and finds it done.
-  assert.deepEqual((await b.scheduler.runDue(new Date("2026-11-23T09:01:00Z"))).filter((o) => o.status === "posted"), []);
+  assert.deepEqual(
+    (await b.scheduler.runDue(new Date("2026-11-23T09:01:00Z"))).filter((o) => o.status === "posted"),
+    [],
+  );
 });
 
 test("given two bot processes running the schedule at the same moment, then each channel gets exactly one post", async (t) => {
@@ -230,10 +264,13 @@ test("given the bot was down, when it starts, then a digest missed within 24 hou
   const back = await openRig(paths, { now: () => new Date("2026-11-20T08:30:00Z") });
   t.after(() => back.close());
   const outcomes = await back.scheduler.start();
-  assert.deepEqual(outcomes.map((o) => [o.date, o.status]), [
-    ["2026-11-18", "skipped"],
-    ["2026-11-19", "posted"],
-  ]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.date, o.status]),
+    [
+      ["2026-11-18", "skipped"],
+      ["2026-11-19", "posted"],
+    ],
+  );
   assert.equal(back.poster.posts[0]?.context.late, true);
   assert.deepEqual(back.poster.posts[0]?.context.since?.at, new Date("2026-11-17T09:00:00Z"));
   const skipLine = back.logs.find((l) => /missed digests skipped/.test(String(l.msg)));
@@ -246,7 +283,10 @@ test("given the bot was down, when it starts, then a digest missed within 24 hou
   t.after(() => again.close());
   assert.deepEqual(await again.scheduler.start(), []);
   assert.equal(again.logs.filter((l) => /skipped/.test(String(l.msg))).length, 0);
-  assert.deepEqual((await again.scheduler.runDue(new Date("2026-11-20T09:00:00Z"))).map((o) => [o.date, o.status]), [["2026-11-20", "posted"]]);
+  assert.deepEqual(
+    (await again.scheduler.runDue(new Date("2026-11-20T09:00:00Z"))).map((o) => [o.date, o.status]),
+    [["2026-11-20", "posted"]],
+  );
 });
 
 test("given the 25-hour day when summer time ends, when the bot starts 24.5 hours after a missed digest, then that one is skipped and the next is on time", async (t) => {
@@ -257,10 +297,16 @@ test("given the 25-hour day when summer time ends, when the bot starts 24.5 hour
 
   const back = await openRig(paths, { now: () => new Date("2026-10-25T07:30:00Z") });
   t.after(() => back.close());
-  assert.deepEqual((await back.scheduler.start()).map((o) => [o.date, o.status]), [["2026-10-24", "skipped"]]);
+  assert.deepEqual(
+    (await back.scheduler.start()).map((o) => [o.date, o.status]),
+    [["2026-10-24", "skipped"]],
+  );
   assert.equal(back.poster.posts.length, 0);
   assert.ok(back.logs.some((l) => /missed digests skipped.*2026-10-24/.test(String(l.msg))));
-  assert.deepEqual((await back.scheduler.runDue(new Date("2026-10-25T08:00:00Z"))).map((o) => [o.date, o.status]), [["2026-10-25", "posted"]]);
+  assert.deepEqual(
+    (await back.scheduler.runDue(new Date("2026-10-25T08:00:00Z"))).map((o) => [o.date, o.status]),
+    [["2026-10-25", "posted"]],
+  );
 });
 
 test("given /digest now, then today's digest is posted at once and the scheduled run that day posts nothing", async (t) => {
@@ -271,14 +317,20 @@ test("given /digest now, then today's digest is posted at once and the scheduled
   assert.deepEqual([now?.date, now?.status], ["2026-11-22", "posted"]);
   assert.equal((await rig.scheduler.postNow(BERLIN))?.status, "already");
   assert.deepEqual(await runThrough(rig, clock, "2026-11-23T04:00:00Z", "2026-11-23T13:00:00Z", 60 * MIN), []);
-  assert.deepEqual((await runThrough(rig, clock, "2026-11-23T14:00:00Z", "2026-11-23T14:00:00Z", MIN)).map((p) => p.date), ["2026-11-23"]);
+  assert.deepEqual(
+    (await runThrough(rig, clock, "2026-11-23T14:00:00Z", "2026-11-23T14:00:00Z", MIN)).map((p) => p.date),
+    ["2026-11-23"],
+  );
   assert.equal(await rig.scheduler.postNow(LONDON_UTC), undefined, "no subscription: nothing to post");
 });
 
 test("given a day with nothing new, then it is recorded as skipped and not tried again", async (t) => {
   const { clock, rig } = await rigAt(t, "2026-11-20T00:00:00Z", { poster: { nothingNew: new Set([BERLIN]) } });
   await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "UTC" });
-  assert.deepEqual((await rig.scheduler.runDue(clock.set("2026-11-20T09:00:00Z"))).map((o) => o.status), ["skipped"]);
+  assert.deepEqual(
+    (await rig.scheduler.runDue(clock.set("2026-11-20T09:00:00Z"))).map((o) => o.status),
+    ["skipped"],
+  );
   const record = await rig.ledger.record(BERLIN, "2026-11-20");
   assert.deepEqual(record?.state === "skipped" && record.reason, "nothing new");
   await runThrough(rig, clock, "2026-11-20T09:15:00Z", "2026-11-20T20:00:00Z", 60 * MIN);
@@ -290,7 +342,8 @@ test("given a post that fails, then it is retried after a pause and posted once"
   await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "UTC" });
   const statuses = [];
   for (let minute = 0; minute <= 6; minute++) {
-    for (const o of await rig.scheduler.runDue(clock.set(new Date(Date.UTC(2026, 10, 20, 9, minute))))) statuses.push(`${minute}:${o.status}`);
+    for (const o of await rig.scheduler.runDue(clock.set(new Date(Date.UTC(2026, 10, 20, 9, minute)))))
+      statuses.push(`${minute}:${o.status}`);
   }
   // Fails at 09:00, waits a minute, fails at 09:01, waits two, posts at 09:03.
   assert.deepEqual(statuses, ["0:failed", "1:failed", "3:posted"]);
@@ -302,11 +355,17 @@ test("given the configuration, then the digest service opens subscriptions in th
   const paths = digestPaths(await tempDir(t));
   const config = buildConfig({ LANCEDB_URI: paths.uri, DIGEST_STATE_DIR: paths.stateDir });
   const poster = new FakeChannels(paths.channels);
-  const service = await openDigestService(config, capturingLogger().logger, poster, { timers: false, now: () => new Date("2026-11-23T09:00:00Z") });
+  const service = await openDigestService(config, capturingLogger().logger, poster, {
+    timers: false,
+    now: () => new Date("2026-11-23T09:00:00Z"),
+  });
   t.after(() => service.close());
   await service.subscriptions.subscribe(BERLIN, GUILD, { time: config.digest.defaultTime, timeZone: config.digest.defaultTimeZone });
   const outcomes = await service.scheduler.runDue(new Date("2026-11-24T09:00:00Z"));
-  assert.deepEqual(outcomes.map((o) => [o.date, o.status]), [["2026-11-24", "posted"]]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.date, o.status]),
+    [["2026-11-24", "posted"]],
+  );
   assert.equal((await service.ledger.lastPosted(BERLIN))?.date, "2026-11-24");
   const reopened = await SubscriptionStore.open({ uri: config.lancedb.uri });
   assert.equal((await reopened.get(BERLIN))?.timeZone, "UTC");
@@ -319,7 +378,16 @@ test("given real timers and a subscription due three seconds from now, then cron
   const due = new Date(Math.ceil((start.getTime() + 3_000) / 1000) * 1000);
   const hhmmss = due.toISOString().slice(11, 19);
   // Subscriptions keep minutes (HH:MM); this one, held in memory, has seconds so that its time comes in a test's span.
-  const subscription: Subscription = { channelId: BERLIN, guildId: GUILD, time: hhmmss, timeZone: "UTC", topics: [], max: undefined, createdAt: new Date(start.getTime() - MIN).toISOString(), updatedAt: start.toISOString() };
+  const subscription: Subscription = {
+    channelId: BERLIN,
+    guildId: GUILD,
+    time: hhmmss,
+    timeZone: "UTC",
+    topics: [],
+    max: undefined,
+    createdAt: new Date(start.getTime() - MIN).toISOString(),
+    updatedAt: start.toISOString(),
+  };
   const subscriptions = {
     get: async (channelId: string) => (channelId === subscription.channelId ? subscription : undefined),
     list: async () => [subscription],
@@ -339,14 +407,23 @@ test("given real timers and a subscription due three seconds from now, then cron
   };
   const { logger, lines } = capturingLogger();
   // The sweep is an hour away: only croner's job can post within the test.
-  const scheduler = new DigestScheduler({ subscriptions, ledger: await DigestLedger.open(join(dir, "state")), poster, logger, sweepMs: 3_600_000 });
+  const scheduler = new DigestScheduler({
+    subscriptions,
+    ledger: await DigestLedger.open(join(dir, "state")),
+    poster,
+    logger,
+    sweepMs: 3_600_000,
+  });
   t.after(() => scheduler.stop());
 
   assert.deepEqual(await scheduler.start(), [], "nothing due yet when it starts");
   assert.deepEqual(scheduler.nextRun(BERLIN), due, "croner's job is set for the subscription's time");
   // croner's timers do not keep the process alive (the bot's other work does): this bound does, meanwhile.
   let bound: NodeJS.Timeout | undefined;
-  const at = await Promise.race([postedAt, new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error("croner did not fire within 15 s")), 15_000)))]).finally(() => clearTimeout(bound));
+  const at = await Promise.race([
+    postedAt,
+    new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error("croner did not fire within 15 s")), 15_000))),
+  ]).finally(() => clearTimeout(bound));
   assert.ok(at >= due, `posted at ${at.toISOString()}, not before ${due.toISOString()}`);
 
   await scheduler.stop();

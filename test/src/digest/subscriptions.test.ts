@@ -104,7 +104,11 @@ test("given bad options, then subscribing fails with a message for the user and 
 });
 
 test("given topics typed in one option, then they are split, trimmed and de-duplicated", () => {
-  assert.deepEqual(parseTopics(" speech recognition, retrieval;  speech recognition ,, "), ["speech recognition", "retrieval", "speech recognition"]);
+  assert.deepEqual(parseTopics(" speech recognition, retrieval;  speech recognition ,, "), [
+    "speech recognition",
+    "retrieval",
+    "speech recognition",
+  ]);
   assert.deepEqual(validateSubscription({ time: "09:00", timeZone: "UTC", topics: parseTopics("a,  b  c ,a") }).topics, ["a", "b c"]);
   assert.deepEqual(parseTopics(undefined), []);
 });

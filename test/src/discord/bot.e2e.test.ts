@@ -38,7 +38,11 @@ function botText(discord: DiscordStandIn, channelId: string): string {
 
 function assertCleanRun(discord: DiscordStandIn): void {
   assert.deepEqual(discord.violations, [], "Discord refused nothing");
-  assert.deepEqual(discord.unknownRoutes.map((r) => `${r.method} ${r.path}`), [], "no unknown routes");
+  assert.deepEqual(
+    discord.unknownRoutes.map((r) => `${r.method} ${r.path}`),
+    [],
+    "no unknown routes",
+  );
   for (const sent of discord.messagesSent) assert.equal(discord.pings(sent), false, `message ${sent.messageId} pinged someone`);
 }
 
@@ -65,23 +69,43 @@ describe("chat questions", { concurrency: false }, () => {
     assert.equal(thread.name, ELECTRA_QUESTION);
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
 
-    assert.ok(discord.reactions.some((r) => r.messageId === question.id && r.emoji === "👀"), "acknowledged with 👀");
+    assert.ok(
+      discord.reactions.some((r) => r.messageId === question.id && r.emoji === "👀"),
+      "acknowledged with 👀",
+    );
     assert.match(answer.content, /\[1\]/);
     // The seeds give ELECTRA no arXiv id, so its title is listed without a link.
     assert.match(answer.content, /\*\*Sources\*\*\n1\. ELECTRA: Pre-training Text Encoders as Discriminators Rather Than Generators$/);
-    assert.equal(discord.channelMessages(discord.channelIds.general).filter((m) => m.author.id === discord.botUser.id).length, 0, "nothing posted in the channel itself");
+    assert.equal(
+      discord.channelMessages(discord.channelIds.general).filter((m) => m.author.id === discord.botUser.id).length,
+      0,
+      "nothing posted in the channel itself",
+    );
     assertCleanRun(discord);
   });
 
   test("given a follow-up in the bot's thread, then it is answered in the same thread using the earlier answer's sources", async () => {
     const { discord } = h;
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.users.bob });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: ELECTRA_QUESTION,
+      mentionBot: true,
+      authorId: discord.users.bob,
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the first answer");
     const threadsBefore = discord.threads.length;
 
-    await discord.sendMessage({ channelId: thread.id, content: "how long did they train the small model in the first one?", authorId: discord.users.bob });
-    const followUp = await discord.waitFor(() => discord.channelMessages(thread.id).filter((m) => m.author.id === discord.botUser.id && (m.components?.length ?? 0) > 0)[1], 10_000, "the follow-up answer");
+    await discord.sendMessage({
+      channelId: thread.id,
+      content: "how long did they train the small model in the first one?",
+      authorId: discord.users.bob,
+    });
+    const followUp = await discord.waitFor(
+      () => discord.channelMessages(thread.id).filter((m) => m.author.id === discord.botUser.id && (m.components?.length ?? 0) > 0)[1],
+      10_000,
+      "the follow-up answer",
+    );
     assert.match(followUp.content, new RegExp(`\\*\\*Sources\\*\\*\\n1\\. ${ELECTRA}$`));
     assert.equal(discord.threads.length, threadsBefore, "no new thread for a follow-up");
     assertCleanRun(discord);
@@ -89,7 +113,10 @@ describe("chat questions", { concurrency: false }, () => {
 
   test("given an answer channel, then a question there is answered without a mention", async () => {
     const { discord } = h;
-    const question = await discord.sendMessage({ channelId: discord.channelIds.answers, content: "how much did member churn drop when moderators muted mass mentions?" });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.answers,
+      content: "how much did member churn drop when moderators muted mass mentions?",
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
     assert.match(answer.content, /41% fewer members/);
@@ -97,7 +124,11 @@ describe("chat questions", { concurrency: false }, () => {
 
   test("given a paper whose text says @everyone, @here and a role mention, then the answer quoting it pings nobody and shows no live mention", async () => {
     const { discord } = h;
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: "moderators muting mass mentions: how many fewer members left each month?", mentionBot: true });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: "moderators muting mass mentions: how many fewer members left each month?",
+      mentionBot: true,
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
     assert.match(answer.content, /41% fewer members/);
@@ -112,7 +143,11 @@ describe("chat questions", { concurrency: false }, () => {
 
   test("given a question the library does not cover, then the answer says so and offers the closest titles", async () => {
     const { discord } = h;
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: "what is a good recipe for rye sourdough bread?", mentionBot: true });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: "what is a good recipe for rye sourdough bread?",
+      mentionBot: true,
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
     assert.match(answer.content, /^I couldn't find an answer to that in the library\./);
@@ -127,10 +162,21 @@ describe("chat questions", { concurrency: false }, () => {
     // The gateway delivers in order, and the bot decides on each message as it arrives: once it has answered
     // a question sent after these two, it has seen them both.
     const later = await discord.sendMessage({ channelId: discord.channelIds.answers, content: ELECTRA_QUESTION });
-    const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === later.id), 10_000, "the thread for the later question");
+    const thread = await discord.waitFor(
+      () => discord.threads.find((t) => t.starterMessageId === later.id),
+      10_000,
+      "the thread for the later question",
+    );
     await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer to the later question");
-    const aboutLater = (path: string) => path.includes(later.id) || path.includes(thread.id) || path.endsWith(`/channels/${discord.channelIds.answers}/typing`);
-    assert.deepEqual(discord.requests.slice(before).map((r) => `${r.method} ${r.path}`).filter((request) => !aboutLater(request)), []);
+    const aboutLater = (path: string) =>
+      path.includes(later.id) || path.includes(thread.id) || path.endsWith(`/channels/${discord.channelIds.answers}/typing`);
+    assert.deepEqual(
+      discord.requests
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`)
+        .filter((request) => !aboutLater(request)),
+      [],
+    );
   });
 
   test("given a DM, then it is answered in the DM", async () => {
@@ -143,52 +189,95 @@ describe("chat questions", { concurrency: false }, () => {
   test("given a 429 from Discord on the answer, then discord.js waits and the answer still arrives once", async () => {
     const { discord } = h;
     discord.rateLimitNext({ method: "POST", path: /^\/channels\/\d+\/messages$/ }, 0.3);
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.users.carol });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: ELECTRA_QUESTION,
+      mentionBot: true,
+      authorId: discord.users.carol,
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
     assert.equal(discord.rateLimited.length, 1);
-    assert.equal(discord.channelMessages(thread.id).filter((m) => m.author.id === discord.botUser.id).length, 1, "one answer message, edited in place");
+    assert.equal(
+      discord.channelMessages(thread.id).filter((m) => m.author.id === discord.botUser.id).length,
+      1,
+      "one answer message, edited in place",
+    );
   });
 
   test("given a dropped gateway connection, then the bot resumes and keeps answering", async () => {
     const { discord } = h;
     await discord.dropConnection(4000);
     await discord.waitFor(() => discord.resumeCount >= 1, 10_000, "a resume");
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.user(1) });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: ELECTRA_QUESTION,
+      mentionBot: true,
+      authorId: discord.user(1),
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     assert.match((await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer")).content, /ELECTRA/);
   });
 
   test("given a 👍 on an answer, then the vote is stored with its question, answer and citations", async () => {
     const { discord, services } = h;
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.user(2) });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: ELECTRA_QUESTION,
+      mentionBot: true,
+      authorId: discord.user(2),
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
     const [row] = answer.components as { components: { custom_id: string }[] }[];
     const up = row!.components[0]!;
-    const vote = await discord.interact({ kind: "button", customId: up.custom_id, message: answer.id, channelId: thread.id, userId: discord.user(2) });
+    const vote = await discord.interact({
+      kind: "button",
+      customId: up.custom_id,
+      message: answer.id,
+      channelId: thread.id,
+      userId: discord.user(2),
+    });
     await vote.waitForFinal();
     assert.match(vote.callbacks[0]!.data?.content ?? "", /Thanks/);
-    const lines = (await readFile(services.config.bot.votesFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await readFile(services.config.bot.votesFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const stored = lines.at(-1)!;
     assert.equal(stored.vote, "up");
     assert.equal(stored.question, ELECTRA_QUESTION);
-    assert.deepEqual((stored.citations as { title: string }[]).map((c) => c.title), [ELECTRA]);
+    assert.deepEqual(
+      (stored.citations as { title: string }[]).map((c) => c.title),
+      [ELECTRA],
+    );
   });
 
   test("given twenty people asking at once, then every one gets an answer in their own thread, and waiting ones are told so", async () => {
     const { discord } = h;
     const questions = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        discord.sendMessage({ channelId: discord.channelIds.general, content: i % 2 ? ELECTRA_QUESTION : "how much did member churn drop when moderators muted mass mentions?", mentionBot: true, authorId: discord.user(100 + i) }),
+        discord.sendMessage({
+          channelId: discord.channelIds.general,
+          content: i % 2 ? ELECTRA_QUESTION : "how much did member churn drop when moderators muted mass mentions?",
+          mentionBot: true,
+          authorId: discord.user(100 + i),
+        }),
       ),
     );
-    const threads = await discord.waitFor(() => {
-      const found = questions.map((q) => discord.threads.find((t) => t.starterMessageId === q.id));
-      return found.every((t) => t && finalAnswer(discord, t.id)) ? (found as { id: string }[]) : undefined;
-    }, 60_000, "twenty answers");
+    const threads = await discord.waitFor(
+      () => {
+        const found = questions.map((q) => discord.threads.find((t) => t.starterMessageId === q.id));
+        return found.every((t) => t && finalAnswer(discord, t.id)) ? (found as { id: string }[]) : undefined;
+      },
+      60_000,
+      "twenty answers",
+    );
     for (const [i, t] of threads.entries()) assert.match(finalAnswer(discord, t.id)!.content, i % 2 ? /ELECTRA/ : /41% fewer/);
-    assert.ok(discord.messagesSent.some((s) => /ahead of yours/.test(s.body.content ?? "")), "someone was told they are queued");
+    assert.ok(
+      discord.messagesSent.some((s) => /ahead of yours/.test(s.body.content ?? "")),
+      "someone was told they are queued",
+    );
     assertCleanRun(discord);
   });
 
@@ -207,7 +296,8 @@ describe("answers written by a model", { concurrency: false }, () => {
 
   test("given a 5,000-character answer, then it arrives split into messages under 2000 characters with the sources whole at the end", async () => {
     const { discord, openAi } = h;
-    const sentence = (i: number) => `Point ${i}: replaced token detection learns from every input position rather than a masked subset [1]. `;
+    const sentence = (i: number) =>
+      `Point ${i}: replaced token detection learns from every input position rather than a masked subset [1]. `;
     openAi!.chat.enqueue({ kind: "reply", content: Array.from({ length: 55 }, (_, i) => sentence(i)).join("") });
     const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
@@ -224,7 +314,12 @@ describe("answers written by a model", { concurrency: false }, () => {
   test("given the model failing, then the user still gets an answer quoted from the papers with a one-line notice", async () => {
     const { discord, openAi } = h;
     openAi!.chat.enqueue({ kind: "status", status: 500 });
-    const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.users.bob });
+    const question = await discord.sendMessage({
+      channelId: discord.channelIds.general,
+      content: ELECTRA_QUESTION,
+      mentionBot: true,
+      authorId: discord.users.bob,
+    });
     const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
     const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 15_000, "the answer");
     assert.match(answer.content, /^-# The language model is unavailable right now/);
@@ -236,30 +331,52 @@ describe("a model that keeps a user waiting", { concurrency: false }, () => {
   let h: BotHarness;
   // Deadlines short enough for a test; the defaults (8 s / 12 s) are checked in config.test.ts.
   before(async () => {
-    h = await startBotHarness({ libraryUri: library, withModel: true, settings: { LLM_FIRST_TOKEN_MS: "3000", LLM_ANSWER_MS: "5000", OPENAI_MAX_RETRIES: "4" } });
+    h = await startBotHarness({
+      libraryUri: library,
+      withModel: true,
+      settings: { LLM_FIRST_TOKEN_MS: "3000", LLM_ANSWER_MS: "5000", OPENAI_MAX_RETRIES: "4" },
+    });
   });
   after(() => h.close());
 
-  for (const [i, [name, behaviour, notice]] of ([
-    ["answers 500", { kind: "status", status: 500 }, /is unavailable right now \(it answered HTTP 500\)/],
-    ["hangs", { kind: "hang" }, /did not start its answer within 3 s/],
-    ["stalls mid-stream", { kind: "stallMidStream", after: 2, content: "Replaced token detection trains a discriminator on every position of the input [1]. ".repeat(4) }, /did not finish its answer within 5 s/],
-  ] as const).entries()) {
-    test(`given a model that ${name}, then the user gets the papers quoted with a one-line notice within seconds`, { timeout: 30_000 }, async () => {
-      const { discord, openAi } = h;
-      openAi!.chat.enqueue(behaviour);
-      const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: ELECTRA_QUESTION, mentionBot: true, authorId: discord.user(300 + i) });
-      const asked = performance.now();
-      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
-      const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 15_000, "the answer");
-      const ms = performance.now() - asked;
-      // Generous: the deadline is 5 s after the question (Discord's edits add a little).
-      assert.ok(ms < 12_000, `answered after ${Math.round(ms)} ms`);
-      assert.match(answer.content, /^-# The language model .*, so this answer quotes the papers directly\.\n/);
-      assert.match(answer.content, notice);
-      assert.match(answer.content, /1\. ELECTRA/);
-      assertCleanRun(discord);
-    });
+  for (const [i, [name, behaviour, notice]] of (
+    [
+      ["answers 500", { kind: "status", status: 500 }, /is unavailable right now \(it answered HTTP 500\)/],
+      ["hangs", { kind: "hang" }, /did not start its answer within 3 s/],
+      [
+        "stalls mid-stream",
+        {
+          kind: "stallMidStream",
+          after: 2,
+          content: "Replaced token detection trains a discriminator on every position of the input [1]. ".repeat(4),
+        },
+        /did not finish its answer within 5 s/,
+      ],
+    ] as const
+  ).entries()) {
+    test(
+      `given a model that ${name}, then the user gets the papers quoted with a one-line notice within seconds`,
+      { timeout: 30_000 },
+      async () => {
+        const { discord, openAi } = h;
+        openAi!.chat.enqueue(behaviour);
+        const question = await discord.sendMessage({
+          channelId: discord.channelIds.general,
+          content: ELECTRA_QUESTION,
+          mentionBot: true,
+          authorId: discord.user(300 + i),
+        });
+        const asked = performance.now();
+        const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
+        const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 15_000, "the answer");
+        const ms = performance.now() - asked;
+        // Generous: the deadline is 5 s after the question (Discord's edits add a little).
+        assert.ok(ms < 12_000, `answered after ${Math.round(ms)} ms`);
+        assert.match(answer.content, /^-# The language model .*, so this answer quotes the papers directly\.\n/);
+        assert.match(answer.content, notice);
+        assert.match(answer.content, /1\. ELECTRA/);
+        assertCleanRun(discord);
+      },
+    );
   }
 });
-

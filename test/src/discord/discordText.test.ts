@@ -24,14 +24,20 @@ test("given one paragraph longer than a message, then cuts fall at sentence ends
     assert.ok(part.length <= 500);
     assert.match(part, /[.\]]$/, `ends mid-sentence: …${part.slice(-40)}`);
     // Every citation and link that starts in a part also ends in it.
-    assert.equal((part.match(/\[/g) ?? []).length - (part.match(/\\\[/g) ?? []).length, (part.match(/\]/g) ?? []).length - (part.match(/\\\]/g) ?? []).length);
+    assert.equal(
+      (part.match(/\[/g) ?? []).length - (part.match(/\\\[/g) ?? []).length,
+      (part.match(/\]/g) ?? []).length - (part.match(/\\\]/g) ?? []).length,
+    );
     assert.equal((part.match(/</g) ?? []).length, (part.match(/>/g) ?? []).length);
   }
 });
 
 test("given text without spaces, then it is still cut to the limit", () => {
   const parts = splitForDiscord("x".repeat(4500));
-  assert.deepEqual(parts.map((p) => p.length), [2000, 2000, 500]);
+  assert.deepEqual(
+    parts.map((p) => p.length),
+    [2000, 2000, 500],
+  );
 });
 
 test("given paper text with @everyone, a role mention and markdown, then it can neither ping nor restyle", () => {
@@ -48,7 +54,9 @@ test("given a title with brackets, then its quiet link stays one link without a 
 });
 
 test("given a long question with a mention, then the thread name is one clean line within 100 characters", () => {
-  const name = threadNameFrom(`<@123456789012>   which pre-training method\n trains a discriminator ${"very ".repeat(40)}quickly? @everyone`);
+  const name = threadNameFrom(
+    `<@123456789012>   which pre-training method\n trains a discriminator ${"very ".repeat(40)}quickly? @everyone`,
+  );
   assert.ok(name.length <= DISCORD_LIMITS.threadName);
   assert.match(name, /^which pre-training method trains a discriminator very/);
   assert.doesNotMatch(name, /<@|@everyone|\n/);

@@ -27,7 +27,11 @@ function entry(i: number, overrides: Partial<DigestEntry> = {}): DigestEntry {
 
 function bigDigest(): Digest {
   const entries = Array.from({ length: 25 }, (_, i) => entry(i + 1));
-  entries[2] = entry(3, { title: "@everyone Look: A **Loud** Benchmark @here <@&123456789012345678>", tldr: "<@123456789012345678> solves 41% @everyone", authors: "Wes **Bold** Carter" });
+  entries[2] = entry(3, {
+    title: "@everyone Look: A **Loud** Benchmark @here <@&123456789012345678>",
+    tldr: "<@123456789012345678> solves 41% @everyone",
+    authors: "Wes **Bold** Carter",
+  });
   return { date: DATE, entries, total: 40, topics: "diffusion, attention @everyone" };
 }
 
@@ -44,7 +48,10 @@ test("given a 25-paper digest with long titles and abstracts, then every text me
   // Every paper once, in order, never split across messages.
   const all = messages.map((m) => m.content).join("\n\n");
   const ranks = [...all.matchAll(/^\*\*(\d+)\.\*\* /gm)].map((m) => Number(m[1]));
-  assert.deepEqual(ranks, Array.from({ length: 25 }, (_, i) => i + 1));
+  assert.deepEqual(
+    ranks,
+    Array.from({ length: 25 }, (_, i) => i + 1),
+  );
   for (const m of messages) {
     const links = [...m.content.matchAll(/\]\(<(https:\/\/huggingface\.co\/papers\/[\d.]+)>\)/g)].length;
     const titles = [...m.content.matchAll(/^\*\*\d+\.\*\* /gm)].length;
@@ -69,7 +76,10 @@ test("given @everyone, role and user mentions and markdown in paper text, then n
 
 test("given the embeds style, then each message holds at most 10 embeds within the per-embed and per-message limits", () => {
   const messages = renderDigest(bigDigest(), { style: "embeds" });
-  assert.equal(messages.reduce((n, m) => n + (m.embeds?.length ?? 0), 0), 25);
+  assert.equal(
+    messages.reduce((n, m) => n + (m.embeds?.length ?? 0), 0),
+    25,
+  );
   messages.forEach((m, i) => {
     const embeds = m.embeds ?? [];
     assert.ok(embeds.length >= 1 && embeds.length <= 10);
@@ -89,7 +99,19 @@ test("given the embeds style, then each message holds at most 10 embeds within t
 test("given a short digest, then it is one message without a part number; a paper without a link or votes still renders", () => {
   const digest: Digest = {
     date: DATE,
-    entries: [entry(1, { title: "Short", tldr: "It is short.", reason: undefined, matches: [] }), entry(2, { title: "No Link", url: undefined, upvotes: undefined, codeUrl: undefined, authors: "", tldr: "", reason: undefined, matches: [] })],
+    entries: [
+      entry(1, { title: "Short", tldr: "It is short.", reason: undefined, matches: [] }),
+      entry(2, {
+        title: "No Link",
+        url: undefined,
+        upvotes: undefined,
+        codeUrl: undefined,
+        authors: "",
+        tldr: "",
+        reason: undefined,
+        matches: [],
+      }),
+    ],
     total: 2,
     topics: null,
   };
@@ -113,7 +135,13 @@ test("given a short digest, then it is one message without a part number; a pape
 });
 
 test("given a digest of an earlier day's papers, then the marker keeps the digest's day and the next line names the papers' day", () => {
-  const digest: Digest = { date: "2026-11-24", papersFrom: DATE, entries: [entry(1, { title: "Short", tldr: "It is short." })], total: 1, topics: "diffusion" };
+  const digest: Digest = {
+    date: "2026-11-24",
+    papersFrom: DATE,
+    entries: [entry(1, { title: "Short", tldr: "It is short." })],
+    total: 1,
+    topics: "diffusion",
+  };
   const [message] = renderDigest(digest);
   const lines = message!.content.split("\n");
   assert.equal(lines[0], "**📰 Daily papers — 2026-11-24** · 1 new paper");
@@ -132,7 +160,9 @@ test("given a day with nothing new, then the empty-day message carries the marke
 });
 
 test("given votes on, then each message holds at most 5 papers with one 👍/👎 row each, within Discord's button limits, in text and embeds alike", () => {
-  const entries = Array.from({ length: 12 }, (_, i) => entry(i + 1, { tldr: "Short.", title: `Paper ${i + 1}: ${"Long Title ".repeat(12)}` }));
+  const entries = Array.from({ length: 12 }, (_, i) =>
+    entry(i + 1, { tldr: "Short.", title: `Paper ${i + 1}: ${"Long Title ".repeat(12)}` }),
+  );
   const digest: Digest = { date: DATE, entries, total: 12, topics: null };
   for (const style of ["text", "embeds"] as const) {
     const messages = renderDigest(digest, { votes: true, style });
@@ -150,5 +180,8 @@ test("given votes on, then each message holds at most 5 papers with one 👍/�
     assert.match(rows[6]!.components[0]!.label, /^7\. Paper 7: Long Title/);
     assert.equal(rows[6]!.components[1]!.emoji.name, "👎");
   }
-  assert.ok(renderDigest(digest).every((m) => m.components === undefined), "no buttons unless asked (the preview, the CLI)");
+  assert.ok(
+    renderDigest(digest).every((m) => m.components === undefined),
+    "no buttons unless asked (the preview, the CLI)",
+  );
 });

@@ -43,12 +43,19 @@ after(async () => {
 
 describe("slash commands", { concurrency: false }, () => {
   test("deploy-commands registers one command per file in commands/, with its options", () => {
-    const names = h.discord.commands(h.discord.guildId).map((c) => c.name).sort();
+    const names = h.discord
+      .commands(h.discord.guildId)
+      .map((c) => c.name)
+      .sort();
     assert.deepEqual(names, ["ask", "digest", "help", "paper", "recent", "search", "similar", "stats"]);
   });
 
   test("/ask defers within 3 s and answers with the cited paper and vote buttons", async () => {
-    const ask = await h.discord.interact({ kind: "command", name: "ask", options: { question: "which pre-training method trains a discriminator to spot replaced tokens?" } });
+    const ask = await h.discord.interact({
+      kind: "command",
+      name: "ask",
+      options: { question: "which pre-training method trains a discriminator to spot replaced tokens?" },
+    });
     await ask.waitForFinal(undefined, 10_000);
     assert.equal(ask.callbacks[0]!.type, 5, "deferred first");
     assert.ok(ask.ackLatencyMs! < 3000);
@@ -58,13 +65,22 @@ describe("slash commands", { concurrency: false }, () => {
   });
 
   test("/ask private answers only to the asker", async () => {
-    const ask = await h.discord.interact({ kind: "command", name: "ask", options: { question: "how much did member churn drop when moderators muted mass mentions?", private: true } });
+    const ask = await h.discord.interact({
+      kind: "command",
+      name: "ask",
+      options: { question: "how much did member churn drop when moderators muted mass mentions?", private: true },
+    });
     await ask.waitForFinal(undefined, 10_000);
     assert.equal(ask.callbacks[0]!.data?.flags, 64);
   });
 
   test("/paper autocomplete offers matching titles, and picking one shows its embed", async () => {
-    const typing = await h.discord.interact({ kind: "autocomplete", name: "paper", options: { query: "electra pre-tra" }, focused: "query" });
+    const typing = await h.discord.interact({
+      kind: "autocomplete",
+      name: "paper",
+      options: { query: "electra pre-tra" },
+      focused: "query",
+    });
     await typing.waitForFinal();
     const choice = typing.choices?.find((c) => c.name === ELECTRA);
     assert.ok(choice, `choices: ${typing.choices?.map((c) => c.name).join(" | ")}`);
@@ -75,11 +91,18 @@ describe("slash commands", { concurrency: false }, () => {
     const [embed] = embedsOf(paper);
     assert.equal(embed?.title, ELECTRA);
     assert.match(embed?.description ?? "", /replaced token detection/);
-    assert.deepEqual(embed?.fields?.map((f) => f.name), ["Authors", "Published", "Section"]);
+    assert.deepEqual(
+      embed?.fields?.map((f) => f.name),
+      ["Authors", "Published", "Section"],
+    );
   });
 
   test("/paper with a typo'd title still finds it; with nonsense it says so with did-you-mean", async () => {
-    const typo = await h.discord.interact({ kind: "command", name: "paper", options: { query: "Pingstorm: @everyone shuold read this now" } });
+    const typo = await h.discord.interact({
+      kind: "command",
+      name: "paper",
+      options: { query: "Pingstorm: @everyone shuold read this now" },
+    });
     await typo.waitForFinal(undefined, 10_000);
     assert.match(embedsOf(typo)[0]?.title ?? "", /^Pingstorm/);
     assert.deepEqual(h.discord.violations, []);
@@ -91,7 +114,11 @@ describe("slash commands", { concurrency: false }, () => {
   });
 
   test("/search lists papers best first, each once", async () => {
-    const search = await h.discord.interact({ kind: "command", name: "search", options: { query: "discriminator replaced token detection pre-training", k: 3 } });
+    const search = await h.discord.interact({
+      kind: "command",
+      name: "search",
+      options: { query: "discriminator replaced token detection pre-training", k: 3 },
+    });
     await search.waitForFinal(undefined, 10_000);
     const description = embedsOf(search)[0]?.description ?? "";
     assert.match(description, /^\*\*1\.\*\* ELECTRA/);
@@ -149,59 +176,103 @@ describe("running the bot as a process", () => {
   });
 
   // A timeout, not a hang, if SIGTERM ever stops ending the manager and its shards again.
-  test("given BOT_SHARDS=2, then both shards log in, a mention and a DM are each answered once, and SIGTERM stops them all", { timeout: 90_000 }, async () => {
-    const discord = await startDiscordStandIn();
-    let spawned: ReturnType<typeof spawnCli> | undefined;
-    try {
-      const child = spawnCli(["bot"], {
-        cwd: dir,
-        env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, LANCEDB_URI: library, LOG_LEVEL: "info", BOT_SHARDS: "2", ASK_COOLDOWN_SECONDS: "0", VOTES_FILE: join(dir, "votes-sharded.jsonl") },
-      });
-      spawned = child;
-      let stderr = "";
-      child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.stdout?.on("data", (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-      // discord.js's ShardingManager waits ~5.5 s between shards, as Discord's identify limit asks.
-      await discord.waitFor(() => (stderr.match(/"bot ready"/g) ?? []).length === 2, 45_000, "both shards to be ready");
-      assert.deepEqual(discord.sessions.map((s) => s.shard).sort(), [[0, 2], [1, 2]]);
+  test(
+    "given BOT_SHARDS=2, then both shards log in, a mention and a DM are each answered once, and SIGTERM stops them all",
+    { timeout: 90_000 },
+    async () => {
+      const discord = await startDiscordStandIn();
+      let spawned: ReturnType<typeof spawnCli> | undefined;
+      try {
+        const child = spawnCli(["bot"], {
+          cwd: dir,
+          env: {
+            DISCORD_TOKEN: discord.token,
+            DISCORD_API_URL: discord.apiUrl,
+            LANCEDB_URI: library,
+            LOG_LEVEL: "info",
+            BOT_SHARDS: "2",
+            ASK_COOLDOWN_SECONDS: "0",
+            VOTES_FILE: join(dir, "votes-sharded.jsonl"),
+          },
+        });
+        spawned = child;
+        let stderr = "";
+        child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.stdout?.on("data", (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+        // discord.js's ShardingManager waits ~5.5 s between shards, as Discord's identify limit asks.
+        await discord.waitFor(() => (stderr.match(/"bot ready"/g) ?? []).length === 2, 45_000, "both shards to be ready");
+        assert.deepEqual(discord.sessions.map((s) => s.shard).sort(), [
+          [0, 2],
+          [1, 2],
+        ]);
 
-      const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: "which pre-training method trains a discriminator to spot replaced tokens?", mentionBot: true });
-      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 15_000, "the answer thread");
-      await discord.waitFor(() => /\*\*Sources\*\*\n1\. ELECTRA/.test(discord.channelMessages(thread.id).at(-1)?.content ?? ""), 15_000, "the cited answer");
-      const dm = await discord.sendDm({ userId: discord.users.carol, content: "which pre-training method trains a discriminator to spot replaced tokens?" });
-      await discord.waitFor(() => discord.channelMessages(dm.channel_id).some((m) => m.author.id === discord.botUser.id && /ELECTRA/.test(m.content)), 15_000, "the DM answer");
+        const question = await discord.sendMessage({
+          channelId: discord.channelIds.general,
+          content: "which pre-training method trains a discriminator to spot replaced tokens?",
+          mentionBot: true,
+        });
+        const thread = await discord.waitFor(
+          () => discord.threads.find((t) => t.starterMessageId === question.id),
+          15_000,
+          "the answer thread",
+        );
+        await discord.waitFor(
+          () => /\*\*Sources\*\*\n1\. ELECTRA/.test(discord.channelMessages(thread.id).at(-1)?.content ?? ""),
+          15_000,
+          "the cited answer",
+        );
+        const dm = await discord.sendDm({
+          userId: discord.users.carol,
+          content: "which pre-training method trains a discriminator to spot replaced tokens?",
+        });
+        await discord.waitFor(
+          () => discord.channelMessages(dm.channel_id).some((m) => m.author.id === discord.botUser.id && /ELECTRA/.test(m.content)),
+          15_000,
+          "the DM answer",
+        );
 
-      // Only the shard that owns the guild was given the question, and its answer is done (the 👀 comes first):
-      // nothing else can still answer it.
-      assert.equal(discord.deliveredTo(question.id), 1, "the question went to one shard");
-      assert.equal(discord.deliveredTo(dm.id), 1, "the DM went to one shard");
-      await discord.waitFor(() => discord.reactions.some((r) => r.messageId === question.id), 5_000, "the 👀 on the question");
-      assert.equal(discord.threads.filter((t) => t.starterMessageId === question.id).length, 1, "one thread, not one per shard");
-      assert.equal(discord.reactions.filter((r) => r.messageId === question.id).length, 1, "one 👀");
-      assert.deepEqual(discord.violations, []);
-      child.kill("SIGTERM");
-      assert.equal(await exited, 0);
-      assert.match(stderr, /all shards stopped/);
-      assert.doesNotMatch(stderr, new RegExp(discord.token.replace(/\./g, "\\.")));
-    } finally {
-      if (spawned?.exitCode === null) spawned.kill("SIGKILL");
-      await discord.close();
-    }
-  });
+        // Only the shard that owns the guild was given the question, and its answer is done (the 👀 comes first):
+        // nothing else can still answer it.
+        assert.equal(discord.deliveredTo(question.id), 1, "the question went to one shard");
+        assert.equal(discord.deliveredTo(dm.id), 1, "the DM went to one shard");
+        await discord.waitFor(() => discord.reactions.some((r) => r.messageId === question.id), 5_000, "the 👀 on the question");
+        assert.equal(discord.threads.filter((t) => t.starterMessageId === question.id).length, 1, "one thread, not one per shard");
+        assert.equal(discord.reactions.filter((r) => r.messageId === question.id).length, 1, "one 👀");
+        assert.deepEqual(discord.violations, []);
+        child.kill("SIGTERM");
+        assert.equal(await exited, 0);
+        assert.match(stderr, /all shards stopped/);
+        assert.doesNotMatch(stderr, new RegExp(discord.token.replace(/\./g, "\\.")));
+      } finally {
+        if (spawned?.exitCode === null) spawned.kill("SIGKILL");
+        await discord.close();
+      }
+    },
+  );
 
   test("given SIGTERM while answering, then the answer in flight is finished and the process exits 0", async () => {
     const discord = await startDiscordStandIn();
     try {
       const child = spawnCli(["bot"], {
         cwd: dir,
-        env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, LANCEDB_URI: library, LOG_LEVEL: "info", VOTES_FILE: join(dir, "votes.jsonl") },
+        env: {
+          DISCORD_TOKEN: discord.token,
+          DISCORD_API_URL: discord.apiUrl,
+          LANCEDB_URI: library,
+          LOG_LEVEL: "info",
+          VOTES_FILE: join(dir, "votes.jsonl"),
+        },
       });
       let stderr = "";
       child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
       await discord.waitFor(() => /"bot ready"/.test(stderr), 20_000, "the bot to be ready");
-      const question = await discord.sendMessage({ channelId: discord.channelIds.general, content: "which pre-training method trains a discriminator to spot replaced tokens?", mentionBot: true });
+      const question = await discord.sendMessage({
+        channelId: discord.channelIds.general,
+        content: "which pre-training method trains a discriminator to spot replaced tokens?",
+        mentionBot: true,
+      });
       await discord.waitFor(() => discord.reactions.some((r) => r.messageId === question.id), 10_000, "the acknowledgement");
       child.kill("SIGTERM");
       assert.equal(await exited, 0);

@@ -17,12 +17,18 @@ const SECRET = "sk-test-never-logged";
 async function modelWithLog(t: { after(fn: () => unknown): void }, level = "debug") {
   const standIn = await startOpenAiStandIn();
   t.after(() => standIn.close());
-  const config = buildConfig({ OPENAI_API_KEY: SECRET, OPENAI_BASE_URL: standIn.baseURL, CHAT_MODEL: "test-chat", OPENAI_MAX_RETRIES: "0" });
+  const config = buildConfig({
+    OPENAI_API_KEY: SECRET,
+    OPENAI_BASE_URL: standIn.baseURL,
+    CHAT_MODEL: "test-chat",
+    OPENAI_MAX_RETRIES: "0",
+  });
   const lines: string[] = [];
   const logger = pino({ level }, { write: (line: string) => void lines.push(line) });
   const llm = await createChatModel(config, "background", logger);
   assert.ok(llm);
-  const calls = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "model call" || l.msg === "model call failed");
+  const calls = () =>
+    lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "model call" || l.msg === "model call failed");
   return { standIn, llm, lines, calls };
 }
 
@@ -32,7 +38,10 @@ test("given a configured chat model, when it is called and streamed through a ch
 
   await llm.invoke("What does the secret question ask?");
   let streamed = "";
-  for await (const chunk of await ChatPromptTemplate.fromMessages([["human", "Tell me about {topic}"]]).pipe(llm).stream({ topic: "tokenizers" })) streamed += chunk.text;
+  for await (const chunk of await ChatPromptTemplate.fromMessages([["human", "Tell me about {topic}"]])
+    .pipe(llm)
+    .stream({ topic: "tokenizers" }))
+    streamed += chunk.text;
   assert.equal(streamed, "A reply of several words from the stand-in model.");
 
   const logged = calls();

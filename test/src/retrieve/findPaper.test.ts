@@ -16,7 +16,11 @@ describe("looking a paper up", () => {
   let store: PaperStore;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "paperbot-find-"));
-    await ingestInto(join(dir, "db"), [fixture("pipeline/daily-page.txt"), fixture("pipeline/hf-daily.json"), fixture("pipeline/papers.jsonl")]);
+    await ingestInto(join(dir, "db"), [
+      fixture("pipeline/daily-page.txt"),
+      fixture("pipeline/hf-daily.json"),
+      fixture("pipeline/papers.jsonl"),
+    ]);
     store = await PaperStore.open({ uri: join(dir, "db") });
   });
   after(async () => {

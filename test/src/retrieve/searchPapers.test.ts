@@ -25,7 +25,10 @@ describe("hybrid search over a small library", () => {
     const uri = join(dir, "db");
     const long = join(dir, "long.jsonl");
     const sentences = Array.from({ length: 25 }, (_, i) => `Step ${i} of the compiler pass rewrites loops for vector units.`).join(" ");
-    await writeFile(long, `${JSON.stringify({ title: "Loopwise: Auto-Vectorising Compilers", summary: sentences, year: 2022, section: "Systems" })}\n`);
+    await writeFile(
+      long,
+      `${JSON.stringify({ title: "Loopwise: Auto-Vectorising Compilers", summary: sentences, year: 2022, section: "Systems" })}\n`,
+    );
     await ingestInto(uri, [fixture("pipeline/daily-page.txt"), fixture("pipeline/hf-daily.json"), fixture("pipeline/papers.jsonl"), long]);
     store = await PaperStore.open({ uri });
     search = createSearcher({ store, embeddings: new LocalEmbeddings() }).search;
@@ -50,7 +53,10 @@ describe("hybrid search over a small library", () => {
     const byYear = await search("training", { k: 10, filters: { yearFrom: 2025, yearTo: 2025 } });
     assert.ok(byYear.length > 0 && byYear.every((h) => h.year === 2025), byYear.map((h) => `${h.title} ${h.year}`).join("; "));
     const bySection = await search("planning routes", { k: 10, filters: { section: "robotics" } });
-    assert.deepEqual(bySection.map((h) => h.title.split(":")[0]), ["Compass"]);
+    assert.deepEqual(
+      bySection.map((h) => h.title.split(":")[0]),
+      ["Compass"],
+    );
     const bySource = await search("attention", { k: 10, filters: { source: "hf-daily-api" } });
     assert.deepEqual(bySource.map((h) => h.title.split(":")[0]).sort(), ["Lantern", "Tidal"]);
     const recent = await search("speech", { k: 10, filters: { publishedAfter: "2025-10-29" } });
@@ -159,7 +165,15 @@ describe("a searcher that stays open", () => {
     assert.ok(!(await search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(dir, "later.jsonl");
-    await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
+    await writeFile(
+      later,
+      toJsonl([
+        {
+          title: "Zebra Herds: Tracking Migration Across the Serengeti",
+          summary: "We track zebra migration across the Serengeti grasslands with collars.",
+        },
+      ]),
+    );
     await ingestInto(uri, [later]);
     assert.match((await search(question, { k: 3 }))[0]!.title, /^Zebra Herds/);
   });
@@ -177,8 +191,14 @@ describe("a library written before passages carried their paper's record", () =>
     const store = await PaperStore.open({ uri });
     t.after(() => store.close());
     const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
-    await assert.rejects(search("speech retrieval"), (e: unknown) => e instanceof UserFacingError && e.message.includes("npx paperbot ingest --reembed"));
-    await assert.rejects(ingestInto(uri, [fixture("pipeline/hf-daily.json")]), (e: unknown) => e instanceof UserFacingError && e.message.includes("--reembed"));
+    await assert.rejects(
+      search("speech retrieval"),
+      (e: unknown) => e instanceof UserFacingError && e.message.includes("npx paperbot ingest --reembed"),
+    );
+    await assert.rejects(
+      ingestInto(uri, [fixture("pipeline/hf-daily.json")]),
+      (e: unknown) => e instanceof UserFacingError && e.message.includes("--reembed"),
+    );
 
     await ingestInto(uri, [fixture("pipeline/hf-daily.json")], { reembed: true });
     const rebuilt = await PaperStore.open({ uri });
@@ -221,7 +241,8 @@ describe("a library whose full-text index an interrupted ingest never built", ()
     t.after(async () => lock?.release());
     await assert.rejects(
       createSearcher({ store, embeddings: new LocalEmbeddings() }).search("speech retrieval"),
-      (e: unknown) => e instanceof UserFacingError && /full-text index, which is missing.*An ingest is writing the library now/s.test(e.message),
+      (e: unknown) =>
+        e instanceof UserFacingError && /full-text index, which is missing.*An ingest is writing the library now/s.test(e.message),
     );
   });
 });
@@ -249,7 +270,10 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
     const notHeld = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 0 });
     const year = (await notHeld.search(questions[0]!, { k: 1 }))[0]!.year!;
-    const cases: [string, SearchFilters][] = [...questions.map((q): [string, SearchFilters] => [q, {}]), [questions[1]!, { yearFrom: year, yearTo: year }]];
+    const cases: [string, SearchFilters][] = [
+      ...questions.map((q): [string, SearchFilters] => [q, {}]),
+      [questions[1]!, { yearFrom: year, yearTo: year }],
+    ];
     for (const [question, filters] of cases) {
       const [a, b] = await Promise.all([held.search(question, { k: 10, filters }), notHeld.search(question, { k: 10, filters })]);
       assert.equal(a.length, 10);
@@ -269,7 +293,15 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     assert.ok(!(await held.search(question, { k: 3 })).some((h) => h.title.startsWith("Zebra Herds")));
 
     const later = join(await tempDir(t, "paperbot-search-later-"), "later.jsonl");
-    await writeFile(later, toJsonl([{ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." }]));
+    await writeFile(
+      later,
+      toJsonl([
+        {
+          title: "Zebra Herds: Tracking Migration Across the Serengeti",
+          summary: "We track zebra migration across the Serengeti grasslands with collars.",
+        },
+      ]),
+    );
     await ingestInto(uri, [later]);
     assert.match((await held.search(question, { k: 3 }))[0]!.title, /^Zebra Herds/);
   });

@@ -20,11 +20,15 @@ test("given a window in days, weeks or months, in digits or words, then it count
     ["speech work last month", "2026-10-24"],
     ["new retrieval papers today", "2026-11-23"],
   ];
-  for (const [question, since] of cases) assert.deepEqual(findTimeWindow(question, TODAY)?.filters, { publishedAfter: since, publishedBefore: "2026-11-23" }, question);
+  for (const [question, since] of cases)
+    assert.deepEqual(findTimeWindow(question, TODAY)?.filters, { publishedAfter: since, publishedBefore: "2026-11-23" }, question);
 });
 
 test("given 'yesterday', then only that day is asked for", () => {
-  assert.deepEqual(findTimeWindow("What was published yesterday?", TODAY)?.filters, { publishedAfter: "2026-11-22", publishedBefore: "2026-11-22" });
+  assert.deepEqual(findTimeWindow("What was published yesterday?", TODAY)?.filters, {
+    publishedAfter: "2026-11-22",
+    publishedBefore: "2026-11-22",
+  });
 });
 
 test("given years, then the window is on the paper's year", () => {

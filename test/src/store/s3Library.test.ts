@@ -32,7 +32,10 @@ test("given a library at s3:// on an S3-compatible server, when the seeds and la
   for (const titles of await twoReaders(question)) assert.ok(!titles.some((title) => title.startsWith("Zebra Herds")), titles.join(" | "));
 
   const later = join(dir, "later.jsonl");
-  await writeFile(later, `${JSON.stringify({ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." })}\n`);
+  await writeFile(
+    later,
+    `${JSON.stringify({ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." })}\n`,
+  );
   const added = await cli(["ingest", later, "--json"]);
   assert.equal(added.code, 0, added.stderr);
   assert.deepEqual((JSON.parse(added.stdout) as { papers: unknown }).papers, { added: 1, updated: 0, unchanged: 0 });

@@ -39,7 +39,8 @@ async function whatUsersSee(uri: string) {
     const hits = async (memoryChunks: number) => {
       const searcher = createSearcher({ store, embeddings, memoryChunks });
       const found = [];
-      for (const query of ["memory-efficient attention over long legal contracts", "robot cooking", "sparse retrieval"]) found.push(await searcher.search(query, { k: 3 }));
+      for (const query of ["memory-efficient attention over long legal contracts", "robot cooking", "sparse retrieval"])
+        found.push(await searcher.search(query, { k: 3 }));
       found.push(await searcher.newest({ publishedAfter: "2025-01-01" }, 5));
       return found;
     };
@@ -62,7 +63,10 @@ test("given a library written when each summary was stored five times, then it r
   await cp(OLD_LIBRARY, old, { recursive: true });
   const fresh = join(dir, "fresh");
   await ingestInto(fresh, [fixture("pipeline")], { now: MADE_ON });
-  assert.ok([...(await summaryCopies(old)).values()].every((n) => n >= 5), "the fixture holds the old layout");
+  assert.ok(
+    [...(await summaryCopies(old)).values()].every((n) => n >= 5),
+    "the fixture holds the old layout",
+  );
   assert.ok([...(await summaryCopies(fresh)).values()].every((n) => n === 2));
 
   const [oldContent, freshContent] = [await readLibrary(old), await readLibrary(fresh)];

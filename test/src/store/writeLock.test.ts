@@ -73,7 +73,11 @@ test("given a lock left by a process that was killed, then the next writer takes
   // A real process takes the lock and is killed holding it.
   const holder = spawn(
     process.execPath,
-    ["--input-type=module", "-e", `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))}); await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`],
+    [
+      "--input-type=module",
+      "-e",
+      `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))}); await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`,
+    ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   await new Promise<void>((resolve, reject) => {

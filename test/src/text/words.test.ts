@@ -1,6 +1,18 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { STOP_WORDS, contentWordStems, contentWords, prefixStem, singular, squash, stemCoverage, suffixStem, titleStems, words, wordsOnly } from "../../../src/text/words.js";
+import {
+  STOP_WORDS,
+  contentWordStems,
+  contentWords,
+  prefixStem,
+  singular,
+  squash,
+  stemCoverage,
+  suffixStem,
+  titleStems,
+  words,
+  wordsOnly,
+} from "../../../src/text/words.js";
 
 test("given text with punctuation and case, then its words are the lower-cased runs of letters and digits", () => {
   assert.deepEqual(words("GPT-4o beats BERT's F1!"), ["gpt", "4o", "beats", "bert", "s", "f1"]);
