@@ -1,7 +1,9 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import type { Digest } from "../digest/buildDigest.js";
-import { composeDigest, digestClients, digestSettings } from "../digest/composeDigest.js";
+import { learnProfile, type ChannelProfile } from "../digest/channelProfile.js";
+import { composeDigest, digestClients, digestSettings, type DigestClients } from "../digest/composeDigest.js";
+import { DigestVoteStore } from "../store/digestVotes.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
 import { isDiscordId } from "../discord/discordIds.js";
 import { renderDigest, type DigestMessage } from "../discord/renderDigest.js";
@@ -93,7 +95,12 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
     }
 
     // From the library, the papers may be an earlier day's: the command names the digest for the day they are from.
-    const digest = await composeDigest({ date: gathered.libraryDate ?? date, gathered, settings }, clients);
+    // A channel's 👍/👎 rank its digest here as in the post and the preview.
+    const profile = flags.channel !== undefined ? await channelProfile(app, flags.channel, clients) : undefined;
+    const digest = await composeDigest(
+      { date: gathered.libraryDate ?? date, gathered, settings, ...(profile ? { profile } : {}) },
+      clients,
+    );
     const wouldPost = digest.entries.length > 0 || config.digest.postWhenEmpty;
     const messages = wouldPost ? renderDigest(digest) : [];
     if (gathered.origin === "library" && gathered.papers.length === 0) process.exitCode = 1;
@@ -103,6 +110,17 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
       return;
     }
     process.stdout.write(formatMessages(digest, messages));
+  } finally {
+    store.close();
+  }
+}
+
+/** What a channel's votes on digest papers (kept in the library) taught its digest; none without votes. */
+async function channelProfile(app: App, channelId: string, clients: DigestClients): Promise<ChannelProfile | undefined> {
+  const store = await DigestVoteStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions });
+  try {
+    const votes = await store.votes(channelId);
+    return votes.length > 0 ? await learnProfile(votes, clients.embeddings) : undefined;
   } finally {
     store.close();
   }

@@ -75,4 +75,28 @@ test("given the same day's papers and the same settings, then the post, /digest 
   assert.match(text, /The stand-in model's summary of/);
   assert.deepEqual(previewed, posted, "the preview shows what was posted");
   assert.deepEqual(printed, posted, "the command prints what was posted");
+
+  // A 👍 on the post's last paper: the channel's profile ranks the preview and the command alike.
+  const voted = h.discord.channelMessages(channelId).filter((m) => m.author.id === h.discord.botUser.id && (m.components?.length ?? 0) > 0);
+  const rows = (voted.at(-1)?.components ?? []) as { components: { custom_id: string }[] }[];
+  const up = rows.at(-1)?.components[0]?.custom_id;
+  assert.ok(up, "each digest paper has its 👍");
+  const vote = await h.discord.interact({ kind: "button", customId: up, message: voted.at(-1)!.id, channelId, userId: carol });
+  await vote.waitForFinal(undefined, 10_000);
+  now = new Date(`${STAND_IN_DATE}T10:00:00Z`);
+
+  const previewAfter = await h.discord.interact({ kind: "command", name: "digest", subcommand: "preview", options: {}, userId: carol });
+  await previewAfter.waitForFinal(undefined, 10_000);
+  const previewedAfter = [previewAfter.original?.content ?? "", ...previewAfter.followUps.map((m) => m.content ?? "")];
+  const cliAfter = await runCli(
+    ["digest", "--date", STAND_IN_DATE, "--dry-run", "--json", "--topics", TOPICS, "--max", String(MAX), "--channel", channelId],
+    {
+      cwd: dir,
+      env: { ...settings, LANCEDB_URI: libraryUri, OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: h.openAi!.baseURL, OPENAI_MAX_RETRIES: "0" },
+    },
+  );
+  assert.equal(cliAfter.code, 0, cliAfter.stderr);
+  const printedAfter = (JSON.parse(cliAfter.stdout) as { messages: { content: string }[] }).messages.map((m) => m.content);
+  assert.match(previewedAfter.join("\n"), /like “/, "the preview shows why the liked kind ranks higher");
+  assert.deepEqual(printedAfter, previewedAfter, "the command ranks with the channel's votes as the preview does");
 });
