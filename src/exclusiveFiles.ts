@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { link, open, unlink } from "node:fs/promises";
+import { link, open, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -43,4 +43,20 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return isErrno(error, "EPERM");
   }
+}
+
+/**
+ * Keeps a held file's mtime fresh, about three times per lease, so that others can tell a live
+ * holder from a dead one; stop it with clearInterval. It never keeps the process alive.
+ */
+export function startHeartbeat(path: string, leaseMs: number): NodeJS.Timeout {
+  const timer = setInterval(
+    () => {
+      const at = new Date();
+      utimes(path, at, at).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  timer.unref();
+  return timer;
 }

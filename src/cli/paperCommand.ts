@@ -2,14 +2,18 @@ import { arxivAdderFor, type App } from "../app.js";
 import { countFlag } from "./countFlag.js";
 import { bibtexFor } from "../bibtex.js";
 import { paperLinks, parseArxivId, type Paper } from "../paper.js";
-import { findPaper } from "../retrieve/findPaper.js";
+import { findPaper, type FindResult } from "../retrieve/findPaper.js";
 import { createSearcher } from "../retrieve/searchPapers.js";
 import { similarPapers } from "../retrieve/similarPapers.js";
 import type { PaperStore } from "../store/paperStore.js";
 
 /** Finds the paper or prints "did you mean" and sets exit code 1. */
 async function resolve(store: PaperStore, query: string, json: boolean | undefined): Promise<Paper | undefined> {
-  const found = await findPaper(store, query);
+  return shownIfFound(await findPaper(store, query), query, json);
+}
+
+/** The paper found, or "did you mean" printed and exit code 1. */
+function shownIfFound(found: FindResult, query: string, json: boolean | undefined): Paper | undefined {
   if ("paper" in found) return found.paper;
   process.exitCode = 1;
   if (json) process.stdout.write(`${JSON.stringify({ error: "not found", query, didYouMean: found.suggestions })}\n`);
@@ -49,7 +53,7 @@ export async function paperCommand(app: App, query: string, flags: PaperFlags): 
     // An arXiv id the library lacks is fetched from arXiv and added, then shown like any other.
     const fetched =
       !("paper" in found) && parseArxivId(query) && flags.fetch !== false ? await (await arxivAdderFor(app, store)).byId(query) : undefined;
-    const paper = "paper" in found ? found.paper : (fetched?.paper ?? (await resolve(store, query, flags.json)));
+    const paper = fetched?.paper ?? shownIfFound(found, query, flags.json);
     if (!paper) return;
     const added = fetched?.added === true;
     if (flags.bibtex) process.stdout.write(bibtexFor(paper));

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, readdir, stat, unlink, utimes } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
+import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
 
 /**
  * Which channel got which day's digest, kept so that a channel never gets the same
@@ -328,14 +328,7 @@ export class DigestClaim {
     readonly previous: ClaimHolder | undefined,
     leaseMs: number,
   ) {
-    this.heartbeat = setInterval(
-      () => {
-        const at = new Date();
-        utimes(this.path, at, at).catch(() => undefined);
-      },
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
-    this.heartbeat.unref();
+    this.heartbeat = startHeartbeat(this.path, leaseMs);
   }
 
   /** Still the owner: nobody took the date over and nobody recorded it. Checked right before posting. */

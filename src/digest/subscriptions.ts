@@ -1,9 +1,8 @@
-import * as lancedb from "@lancedb/lancedb";
-import type { Connection, Table } from "@lancedb/lancedb";
 import { Field, Int32, List, Schema, Utf8 } from "apache-arrow";
 import { UserFacingError } from "../errors.js";
 import { rowsToArrow } from "../store/arrowRows.js";
 import { sqlString, type StoreOptions } from "../store/paperStore.js";
+import { SharedTable } from "../store/sharedTable.js";
 
 /**
  * Which channels get a daily digest, when, and of what. Stored as a LanceDB table
@@ -96,19 +95,13 @@ type ListCell = string[] | { toArray(): ArrayLike<string> };
 
 export class SubscriptionStore {
   private constructor(
-    private readonly db: Connection,
-    private table: Table | undefined,
+    private readonly shared: SharedTable,
     private readonly now: () => Date,
   ) {}
 
   /** Opens the subscriptions of the library at `uri`; the table is created by the first subscribe. */
   static async open(options: StoreOptions & { now?: () => Date }): Promise<SubscriptionStore> {
-    const db = await lancedb.connect(options.uri, {
-      storageOptions: options.storageOptions ?? {},
-      // Another bot process may have (un)subscribed since the last read: always look.
-      readConsistencyInterval: options.readConsistencySeconds ?? 0,
-    });
-    return new SubscriptionStore(db, undefined, options.now ?? (() => new Date()));
+    return new SubscriptionStore(await SharedTable.open(options, SUBSCRIPTIONS, subscriptionsSchema), options.now ?? (() => new Date()));
   }
 
   /**
@@ -121,14 +114,14 @@ export class SubscriptionStore {
     const at = this.now().toISOString();
     const subscription: Subscription = { channelId, guildId, ...valid, createdAt: existing?.createdAt ?? at, updatedAt: at };
     const data = rowsToArrow([{ ...subscription, max: subscription.max ?? null }], subscriptionsSchema);
-    const table = await this.ensureTable();
+    const table = await this.shared.ensure();
     await table.mergeInsert("channelId").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
     return subscription;
   }
 
   /** Ends the channel's subscription; false if it had none. */
   async unsubscribe(channelId: string): Promise<boolean> {
-    const table = await this.existingTable();
+    const table = await this.shared.existing();
     if (!table) return false;
     const where = `channelId = ${sqlString(channelId)}`;
     if ((await table.countRows(where)) === 0) return false;
@@ -137,7 +130,7 @@ export class SubscriptionStore {
   }
 
   async get(channelId: string): Promise<Subscription | undefined> {
-    const table = await this.existingTable();
+    const table = await this.shared.existing();
     if (!table) return undefined;
     const rows = await table
       .query()
@@ -147,26 +140,13 @@ export class SubscriptionStore {
   }
 
   async list(): Promise<Subscription[]> {
-    const table = await this.existingTable();
+    const table = await this.shared.existing();
     if (!table) return [];
     return newestPerChannel((await table.query().toArray()) as StoredRow[]);
   }
 
   close(): void {
-    this.table?.close();
-    this.db.close();
-  }
-
-  /** The table, once this or another process has created it. */
-  private async existingTable(): Promise<Table | undefined> {
-    if (!this.table && (await this.db.tableNames()).includes(SUBSCRIPTIONS)) this.table = await this.db.openTable(SUBSCRIPTIONS);
-    return this.table;
-  }
-
-  private async ensureTable(): Promise<Table> {
-    // exist_ok: another process may create it at the same moment.
-    this.table ??= await this.db.createEmptyTable(SUBSCRIPTIONS, subscriptionsSchema, { mode: "create", existOk: true });
-    return this.table;
+    this.shared.close();
   }
 }
 

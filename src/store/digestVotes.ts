@@ -1,9 +1,8 @@
-import * as lancedb from "@lancedb/lancedb";
-import type { Connection, Table } from "@lancedb/lancedb";
 import { Field, List, Schema, Utf8 } from "apache-arrow";
 import type { PaperVote, VoteKind } from "../digest/channelProfile.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { sqlString, type StoreOptions } from "./paperStore.js";
+import { SharedTable } from "./sharedTable.js";
 
 /*
  * 👍/👎 on the papers of a channel's digests, in the library's database (LanceDB table `digest_votes`),
@@ -39,24 +38,16 @@ type StoredRow = Omit<ChannelVote, "keywords"> & { key: string; keywords: ListCe
 const keyOf = (v: Pick<ChannelVote, "channelId" | "paperId" | "userId">) => JSON.stringify([v.channelId, v.paperId, v.userId]);
 
 export class DigestVoteStore {
-  private constructor(
-    private readonly db: Connection,
-    private table: Table | undefined,
-  ) {}
+  private constructor(private readonly shared: SharedTable) {}
 
   static async open(options: StoreOptions): Promise<DigestVoteStore> {
-    const db = await lancedb.connect(options.uri, {
-      storageOptions: options.storageOptions ?? {},
-      // Another bot process may have taken a vote since the last read: always look.
-      readConsistencyInterval: options.readConsistencySeconds ?? 0,
-    });
-    return new DigestVoteStore(db, undefined);
+    return new DigestVoteStore(await SharedTable.open(options, DIGEST_VOTES, votesSchema));
   }
 
   /** Records the member's vote on the paper in the channel, replacing their earlier one. */
   async vote(vote: ChannelVote): Promise<{ previous?: VoteKind }> {
     const key = keyOf(vote);
-    const table = await this.ensureTable();
+    const table = await this.shared.ensure();
     const previous = newestPerKey(
       (await table
         .query()
@@ -85,7 +76,7 @@ export class DigestVoteStore {
 
   /** The channel's votes, one per member and paper (the latest), oldest first. */
   async votes(channelId: string): Promise<ChannelVote[]> {
-    const table = await this.existingTable();
+    const table = await this.shared.existing();
     if (!table) return [];
     return newestPerKey(
       (await table
@@ -97,7 +88,7 @@ export class DigestVoteStore {
 
   /** Forgets every vote of the channel; how many there were. */
   async reset(channelId: string): Promise<number> {
-    const table = await this.existingTable();
+    const table = await this.shared.existing();
     if (!table) return 0;
     const where = `channelId = ${sqlString(channelId)}`;
     const count = await table.countRows(where);
@@ -106,19 +97,7 @@ export class DigestVoteStore {
   }
 
   close(): void {
-    this.table?.close();
-    this.db.close();
-  }
-
-  private async existingTable(): Promise<Table | undefined> {
-    if (!this.table && (await this.db.tableNames()).includes(DIGEST_VOTES)) this.table = await this.db.openTable(DIGEST_VOTES);
-    return this.table;
-  }
-
-  private async ensureTable(): Promise<Table> {
-    // exist_ok: another process may create it at the same moment.
-    this.table ??= await this.db.createEmptyTable(DIGEST_VOTES, votesSchema, { mode: "create", existOk: true });
-    return this.table;
+    this.shared.close();
   }
 }
 

@@ -1,9 +1,9 @@
 import { renameSync } from "node:fs";
-import { mkdir, readFile, readdir, rename, stat, unlink, utimes } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createExclusive, isErrno, processAlive } from "../exclusiveFiles.js";
+import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
 
 /**
  * One writer at a time per library. Two ingests writing at once go wrong in ways no
@@ -94,14 +94,7 @@ export class WriteLock {
     private readonly token: symbol,
     leaseMs: number,
   ) {
-    this.heartbeat = setInterval(
-      () => {
-        const at = new Date();
-        utimes(this.path, at, at).catch(() => undefined);
-      },
-      Math.max(50, Math.floor(leaseMs / 3)),
-    );
-    this.heartbeat.unref();
+    this.heartbeat = startHeartbeat(this.path, leaseMs);
   }
 
   get path(): string {

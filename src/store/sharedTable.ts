@@ -1,0 +1,44 @@
+import * as lancedb from "@lancedb/lancedb";
+import type { Connection, Table } from "@lancedb/lancedb";
+import type { Schema } from "apache-arrow";
+import type { StoreOptions } from "./paperStore.js";
+
+/**
+ * A small table of the library that every bot process reads and writes (subscriptions, digest
+ * votes): read with no cache, as another process may have written since, and created by
+ * whichever process writes first.
+ */
+export class SharedTable {
+  private table: Table | undefined;
+
+  private constructor(
+    private readonly db: Connection,
+    private readonly name: string,
+    private readonly schema: Schema,
+  ) {}
+
+  static async open(options: StoreOptions, name: string, schema: Schema): Promise<SharedTable> {
+    const db = await lancedb.connect(options.uri, {
+      storageOptions: options.storageOptions ?? {},
+      readConsistencyInterval: options.readConsistencySeconds ?? 0,
+    });
+    return new SharedTable(db, name, schema);
+  }
+
+  /** The table, once this or another process has created it. */
+  async existing(): Promise<Table | undefined> {
+    if (!this.table && (await this.db.tableNames()).includes(this.name)) this.table = await this.db.openTable(this.name);
+    return this.table;
+  }
+
+  async ensure(): Promise<Table> {
+    // exist_ok: another process may create it at the same moment.
+    this.table ??= await this.db.createEmptyTable(this.name, this.schema, { mode: "create", existOk: true });
+    return this.table;
+  }
+
+  close(): void {
+    this.table?.close();
+    this.db.close();
+  }
+}
