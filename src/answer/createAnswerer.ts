@@ -11,7 +11,7 @@ import { answerProbability, calibrationFor, type Calibration } from "./calibrati
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
 import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
-import { evidenceOf, textOf, type Evidence } from "./evidence.js";
+import { evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, type Turn } from "./followUp.js";
@@ -195,12 +195,13 @@ export function createAnswerer(deps: AnswererDeps) {
       return { searchedFor, window, filters, query, hits: [], shape: shapeOf(query), evidence: undefined };
     // "What does 2401.00001 propose?": that paper, if the library has it, is the one asked about.
     const arxivId = arxivIdIn(query);
-    const [found, [byId] = []] = await Promise.all([
+    const shape = shapeOf(query);
+    const [found, [byId] = [], library] = await Promise.all([
       deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters }),
       arxivId ? deps.searcher.search(query, { k: 1, filters: { ...filters, paperIds: [paperIdFor("", arxivId)] } }) : [],
+      deps.searcher.wordCounts(evidenceWords(shape)),
     ]);
     const hits = byId ? [byId, ...found.filter((hit) => hit.paperId !== byId.paperId)] : found;
-    const shape = shapeOf(query);
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
@@ -208,7 +209,7 @@ export function createAnswerer(deps: AnswererDeps) {
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     const sides = await comparedPapers(query, deps.searcher, filters, hits);
     const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
-    const evidence = evidenceOf(shape, unique([...named, ...hits]));
+    const evidence = evidenceOf(shape, unique([...named, ...hits]), library);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.

@@ -1,4 +1,6 @@
+import { wordRank } from "../embeddings/localEmbeddings.js";
 import type { PaperHit } from "../retrieve/searchPapers.js";
+import type { WordCounts } from "../store/wordCounts.js";
 import { mentions, rareWords, type QuestionShape } from "./questionTerms.js";
 import { prefixStem, stemCoverage } from "../text/words.js";
 
@@ -35,6 +37,10 @@ export interface Features {
   margin: number;
   /** Full-text search matched a word of the question in the top paper. */
   wordsMatched: number;
+  /** Share of the question's words in the top paper, each weighted by how rare it is in this library (its IDF). */
+  libraryCoverage: number;
+  /** Share of the question's words that no passage of the library uses. */
+  absentWords: number;
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
@@ -48,12 +54,44 @@ export const FEATURE_NAMES = [
   "unknownMissing",
   "margin",
   "wordsMatched",
+  "libraryCoverage",
+  "absentWords",
 ] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
 export const textOf = (hit: PaperHit) => `${hit.title}\n${hit.paper.authors.join(", ")}\n${hit.passages.join("\n")}`;
 
-export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evidence {
+/**
+ * English's commonest words: one the full-text index finds nowhere is one of its stop
+ * words ("between", "more"), not a word the library lacks.
+ */
+const COMMON_RANK = 1000;
+
+/** The question's words as this library knows them: how often each is used, and whether the top paper has it. */
+function libraryFeatures(
+  words: readonly string[],
+  topText: string,
+  library: WordCounts,
+): Pick<Features, "libraryCoverage" | "absentWords"> {
+  const counted = words.filter((word) => {
+    const rank = wordRank(word);
+    return !((library.counts.get(word) ?? 0) === 0 && rank >= 0 && rank < COMMON_RANK);
+  });
+  if (counted.length === 0) return { libraryCoverage: 0, absentWords: 0 };
+  const idf = (word: string) => Math.log((library.passages + 1) / ((library.counts.get(word) ?? 0) + 1));
+  const lower = topText.toLowerCase();
+  const total = counted.reduce((sum, word) => sum + idf(word), 0);
+  const inTop = counted.reduce((sum, word) => sum + (lower.includes(prefixStem(word)) ? idf(word) : 0), 0);
+  return {
+    libraryCoverage: total > 0 ? inTop / total : 0,
+    absentWords: counted.filter((word) => (library.counts.get(word) ?? 0) === 0).length / counted.length,
+  };
+}
+
+/** The words a question's evidence is weighed on, whose library counts `evidenceOf` needs. */
+export const evidenceWords = (shape: QuestionShape): string[] => [...new Set(shape.words)];
+
+export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[], library: WordCounts): Evidence {
   const texts = hits.map(textOf);
   const missing = shape.names.filter((name) => !texts.some((text) => mentions(text, name)));
   const top = hits[0];
@@ -75,6 +113,7 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[]): Evi
         shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
+      ...libraryFeatures(evidenceWords(shape), topText, library),
     },
   };
 }

@@ -9,6 +9,7 @@ import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/w
 import { truncate } from "../text/truncate.js";
 import { VECTOR_INDEX_MIN_ROWS, sqlIn, sqlString, vectorProbes, type PaperStore } from "../store/paperStore.js";
 import { parseHit } from "../store/storedRows.js";
+import type { WordCounts } from "../store/wordCounts.js";
 
 /**
  * Hybrid search: the query's vector and its words are each matched against the
@@ -133,6 +134,8 @@ export interface Searcher {
    * opening passage; scores are 0, as no query was matched.
    */
   newest(filters: SearchFilters, k: number): Promise<PaperHit[]>;
+  /** How many of the library's passages use each word: which of a question's words are distinctive here. */
+  wordCounts(words: readonly string[]): Promise<WordCounts>;
   /** Reads what the searcher holds in memory now rather than at the first search (a big library takes a second or two). */
   prepare(): Promise<void>;
 }
@@ -390,6 +393,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     async prepare() {
       if (!store.isEmpty) await currentState(store.chunks());
     },
+    wordCounts: (words) => store.wordCounts(words),
     async newest(filters, k) {
       const where = filtersToSql(filters, "id");
       if (!where) throw new Error("newest() needs a filter: it would read every paper");

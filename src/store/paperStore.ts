@@ -10,6 +10,7 @@ import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
+import { WordCounter, type WordCounts } from "./wordCounts.js";
 import { WriteLock, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -137,6 +138,7 @@ export class PaperStore {
   private papersTable: Table | undefined;
   private chunksTable: Table | undefined;
   private metaTable: Table | undefined;
+  private readonly wordCounter = new WordCounter(() => this.chunks());
   /** Tables whose creation was interrupted: they hold nothing, are read as absent, and a writer removes them. */
   private incomplete: string[] = [];
 
@@ -199,6 +201,11 @@ export class PaperStore {
   chunks(): Table {
     if (!this.chunksTable) throw this.emptyLibrary();
     return this.chunksTable;
+  }
+
+  /** How many passages use each word (see wordCounts.ts). */
+  wordCounts(words: readonly string[]): Promise<WordCounts> {
+    return this.wordCounter.count(words);
   }
 
   /**

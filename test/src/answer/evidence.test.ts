@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { evidenceOf } from "../../../src/answer/evidence.js";
+import { shapeOf } from "../../../src/answer/questionTerms.js";
+import type { PaperHit } from "../../../src/retrieve/searchPapers.js";
+import type { WordCounts } from "../../../src/store/wordCounts.js";
+
+/** The answer-or-refuse model weighs a question's words by how rare they are in this library, not in English. */
+
+const hit = (title: string, passage: string): PaperHit => ({
+  rank: 1,
+  paperId: title,
+  title,
+  score: 1,
+  similarity: 0.5,
+  textScore: 1,
+  coverage: 0.5,
+  titleMatch: 0,
+  snippet: "",
+  passages: [passage],
+  url: undefined,
+  year: 2025,
+  paper: { id: title, title, summary: "", authors: [], sources: [] },
+});
+
+const TRAFFIC = hit("Video Graphs for Pedestrians", "A graph neural network forecasts pedestrian flow from video.");
+
+/** A library of 1,000 passages where "neural", "network" and "graph" are everywhere and "traffic" is in three. */
+const library = (counts: Record<string, number>): WordCounts => ({ passages: 1000, counts: new Map(Object.entries(counts)) });
+
+describe("evidence read against the library", () => {
+  test("given a question whose rarest word the top paper lacks, then its library coverage is low though three of its five words match", () => {
+    const counts = library({ graph: 400, neural: 900, network: 900, traffic: 3, forecasting: 40 });
+    const { features } = evidenceOf(shapeOf("graph neural network for traffic forecasting"), [TRAFFIC], counts);
+    assert.ok(features.libraryCoverage < 0.5, `library coverage ${features.libraryCoverage}`);
+    assert.equal(features.absentWords, 0);
+  });
+
+  test("given a question of words no passage uses, then they are counted absent, but not English's commonest words the index drops", () => {
+    const counts = library({ sourdough: 0, hydration: 0, between: 0, loaf: 0, good: 0, bakes: 2 });
+    const { features } = evidenceOf(shapeOf("good sourdough loaf hydration between bakes"), [TRAFFIC], counts);
+    // "good" and "between" are among English's commonest words: the index drops them as stop words.
+    assert.equal(features.absentWords, 3 / 4);
+    assert.equal(features.libraryCoverage, 0);
+  });
+
+  test("given a question the top paper covers word for word, then its library coverage is 1", () => {
+    const counts = library({ pedestrian: 5, flow: 60, video: 300 });
+    const { features } = evidenceOf(shapeOf("pedestrian flow from video"), [TRAFFIC], counts);
+    assert.equal(features.libraryCoverage, 1);
+    assert.equal(features.absentWords, 0);
+  });
+});
