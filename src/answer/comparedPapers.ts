@@ -56,6 +56,12 @@ function nameScore(hit: PaperHit, names: readonly string[]): number {
   return names.some((name) => mentions(hit.title, name)) ? 1 : 0;
 }
 
+export interface ComparedSide {
+  hit: PaperHit;
+  /** The paper is the one the side names: its short name, or a name in its title's lead or authors. */
+  named: boolean;
+}
+
 /**
  * The best paper for each side of a comparison, in the order the question names them;
  * none if it is not one. A side known only by its words ("latent diffusion") keeps its
@@ -66,21 +72,22 @@ export async function comparedPapers(
   searcher: Searcher,
   filters: SearchFilters,
   found: readonly PaperHit[],
-): Promise<PaperHit[]> {
-  const chosen: PaperHit[] = [];
+): Promise<ComparedSide[]> {
+  const chosen: ComparedSide[] = [];
   for (const side of sidesOf(question)) {
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
     const names = namesIn(side).slice(0, 1);
     // The side's own search first; the whole question's papers too, as "DDPM" alone may not find the paper its title spells out.
     const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter(
-      (hit) => !chosen.some((c) => c.paperId === hit.paperId),
+      (hit) => !chosen.some((c) => c.hit.paperId === hit.paperId),
     );
     // Search's order, unless a paper is more surely the one named.
     const best = hits.reduce<PaperHit | undefined>(
       (top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top),
       undefined,
     );
-    if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId))) chosen.push(best);
+    if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId)))
+      chosen.push({ hit: best, named: nameScore(best, names) >= 2 });
   }
   return chosen;
 }

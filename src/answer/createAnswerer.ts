@@ -58,6 +58,8 @@ export interface Assessment {
   /** An arXiv id the question names, and whether the library has that paper (then it leads, and is answered from). */
   arxivId?: string;
   namedPaper?: boolean;
+  /** A comparison whose every side found the paper it names ("LoRA vs QLoRA"): the library has what is asked. */
+  comparedNamed?: boolean;
 }
 
 export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
@@ -207,7 +209,8 @@ export function createAnswerer(deps: AnswererDeps) {
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
     // when two papers are asked about.
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
-    const sides = await comparedPapers(query, deps.searcher, filters, hits);
+    const compared = await comparedPapers(query, deps.searcher, filters, hits);
+    const sides = compared.map((side) => side.hit);
     const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library);
     const ordered = unique([...sides, ...named, ...hits]);
@@ -228,12 +231,17 @@ export function createAnswerer(deps: AnswererDeps) {
       shape,
       evidence: { ...evidence, missing: stillMissing },
       ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}),
+      ...(compared.length >= 2 && compared.every((side) => side.named) ? { comparedNamed: true } : {}),
     };
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     const asked = performance.now();
-    const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper } = await assess(question, options, asked);
+    const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper, comparedNamed } = await assess(
+      question,
+      options,
+      asked,
+    );
     if (!evidence) {
       yield { type: "done", answer: await whatsNew(window!, filters, options.k, searchedFor) };
       return;
@@ -248,7 +256,9 @@ export function createAnswerer(deps: AnswererDeps) {
     const answerable =
       hits.length > 0 &&
       missing.length === 0 &&
-      (namedPaper === true || probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
+      (namedPaper === true ||
+        comparedNamed === true ||
+        probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
     deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
     if (!answerable) {
       // What could be fetched from arXiv: the paper the question names by id, or by its title.

@@ -41,6 +41,8 @@ export interface Features {
   libraryCoverage: number;
   /** Share of the question's words that no passage of the library uses. */
   absentWords: number;
+  /** The rarest word in this library (by IDF, 0–1) of those the question uses and the top paper lacks. */
+  rarestMissing: number;
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
@@ -56,6 +58,7 @@ export const FEATURE_NAMES = [
   "wordsMatched",
   "libraryCoverage",
   "absentWords",
+  "rarestMissing",
 ] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
@@ -72,17 +75,20 @@ function libraryFeatures(
   words: readonly string[],
   topText: string,
   library: WordCounts,
-): Pick<Features, "libraryCoverage" | "absentWords"> {
+): Pick<Features, "libraryCoverage" | "absentWords" | "rarestMissing"> {
   const counted = words.filter((word) => {
     const rank = wordRank(word);
     return !((library.counts.get(word) ?? 0) === 0 && rank >= 0 && rank < COMMON_RANK);
   });
-  if (counted.length === 0) return { libraryCoverage: 0, absentWords: 0 };
+  if (counted.length === 0) return { libraryCoverage: 0, absentWords: 0, rarestMissing: 0 };
   const idf = (word: string) => Math.log((library.passages + 1) / ((library.counts.get(word) ?? 0) + 1));
   const lower = topText.toLowerCase();
   const total = counted.reduce((sum, word) => sum + idf(word), 0);
-  const inTop = counted.reduce((sum, word) => sum + (lower.includes(prefixStem(word)) ? idf(word) : 0), 0);
+  const has = (word: string) => lower.includes(prefixStem(word));
+  const inTop = counted.reduce((sum, word) => sum + (has(word) ? idf(word) : 0), 0);
+  const most = Math.log(library.passages + 1);
   return {
+    rarestMissing: Math.max(0, ...counted.filter((word) => !has(word)).map((word) => idf(word) / most)),
     libraryCoverage: total > 0 ? inTop / total : 0,
     absentWords: counted.filter((word) => (library.counts.get(word) ?? 0) === 0).length / counted.length,
   };

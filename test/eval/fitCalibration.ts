@@ -29,7 +29,9 @@ import { PROJECT_ROOT } from "../helpers/paths.js";
 import { buildLibrary } from "./evalLibraries.js";
 import { isOutside, loadQuestions, type Kind, type Library } from "./evalQuestions.js";
 
-const { values: args } = parseArgs({ options: { keep: { type: "string" } } });
+// --without a,b: fit without these features, to see what each one is worth out of fold.
+const { values: args } = parseArgs({ options: { keep: { type: "string" }, without: { type: "string", default: "" } } });
+const without = new Set(args.without.split(",").filter(Boolean));
 
 /** Answerable questions the extractive answer may refuse, and the model gate, on the tune half. */
 const MAX_REFUSED = 0.03;
@@ -152,12 +154,13 @@ function outOfFold(examples: readonly Example[], features: readonly (keyof Featu
   return probabilities;
 }
 
-function report(name: string, examples: readonly Example[], c: Calibration): void {
-  const refused = (e: Example, at: number) => e.missing || probability(c, e.features) < at;
+/** What the calibration refuses on the tune half; `unseen`: each turn judged by the model fit without its question, as a held-out one would be. */
+function report(name: string, examples: readonly Example[], c: Calibration, unseen?: Map<Example, number>): void {
+  const refused = (e: Example, at: number) => e.missing || (unseen?.get(e) ?? probability(c, e.features)) < at;
   const share = (xs: readonly Example[], at: number) =>
     `${((100 * xs.filter((e) => refused(e, at)).length) / Math.max(1, xs.length)).toFixed(1)}%`;
   const answerable = examples.filter((e) => !isOutside(e.kind));
-  console.log(`${name}: answer at ${c.answerAt}, ask a model at ${c.askModelAt}`);
+  console.log(`${name}${unseen ? ", out of fold" : ""}: answer at ${c.answerAt}, ask a model at ${c.askModelAt}`);
   console.log(`  tune: answerable refused ${share(answerable, c.answerAt)} (before a model ${share(answerable, c.askModelAt)})`);
   for (const kind of ["outside-offtopic", "outside-topic", "outside-named"] as const) {
     const of = examples.filter((e) => e.kind === kind);
@@ -169,7 +172,7 @@ const root = args.keep ?? (await mkdtemp(join(tmpdir(), "paperbot-fit-")));
 try {
   const examples = [...(await collect("seeds", root)), ...(await collect("corpus", root))];
   const labelled = examples.filter((e) => e.label !== undefined && !e.missing);
-  const all: (keyof Features)[] = [...FEATURE_NAMES];
+  const all: (keyof Features)[] = FEATURE_NAMES.filter((n) => !without.has(n));
   const calibrations: Calibration[] = [
     { embedder: LOCAL_EMBEDDER_ID, features: all },
     { embedder: WORDS_ONLY, features: all.filter((n) => n !== "similarity") },
@@ -177,12 +180,15 @@ try {
     const model = fit(labelled, features);
     const unseen = outOfFold(examples, features);
     const probabilityOf = (e: Example) => unseen.get(e) ?? 0;
-    return {
+    const calibration = {
       embedder,
       ...model,
       answerAt: thresholdFor(examples, probabilityOf, MAX_REFUSED),
       askModelAt: thresholdFor(examples, probabilityOf, MAX_REFUSED_BEFORE_MODEL),
     };
+    // What to compare features and settings by: the in-sample figures flatter every added feature.
+    report(calibration.embedder, examples, calibration, unseen);
+    return calibration;
   });
   console.log(
     `tune examples: ${examples.length} (${labelled.filter((e) => e.label === 1).length} yes, ${labelled.filter((e) => e.label === 0).length} no)`,

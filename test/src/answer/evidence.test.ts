@@ -33,6 +33,7 @@ describe("evidence read against the library", () => {
     const counts = library({ graph: 400, neural: 900, network: 900, traffic: 3, forecasting: 40 });
     const { features } = evidenceOf(shapeOf("graph neural network for traffic forecasting"), [TRAFFIC], counts);
     assert.ok(features.libraryCoverage < 0.5, `library coverage ${features.libraryCoverage}`);
+    assert.ok(features.rarestMissing > 0.7, `rarest missing ${features.rarestMissing}`);
     assert.equal(features.absentWords, 0);
   });
 
@@ -48,6 +49,7 @@ describe("evidence read against the library", () => {
     const counts = library({ pedestrian: 5, flow: 60, video: 300 });
     const { features } = evidenceOf(shapeOf("pedestrian flow from video"), [TRAFFIC], counts);
     assert.equal(features.libraryCoverage, 1);
+    assert.equal(features.rarestMissing, 0);
     assert.equal(features.absentWords, 0);
   });
 });
