@@ -1,4 +1,5 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
+import { contentWords, prefixStem, stemCoverage } from "../text/words.js";
 import { isShortNameOf, mentions, namesIn } from "./questionTerms.js";
 
 /**
@@ -58,8 +59,14 @@ function nameScore(hit: PaperHit, names: readonly string[]): number {
 
 export interface ComparedSide {
   hit: PaperHit;
-  /** The paper is the one the side names: its short name, or a name in its title's lead or authors. */
-  named: boolean;
+  /** The paper is the one the side means: its short name, a name in its title's lead or authors, or every word of a side with no name in its title. */
+  matched: boolean;
+}
+
+/** Every content word of a side ("latent diffusion") is in the title ("… with Latent Diffusion Models"). */
+function titleHasAll(title: string, side: string): boolean {
+  const stems = contentWords(side).map(prefixStem);
+  return stems.length > 0 && stemCoverage(stems, title) === 1;
 }
 
 /**
@@ -81,13 +88,11 @@ export async function comparedPapers(
     const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter(
       (hit) => !chosen.some((c) => c.hit.paperId === hit.paperId),
     );
-    // Search's order, unless a paper is more surely the one named.
-    const best = hits.reduce<PaperHit | undefined>(
-      (top, hit) => (top === undefined || nameScore(hit, names) > nameScore(top, names) ? hit : top),
-      undefined,
-    );
+    // Search's order, unless a paper is more surely the one meant.
+    const score = (hit: PaperHit) => (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0);
+    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || score(hit) > score(top) ? hit : top), undefined);
     if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId)))
-      chosen.push({ hit: best, named: nameScore(best, names) >= 2 });
+      chosen.push({ hit: best, matched: score(best) >= 2 });
   }
   return chosen;
 }

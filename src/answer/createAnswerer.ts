@@ -58,7 +58,7 @@ export interface Assessment {
   /** An arXiv id the question names, and whether the library has that paper (then it leads, and is answered from). */
   arxivId?: string;
   namedPaper?: boolean;
-  /** A comparison whose every side found the paper it names ("LoRA vs QLoRA"): the library has what is asked. */
+  /** A comparison whose every side found the paper it means ("LoRA vs QLoRA"): the library has what is asked. */
   comparedNamed?: boolean;
 }
 
@@ -212,7 +212,7 @@ export function createAnswerer(deps: AnswererDeps) {
     const compared = await comparedPapers(query, deps.searcher, filters, hits);
     const sides = compared.map((side) => side.hit);
     const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
-    const evidence = evidenceOf(shape, unique([...named, ...hits]), library);
+    const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
     // before saying the library lacks it.
@@ -231,7 +231,7 @@ export function createAnswerer(deps: AnswererDeps) {
       shape,
       evidence: { ...evidence, missing: stillMissing },
       ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}),
-      ...(compared.length >= 2 && compared.every((side) => side.named) ? { comparedNamed: true } : {}),
+      ...(compared.length >= 2 && compared.every((side) => side.matched) ? { comparedNamed: true } : {}),
     };
   }
 

@@ -97,7 +97,16 @@ function libraryFeatures(
 /** The words a question's evidence is weighed on, whose library counts `evidenceOf` needs. */
 export const evidenceWords = (shape: QuestionShape): string[] => [...new Set(shape.words)];
 
-export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[], library: WordCounts): Evidence {
+/**
+ * `compared`: a comparison's paper per side. The question's words are then looked for in
+ * them together, as no one paper is about both sides.
+ */
+export function evidenceOf(
+  shape: QuestionShape,
+  hits: readonly PaperHit[],
+  library: WordCounts,
+  compared: readonly PaperHit[] = [],
+): Evidence {
   const texts = hits.map(textOf);
   const missing = shape.names.filter((name) => !texts.some((text) => mentions(text, name)));
   const top = hits[0];
@@ -119,7 +128,7 @@ export function evidenceOf(shape: QuestionShape, hits: readonly PaperHit[], libr
         shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
-      ...libraryFeatures(evidenceWords(shape), topText, library),
+      ...libraryFeatures(evidenceWords(shape), compared.length >= 2 ? compared.map(textOf).join("\n") : topText, library),
     },
   };
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import test from "node:test";
-import { sidesOf } from "../../../src/answer/comparedPapers.js";
+import test, { after, before, describe } from "node:test";
+import { comparedPapers, sidesOf } from "../../../src/answer/comparedPapers.js";
+import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
+import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
+import { tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 
 test("given the ways people ask for a comparison, then both sides are found", () => {
   assert.deepEqual(sidesOf("compare FaceNet and ArcFace"), ["FaceNet", "ArcFace"]);
@@ -15,4 +18,48 @@ test("given a question that only mentions a difference, or a side that is no pap
   assert.deepEqual(sidesOf("steering a frozen LM by adding the logit difference between a big and a small model"), []);
   assert.deepEqual(sidesOf("what FLOPs savings does MoMa get vs a compute-equivalent dense baseline?"), []);
   assert.deepEqual(sidesOf("which paper trains a discriminator on replaced tokens?"), []);
+});
+
+describe("the paper each side of a comparison means", () => {
+  const PAPERS = [
+    { title: "Lantern: Linear Attention for Long Contracts", summary: "Lantern keeps attention memory linear in contract length." },
+    { title: "Quill: Diffusion Models for Handwriting", summary: "Quill trains a diffusion model on scanned letters." },
+    { title: "Harbor: Latent Diffusion Models for Tide Maps", summary: "Harbor denoises tide maps in a learned latent space." },
+    { title: "Sextant: Star Tracking with Transformers", summary: "Sextant tracks stars with a small transformer." },
+  ];
+  let library: TempLibrary | undefined;
+  let searcher: Searcher | undefined;
+  before(async () => {
+    library = await tempLibraryOf(PAPERS, "paperbot-compared-");
+    searcher = createSearcher({ store: library.store, embeddings: new LocalEmbeddings() });
+  });
+  after(() => library?.remove());
+
+  const compare = async (question: string) => {
+    const found = await searcher!.search(question, { k: 10 });
+    return (await comparedPapers(question, searcher!, {}, found)).map((side) => [side.hit.title.split(":")[0], side.matched]);
+  };
+
+  test("given two papers compared by their short names, then each side is its paper, matched", async () => {
+    assert.deepEqual(await compare("Lantern vs Quill: which needs less memory?"), [
+      ["Lantern", true],
+      ["Quill", true],
+    ]);
+  });
+
+  test("given a side named by words a title holds, then that paper is matched", async () => {
+    assert.deepEqual(await compare("compare Lantern and latent diffusion: which handles long inputs?"), [
+      ["Lantern", true],
+      ["Harbor", true],
+    ]);
+  });
+
+  test("given a side whose words no title holds, then it is not matched, and the answer is left to the evidence", async () => {
+    const sides = await compare("Lantern vs sparse expert routing for contracts");
+    assert.deepEqual(sides[0], ["Lantern", true]);
+    assert.ok(
+      sides.slice(1).every(([, matched]) => matched === false),
+      JSON.stringify(sides),
+    );
+  });
 });
