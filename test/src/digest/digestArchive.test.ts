@@ -28,7 +28,10 @@ const posted = (date: string, papers: { id: string; title: string; url?: string 
   paperIds: papers.map((p) => p.id),
   papers,
   messageIds: [`m-${date}-1`, `m-${date}-2`],
-  messageUrls: [`https://discord.test/channels/${GUILD}/${CHANNEL}/m-${date}-1`, `https://discord.test/channels/${GUILD}/${CHANNEL}/m-${date}-2`],
+  messageUrls: [
+    `https://discord.test/channels/${GUILD}/${CHANNEL}/m-${date}-1`,
+    `https://discord.test/channels/${GUILD}/${CHANNEL}/m-${date}-2`,
+  ],
   guildId: GUILD,
   threadId: `m-${date}-1`,
 });
@@ -36,7 +39,12 @@ const posted = (date: string, papers: { id: string; title: string; url?: string 
 test("given digests posted and skipped on several days, then the archive gives the posted ones of the range, newest first, with their papers and links, to another connection and after reopening", async (t) => {
   const dir = await tempDir(t);
   const ledger = await DigestLedger.open(dir, { now: () => new Date("2026-11-25T08:00:05Z") });
-  await record(ledger, CHANNEL, "2026-11-20", posted("2026-11-20", [{ id: "arxiv:2611.00001", title: "Lantern", url: "https://hf.test/2611.00001" }]));
+  await record(
+    ledger,
+    CHANNEL,
+    "2026-11-20",
+    posted("2026-11-20", [{ id: "arxiv:2611.00001", title: "Lantern", url: "https://hf.test/2611.00001" }]),
+  );
   await record(ledger, CHANNEL, "2026-11-21", { state: "skipped", reason: "nothing new" });
   await record(ledger, CHANNEL, "2026-11-23", posted("2026-11-23", [{ id: "arxiv:2611.00002", title: "Tidal" }]));
   await record(ledger, CHANNEL, "2026-11-25", posted("2026-11-25", [{ id: "arxiv:2611.00003", title: "Orchard" }]));

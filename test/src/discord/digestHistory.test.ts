@@ -47,7 +47,9 @@ test("given no digest in the days asked for, then it says so", () => {
 });
 
 test("given a year of daily digests, then at most five messages of at most 2,000 characters, newest first, and the older digests counted", () => {
-  const year = Array.from({ length: 365 }, (_, i) => digest(new Date(Date.UTC(2026, 11, 6) - i * 86_400_000).toISOString().slice(0, 10), 10));
+  const year = Array.from({ length: 365 }, (_, i) =>
+    digest(new Date(Date.UTC(2026, 11, 6) - i * 86_400_000).toISOString().slice(0, 10), 10),
+  );
   const messages = historyMessages(year, 365);
   assert.ok(messages.length <= HISTORY_MAX_MESSAGES && messages.length >= 3, `${messages.length} messages`);
   for (const m of messages) assert.ok(m.length <= DISCORD_LIMITS.content, `${m.length} characters`);
