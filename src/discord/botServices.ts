@@ -13,6 +13,7 @@ import { DigestLedger } from "../digest/digestLedger.js";
 import { digestArchive, libraryPapers, type DigestArchive } from "../digest/digestArchive.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
+import { withPostLinks } from "./digestHistory.js";
 import { FetchLimit } from "./fetchLimit.js";
 import { VoteLog } from "./votes.js";
 
@@ -75,7 +76,14 @@ export async function createBotServices(app: App): Promise<BotServices> {
     logger: app.logger,
     store,
     searcher,
-    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
+    answerer: createAnswerer({
+      searcher,
+      embeddings,
+      logger: app.logger,
+      // Questions about a channel's past digests are answered from them, with links to the posts.
+      archive: { digests: async (channelId, range) => (await archive.digests(channelId, range)).map((d) => withPostLinks(d)) },
+      ...(await modelForAnswers(app.config, app.logger)),
+    }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
     digestArchive: archive,
