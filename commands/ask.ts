@@ -3,6 +3,7 @@ import type { Command } from "../src/discord/command.js";
 import { deliverAnswer, type AnswerSink } from "../src/discord/deliverAnswer.js";
 import { NO_MENTIONS } from "../src/discord/discordText.js";
 import { THINKING } from "../src/discord/answerMessages.js";
+import { digestChannelOf } from "../src/discord/digestHistory.js";
 
 export default {
   data: new SlashCommandBuilder()
@@ -25,7 +26,9 @@ export default {
     await gate.run(
       async () => {
         await sink.show(`**Q:** ${question.slice(0, 200)}\n${THINKING}`);
-        await deliverAnswer(question, answerer.stream(question), sink, votes);
+        // Asked in a server channel, a question about its past digests is answered from them.
+        const channelId = digestChannelOf(interaction.channel);
+        await deliverAnswer(question, answerer.stream(question, channelId ? { channelId } : {}), sink, votes);
       },
       (ahead) => sink.show(`-# ⏳ ${ahead} question${ahead === 1 ? " is" : "s are"} ahead of yours — your answer will appear here.`),
     );

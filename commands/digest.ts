@@ -1,6 +1,8 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
 import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
 import { digestSince } from "../src/digest/digestLedger.js";
+import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, lastDaysRange } from "../src/digest/digestArchive.js";
+import { historyMessages, withPostLinks } from "../src/discord/digestHistory.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
 import { renderDigest } from "../src/discord/renderDigest.js";
 import { channelProfileFor, profileSummary } from "../src/discord/digestVotes.js";
@@ -45,7 +47,19 @@ export default {
     .addSubcommand((s) => s.setName("preview").setDescription("See today's digest for this channel, only for you"))
     .addSubcommand((s) => s.setName("now").setDescription("Post today's digest here now, if not yet posted (Manage Server)"))
     .addSubcommand((s) => s.setName("profile").setDescription("What this channel's 👍/👎 on digest papers have taught the digest"))
-    .addSubcommand((s) => s.setName("reset").setDescription("Forget this channel's 👍/👎 on digest papers (Manage Server)")),
+    .addSubcommand((s) => s.setName("reset").setDescription("Forget this channel's 👍/👎 on digest papers (Manage Server)"))
+    .addSubcommand((s) =>
+      s
+        .setName("history")
+        .setDescription("The digests posted in this channel: their papers and links to the posts, only for you")
+        .addIntegerOption((o) =>
+          o
+            .setName("days")
+            .setDescription(`How many days back (1–${MAX_HISTORY_DAYS}, default ${DEFAULT_HISTORY_DAYS})`)
+            .setMinValue(1)
+            .setMaxValue(MAX_HISTORY_DAYS),
+        ),
+    ),
 
   async execute(interaction, services) {
     const { config } = services;
@@ -92,6 +106,22 @@ export default {
           ? `Forgot this channel's ${removed} vote${removed === 1 ? "" : "s"} on digest papers: its digests rank by upvotes and topics again.`
           : "This channel has no votes on digest papers to forget.",
       );
+    } else if (sub === "history") {
+      const days = interaction.options.getInteger("days") ?? DEFAULT_HISTORY_DAYS;
+      // Discord checks the bounds it was given; a client that skips them is answered here.
+      if (!Number.isInteger(days) || days < 1 || days > MAX_HISTORY_DAYS)
+        throw new UserFacingError(`\`days\` must be a whole number from 1 to ${MAX_HISTORY_DAYS}.`);
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      // Digest dates are the channel's: its days are counted in its time zone.
+      const timeZone = (await services.digest?.subscriptions.get(interaction.channelId))?.timeZone ?? config.digest.defaultTimeZone;
+      const today = services.digest?.scheduler.today(timeZone) ?? todayIn(timeZone);
+      const digests = await services.digestArchive.digests(interaction.channelId, lastDaysRange(days, today));
+      const [first, ...rest] = historyMessages(
+        digests.map((d) => withPostLinks(d, interaction.guildId)),
+        days,
+      );
+      await interaction.editReply({ content: first ?? "", allowedMentions: { parse: [] } });
+      for (const content of rest) await interaction.followUp({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === "preview") {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const subscription = await services.digest?.subscriptions.get(interaction.channelId);

@@ -15,6 +15,8 @@ export interface Source {
   quote?: string;
   /** Every link known for the paper, by kind (paperLinks). */
   links: Record<string, string>;
+  /** For an answer from a channel's past digests: the digest the paper was posted in (its date, the link to the post). */
+  postedIn?: { date: string; url?: string };
 }
 
 export interface CheckedText {

@@ -17,6 +17,8 @@ import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from ".
 import { condenseQuestion, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
+import { archiveAnswer, archiveQuestion } from "./archiveAnswer.js";
+import type { DigestArchive } from "../digest/digestArchive.js";
 
 /**
  * Question → retrieval → an answer whose every citation is a paper that was
@@ -68,6 +70,8 @@ export interface AnswerOptions {
   k?: number;
   history?: readonly Turn[];
   filters?: SearchFilters;
+  /** The channel asked in: a question about the digests posted there is answered from them (with `archive`). */
+  channelId?: string;
 }
 
 export interface AnswererDeps {
@@ -84,6 +88,8 @@ export interface AnswererDeps {
   calibration?: Calibration;
   /** Today, for "this week" and the like. */
   now?: () => Date;
+  /** The channels' posted digests: "what did we post about diffusion last month?" is answered from them. */
+  archive?: DigestArchive;
 }
 
 /** Sources given to the model or quoted from, unless the caller asks for another number. */
@@ -236,6 +242,15 @@ export function createAnswerer(deps: AnswererDeps) {
   }
 
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
+    // A question about the channel's past digests is answered from them; any other goes on as always.
+    const { archive, searcher } = deps;
+    const { channelId } = options;
+    const aboutDigests = archive && channelId ? archiveQuestion(question, deps.now?.() ?? new Date()) : undefined;
+    if (archive && channelId && aboutDigests) {
+      const input = { asked: aboutDigests, channelId, archive, searcher, k: options.k, searchedFor: question };
+      yield { type: "done", answer: await archiveAnswer(input) };
+      return;
+    }
     const asked = performance.now();
     const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper, comparedNamed } = await assess(
       question,

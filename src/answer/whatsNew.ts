@@ -19,6 +19,6 @@ export function whatsNewText(papers: readonly PaperHit[], windowLabel: string): 
   return `The newest papers in the library published ${windowLabel}:\n${lines.join("\n")}`;
 }
 
-function firstSentence(passage: string): string {
+export function firstSentence(passage: string): string {
   return truncate((splitSentences(passage)[0] ?? "").trim(), SENTENCE_CHARS);
 }

@@ -89,7 +89,12 @@ program
   .option("--dry-run", "fetch and show the digest, ingest nothing")
   .option("--offline", "do not fetch: build the digest from the library")
   .option("--json", "print the digest and its messages as JSON")
-  .action(async (flags) => (await import("./digestCommand.js")).digestCommand(await getApp(), flags));
+  .option("--history [days]", "instead, list the digests posted in --channel in the last days (default 30, at most 365)")
+  .action(async (flags) =>
+    flags.history !== undefined
+      ? (await import("./digestHistoryCommand.js")).digestHistoryCommand(await getApp(), flags)
+      : (await import("./digestCommand.js")).digestCommand(await getApp(), flags),
+  );
 
 program
   .command("stats")

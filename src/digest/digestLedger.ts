@@ -14,7 +14,8 @@ import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclu
  *     time). Whoever creates generation n owns the date. A claim left by a process that
  *     died is "stale" and is taken over by creating generation n+1; the new owner then
  *     reconciles with what the channel shows before posting anything.
- *   - `<date>.json`: the final record, `posted` (paper ids, message ids, thread id, time)
+ *   - `<date>.json`: the final record, `posted` (paper ids, message ids, thread id, time;
+ *     and for the archive the papers' titles and links, the messages' links and the server)
  *     or `skipped` (why). Written once; a date with a record is never claimed again.
  *
  * The atomic step is creating a file that must not exist: each file is written complete
@@ -34,6 +35,14 @@ import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclu
 
 export type DigestDate = string;
 
+/** A paper as a posted digest showed it: kept in the record, so the archive never depends on the library still having it. */
+export interface PostedPaper {
+  id: string;
+  title: string;
+  /** The link the digest gave it (Hugging Face or arXiv). */
+  url?: string;
+}
+
 export interface ClaimHolder {
   owner: string;
   host: string;
@@ -50,6 +59,12 @@ export interface PostedRecord {
   scheduledFor: string;
   paperIds: string[];
   messageIds: string[];
+  /** Links to the posted messages, as the adapter that posted them gives them (absent in records written before the archive). */
+  messageUrls?: string[];
+  /** The papers as posted, in the digest's order (absent before the archive, and when the post was only found after a crash). */
+  papers?: PostedPaper[];
+  /** The server the channel belongs to, when the subscription says. */
+  guildId?: string;
   threadId?: string;
   /** When it was posted (ISO); for a reconciled post, when it was found. */
   postedAt: string;
@@ -215,6 +230,16 @@ export class DigestLedger {
     return undefined;
   }
 
+  /**
+   * The channel's posted digests dated within `from`..`to` (YYYY-MM-DD, inclusive, either open), newest first:
+   * the archive. Only the records in the range are read (their file names are their dates).
+   */
+  async posted(channelId: string, range: { from?: DigestDate; to?: DigestDate } = {}): Promise<PostedRecord[]> {
+    const posted: PostedRecord[] = [];
+    for await (const record of this.newestFirst(channelId, range)) if (record.state === "posted") posted.push(record);
+    return posted;
+  }
+
   /** The channel's most recently posted digest. */
   async lastPosted(channelId: string): Promise<PostedRecord | undefined> {
     for await (const record of this.newestFirst(channelId)) if (record.state === "posted") return record;
@@ -222,10 +247,11 @@ export class DigestLedger {
   }
 
   /** The channel's records from the newest date back, read one at a time. */
-  private async *newestFirst(channelId: string): AsyncGenerator<DigestRecord> {
+  private async *newestFirst(channelId: string, { from, to }: { from?: DigestDate; to?: DigestDate } = {}): AsyncGenerator<DigestRecord> {
     const dir = await this.channelDir(channelId, undefined, false);
     const dates = (await this.names(dir))
       .flatMap((n) => RECORD_FILE.exec(n)?.[1] ?? [])
+      .filter((date) => (from === undefined || date >= from) && (to === undefined || date <= to))
       .sort()
       .reverse();
     for (const date of dates) {
@@ -307,7 +333,10 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 export type DigestResult =
-  | { state: "posted"; paperIds: string[]; messageIds: string[]; threadId?: string; reconciled?: boolean; postedAt?: Date }
+  | ({ state: "posted"; reconciled?: boolean; postedAt?: Date } & Pick<
+      PostedRecord,
+      "paperIds" | "messageIds" | "messageUrls" | "papers" | "guildId" | "threadId"
+    >)
   | { state: "skipped"; reason: string };
 
 /** A held claim on one (channel, date): finish it with what happened, or release it to be retried. */
@@ -352,6 +381,9 @@ export class DigestClaim {
             ...base,
             paperIds: result.paperIds,
             messageIds: result.messageIds,
+            ...(result.messageUrls ? { messageUrls: result.messageUrls } : {}),
+            ...(result.papers ? { papers: result.papers } : {}),
+            ...(result.guildId ? { guildId: result.guildId } : {}),
             ...(result.threadId ? { threadId: result.threadId } : {}),
             postedAt: (result.postedAt ?? this.ledger.now()).toISOString(),
             reconciled: result.reconciled ?? false,

@@ -2,7 +2,15 @@ import { Cron } from "croner";
 import type { Logger } from "../logger.js";
 import { errorMessage } from "../errors.js";
 import type { Config } from "../config.js";
-import { DigestLedger, digestSince, type ChannelSince, type DigestClaim, type DigestDate, type DigestRecord } from "./digestLedger.js";
+import {
+  DigestLedger,
+  digestSince,
+  type ChannelSince,
+  type DigestClaim,
+  type DigestDate,
+  type DigestRecord,
+  type PostedPaper,
+} from "./digestLedger.js";
 import { dailyPattern, digestDate, digestTimesBetween, nextDigestAt } from "./digestSchedule.js";
 import { SubscriptionStore, type Subscription, type SubscriptionOptions } from "./subscriptions.js";
 
@@ -20,6 +28,8 @@ import { SubscriptionStore, type Subscription, type SubscriptionOptions } from "
 
 export interface PostedMessages {
   messageIds: string[];
+  /** Links to those messages, kept for the archive. */
+  messageUrls?: string[];
   threadId?: string;
 }
 
@@ -45,7 +55,7 @@ export interface DigestPoster {
     date: DigestDate,
     subscription: Subscription,
     context: DigestContext,
-  ): Promise<(PostedMessages & { paperIds: string[] }) | { skipped: string }>;
+  ): Promise<(PostedMessages & { paperIds: string[]; papers?: PostedPaper[] }) | { skipped: string }>;
 }
 
 export type RunStatus =
@@ -244,7 +254,9 @@ export class DigestScheduler {
       // A crashed owner may have posted it: then it is recorded as posted, so that "since" stays right.
       const found = claim.previous ? await this.findPosted(claim) : undefined;
       const { record } = await claim.finish(
-        found ? { state: "posted", ...found, paperIds: found.paperIds ?? [], reconciled: true } : { state: "skipped", reason },
+        found
+          ? { state: "posted", ...found, paperIds: found.paperIds ?? [], guildId: sub.guildId, reconciled: true }
+          : { state: "skipped", reason },
       );
       return { channelId: sub.channelId, date, scheduledFor, status: found ? "reconciled" : "skipped", record };
     } catch (error) {
@@ -271,7 +283,13 @@ export class DigestScheduler {
     try {
       const found = await this.findPosted(claim);
       if (found) {
-        const { record } = await claim.finish({ state: "posted", ...found, paperIds: found.paperIds ?? [], reconciled: true });
+        const { record } = await claim.finish({
+          state: "posted",
+          ...found,
+          paperIds: found.paperIds ?? [],
+          guildId: sub.guildId,
+          reconciled: true,
+        });
         logger.info(
           { channelId, date, messageIds: found.messageIds },
           "digest found already posted in the channel; recorded, not posted again",
@@ -286,7 +304,7 @@ export class DigestScheduler {
       const late = !manual && at.getTime() - scheduledFor.getTime() > 60_000;
       const result = await poster.post(channelId, date, sub, { scheduledFor, since: await digestSince(ledger, channelId), late });
       const { record, written } = await claim.finish(
-        "skipped" in result ? { state: "skipped", reason: result.skipped } : { state: "posted", ...result },
+        "skipped" in result ? { state: "skipped", reason: result.skipped } : { state: "posted", ...result, guildId: sub.guildId },
       );
       if (!written) logger.error({ channelId, date, record }, "digest recorded by another owner while this one posted it");
       this.failures.delete(channelId);

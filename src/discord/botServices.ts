@@ -9,8 +9,11 @@ import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggest
 import type { PaperStore } from "../store/paperStore.js";
 import { DigestVoteStore } from "../store/digestVotes.js";
 import type { DigestService } from "../digest/digestScheduler.js";
+import { DigestLedger } from "../digest/digestLedger.js";
+import { digestArchive, libraryPapers, type DigestArchive } from "../digest/digestArchive.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
+import { withPostLinks } from "./digestHistory.js";
 import { FetchLimit } from "./fetchLimit.js";
 import { VoteLog } from "./votes.js";
 
@@ -26,6 +29,8 @@ export interface BotServices {
   answerer: Answerer;
   gate: AnswerGate;
   votes: VoteLog;
+  /** The channels' posted digests (the ledger's records), for /digest history and questions about past digests. */
+  digestArchive: DigestArchive;
   /** 👍/👎 on digest papers, per channel, in the library's database. */
   digestVotes: DigestVoteStore;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
@@ -64,14 +69,24 @@ export async function createBotServices(app: App): Promise<BotServices> {
   const { embeddings } = embedder;
   let clients: Promise<DigestClients> | undefined;
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
+  // Read-only here: the digest service posts and records through its own connection to the same folder.
+  const archive = digestArchive(await DigestLedger.open(app.config.digest.stateDir), libraryPapers(store));
   return {
     config: app.config,
     logger: app.logger,
     store,
     searcher,
-    answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
+    answerer: createAnswerer({
+      searcher,
+      embeddings,
+      logger: app.logger,
+      // Questions about a channel's past digests are answered from them, with links to the posts.
+      archive: { digests: async (channelId, range) => (await archive.digests(channelId, range)).map((d) => withPostLinks(d)) },
+      ...(await modelForAnswers(app.config, app.logger)),
+    }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
     votes: new VoteLog(app.config.bot.votesFile),
+    digestArchive: archive,
     digestVotes: await DigestVoteStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions }),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),

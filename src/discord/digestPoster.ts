@@ -4,7 +4,7 @@ import { composeDigest, digestSettings } from "../digest/composeDigest.js";
 import type { DigestPoster } from "../digest/digestScheduler.js";
 import { gatherDigestPapers } from "../digest/digestSources.js";
 import { findDigestMarker, renderDigest } from "./renderDigest.js";
-import { channelProfileFor } from "./digestVotes.js";
+import { channelProfileFor, digestVotePaperIds } from "./digestVotes.js";
 import type { BotServices } from "./botServices.js";
 
 export const DIGEST_THREAD_NAME = "Ask about today's papers";
@@ -69,7 +69,14 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
       }
       if (found.length === 0) return undefined;
       found.sort((a, b) => a.createdTimestamp - b.createdTimestamp);
-      return { messageIds: found.map((m) => m.id), threadId: found[0]!.thread?.id ?? found[0]!.id };
+      // The papers it showed are named by their 👍/👎 buttons: "new since" and the archive keep them.
+      const paperIds = [...new Set(found.flatMap((m) => digestVotePaperIds(m)))];
+      return {
+        messageIds: found.map((m) => m.id),
+        messageUrls: found.map((m) => m.url),
+        threadId: found[0]!.thread?.id ?? found[0]!.id,
+        ...(paperIds.length > 0 ? { paperIds } : {}),
+      };
     },
 
     async post(channelId, date, subscription, context) {
@@ -84,6 +91,7 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
 
       const channel = await channelOf(channelId);
       const messageIds: string[] = [];
+      const messageUrls: string[] = [];
       let first: Message | undefined;
       for (const message of renderDigest(digest, { votes: true })) {
         const sent = await channel.send({
@@ -94,8 +102,11 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
         });
         first ??= sent;
         messageIds.push(sent.id);
+        messageUrls.push(sent.url);
       }
       const paperIds = digest.entries.map((e) => e.id);
+      // Kept in the ledger's record: the archive (/digest history, questions about past digests).
+      const papers = digest.entries.map(({ id, title, url }) => ({ id, title, ...(url ? { url } : {}) }));
       let threadId: string | undefined;
       if (first && paperIds.length > 0 && "startThread" in first && first.inGuild()) {
         const thread = await first.startThread({ name: DIGEST_THREAD_NAME, autoArchiveDuration: 1440 });
@@ -106,7 +117,7 @@ export function createDigestPoster(app: App, services: BotServices, client: Clie
           allowedMentions: { parse: [] },
         });
       }
-      return { messageIds, paperIds, ...(threadId ? { threadId } : {}) };
+      return { messageIds, messageUrls, paperIds, papers, ...(threadId ? { threadId } : {}) };
     },
   };
 }

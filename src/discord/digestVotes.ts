@@ -1,4 +1,4 @@
-import type { ButtonInteraction } from "discord.js";
+import type { ButtonInteraction, Message } from "discord.js";
 import type { DigestEntry } from "../digest/buildDigest.js";
 import { describeProfile, learnProfile, paperText, type ChannelProfile } from "../digest/channelProfile.js";
 import type { BotServices } from "./botServices.js";
@@ -41,6 +41,19 @@ export function digestVoteRow(entry: Pick<DigestEntry, "id" | "title">, rank: nu
 export function parseDigestVoteId(customId: string): { vote: "up" | "down"; paperId: string } | undefined {
   const m = /^dvote:(up|down):(.+)$/.exec(customId);
   return m ? { vote: m[1] as "up" | "down", paperId: m[2]! } : undefined;
+}
+
+/** The papers a posted digest message holds, named by its 👍 buttons. */
+export function digestVotePaperIds(message: Pick<Message, "components">): string[] {
+  const ids: string[] = [];
+  for (const row of message.components) {
+    if (!("components" in row)) continue;
+    for (const c of row.components) {
+      const vote = "customId" in c && c.customId ? parseDigestVoteId(c.customId) : undefined;
+      if (vote?.vote === "up") ids.push(vote.paperId);
+    }
+  }
+  return ids;
 }
 
 /** Where a vote's paper text comes from when the library no longer has the paper: the button's label. */

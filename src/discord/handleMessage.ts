@@ -5,6 +5,7 @@ import { THINKING } from "./answerMessages.js";
 import { channelSink, deliverAnswer } from "./deliverAnswer.js";
 import { NO_MENTIONS, threadNameFrom } from "./discordText.js";
 import { stripBotMention, threadHistory } from "./threadHistory.js";
+import { digestChannelOf } from "./digestHistory.js";
 
 /** Threads the bot opens archive after a day of silence. */
 const THREAD_ARCHIVE_MINUTES = 1440;
@@ -56,6 +57,8 @@ export function createMessageHandler(services: BotServices, botId: () => string)
       // Under a digest, "about today's papers": those papers are looked at first.
       const digestPapers = ownThread ? await digestPapersFor(services, channel.id, channel.parentId) : undefined;
       const filters = digestPapers ? { preferPaperIds: digestPapers } : undefined;
+      // The channel whose past digests a question may ask about: a thread's parent, a server channel itself.
+      const channelId = digestChannelOf(channel);
       const target: SendableChannels =
         channel.isThread() || channel.type === ChannelType.DM || !("threads" in channel)
           ? (channel as SendableChannels)
@@ -65,7 +68,7 @@ export function createMessageHandler(services: BotServices, botId: () => string)
       await gate.run(
         async () => {
           await sink.show(THINKING);
-          await deliverAnswer(question, answerer.stream(question, { history, filters }), sink, votes);
+          await deliverAnswer(question, answerer.stream(question, { history, filters, ...(channelId ? { channelId } : {}) }), sink, votes);
         },
         (ahead) => sink.show(`-# ⏳ ${ahead} question${ahead === 1 ? " is" : "s are"} ahead of yours — I'll answer here shortly.`),
       );

@@ -35,7 +35,8 @@ const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 36
 const YEAR = String.raw`((?:19|20)\d{2})`;
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-const readable = (date: Date) => date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+export const readable = (date: Date) =>
+  date.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const daysBefore = (today: Date, days: number) => new Date(today.getTime() - days * DAY_MS);
 
 interface Rule {
@@ -120,6 +121,60 @@ export function findTimeWindow(question: string, today: Date): TimeWindow | unde
       .replace(/\s+([?.!,])/g, "$1")
       .trim();
     return { ...rule.window(match, today), rest };
+  }
+  return undefined;
+}
+
+const MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
+const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const DAY_OF_MONTH = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
+const ON = String.raw`(?:(?:on|of|from|for)\s+(?:the\s+)?)?`;
+const DAY_RULES: { pattern: RegExp; day(match: RegExpExecArray, today: Date): Date | undefined }[] = [
+  { pattern: /\b(?:(?:on|of|from|for)\s+)?(\d{4})-(\d{2})-(\d{2})\b/i, day: (m) => dayOf(Number(m[1]), Number(m[2]), Number(m[3])) },
+  {
+    pattern: new RegExp(String.raw`\b${ON}${DAY_OF_MONTH}(?:\s+of)?\s+${MONTH}(?:,?\s+${YEAR})?\b`, "i"),
+    day: (m, today) => nearestDay(today, monthOf(m[2]!), Number(m[1]), m[3]),
+  },
+  {
+    pattern: new RegExp(String.raw`\b${ON}${MONTH}\s+(?:the\s+)?${DAY_OF_MONTH}(?:,?\s+${YEAR})?\b`, "i"),
+    day: (m, today) => nearestDay(today, monthOf(m[1]!), Number(m[2]), m[3]),
+  },
+  // "today's digest": here the day is meant (findTimeWindow leaves "today's models" alone).
+  { pattern: /\b(?:on\s+|from\s+)?today(?:['’]s)?\b/i, day: (_, today) => today },
+  { pattern: /\b(?:on\s+|from\s+)?yesterday(?:['’]s)?\b/i, day: (_, today) => daysBefore(today, 1) },
+];
+
+/** The month's number; 0 for "may" in lower case, the verb ("how may 3 layers help?"). */
+const monthOf = (name: string) => (name === "may" ? 0 : MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase()) + 1);
+
+function dayOf(year: number, month: number, day: number): Date | undefined {
+  if (month < 1) return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+/** "3 Dec" without a year: the last 3 December up to today. */
+function nearestDay(today: Date, month: number, day: number, year: string | undefined): Date | undefined {
+  if (year) return dayOf(Number(year), month, day);
+  const thisYear = dayOf(today.getUTCFullYear(), month, day);
+  return thisYear && thisYear.getTime() <= today.getTime() ? thisYear : dayOf(today.getUTCFullYear() - 1, month, day);
+}
+
+/**
+ * One calendar day a question names: "on 3 Dec", "December 3rd, 2026", "2026-12-03", "today's",
+ * "yesterday's". Not part of findTimeWindow, whose questions are about publication dates: this is for
+ * questions about what was posted on a day (the digest archive).
+ */
+export function findCalendarDay(question: string, today: Date): TimeWindow | undefined {
+  for (const rule of DAY_RULES) {
+    const match = rule.pattern.exec(question);
+    const day = match && rule.day(match, today);
+    if (!match || !day) continue;
+    const rest = `${question.slice(0, match.index)} ${question.slice(match.index + match[0].length)}`
+      .replace(/\s+/g, " ")
+      .replace(/\s+([?.!,])/g, "$1")
+      .trim();
+    return { filters: { publishedAfter: isoDay(day), publishedBefore: isoDay(day) }, label: `on ${readable(day)}`, rest };
   }
   return undefined;
 }

@@ -11,6 +11,11 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/** The words of a text as written (case kept): "RLHF" stays "RLHF". */
+export function wordsAsWritten(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
 /** Letters and digits only, lower-cased: "GUI-G^2" and "gui g2" are the same key. */
 export function squash(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
