@@ -7,12 +7,13 @@ import { modelForAnswers } from "../answer/createChatModel.js";
 import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { AnswerVoteStore } from "../store/answerVotes.js";
 import { DigestVoteStore } from "../store/digestVotes.js";
 import type { DigestService } from "../digest/digestScheduler.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
 import { FetchLimit } from "./fetchLimit.js";
-import { VoteLog } from "./votes.js";
+import { AnswerVotes } from "./votes.js";
 
 /**
  * Everything the Discord adapter needs from the core, built once at start-up
@@ -25,7 +26,8 @@ export interface BotServices {
   searcher: Searcher;
   answerer: Answerer;
   gate: AnswerGate;
-  votes: VoteLog;
+  /** 👍/👎 on answers: the recent answers remembered, and the votes in the library's database. */
+  votes: AnswerVotes;
   /** 👍/👎 on digest papers, per channel, in the library's database. */
   digestVotes: DigestVoteStore;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
@@ -63,6 +65,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
   });
   const { embeddings } = embedder;
   let clients: Promise<DigestClients> | undefined;
+  const library = { uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions };
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   return {
     config: app.config,
@@ -71,8 +74,8 @@ export async function createBotServices(app: App): Promise<BotServices> {
     searcher,
     answerer: createAnswerer({ searcher, embeddings, logger: app.logger, ...(await modelForAnswers(app.config, app.logger)) }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
-    votes: new VoteLog(app.config.bot.votesFile),
-    digestVotes: await DigestVoteStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions }),
+    votes: new AnswerVotes(await AnswerVoteStore.open(library)),
+    digestVotes: await DigestVoteStore.open(library),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),
     digestThreads: new Map(),
