@@ -28,7 +28,7 @@ export interface BotServices {
   gate: AnswerGate;
   /** 👍/👎 on answers: the recent answers remembered, and the votes in the library's database. */
   votes: AnswerVotes;
-  /** 👍/👎 on digest papers, per channel, in the library's database. */
+  /** 👍/👎 on digest papers and the papers asked about in digest threads, per channel, in the library's database. */
   digestVotes: DigestVoteStore;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
   startedAt: Date;
