@@ -94,7 +94,7 @@ export default {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const votes = await services.digestVotes.votes(interaction.channelId);
       await interaction.editReply({
-        content: profileSummary(votes.length, await channelProfileFor(services, interaction.channelId)),
+        content: profileSummary(votes, await channelProfileFor(services, interaction.channelId)),
         allowedMentions: { parse: [] },
       });
     } else if (sub === "reset") {

@@ -101,7 +101,6 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((v) => v === "true"),
-  VOTES_FILE: z.string().trim().min(1).default("./data/votes.jsonl"),
   DIGEST_DEFAULT_TZ: z.string().trim().default("UTC").refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin"),
   DIGEST_DEFAULT_TIME: z
     .string()
@@ -165,7 +164,6 @@ export interface Config {
     shards: "off" | "auto" | number;
     /** True inside a process started by discord.js's ShardingManager. */
     isShard: boolean;
-    votesFile: string;
   };
   digest: {
     defaultTimeZone: string;
@@ -252,7 +250,6 @@ export function buildConfig(env: Record<string, string | undefined>): Config {
       shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
       shards: c.BOT_SHARDS,
       isShard: c.SHARDING_MANAGER,
-      votesFile: c.VOTES_FILE,
     },
     digest: {
       defaultTimeZone: c.DIGEST_DEFAULT_TZ,

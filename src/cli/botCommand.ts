@@ -42,6 +42,7 @@ export async function botCommand(app: App): Promise<void> {
         .finally(() => {
           services.store.close();
           services.digestVotes.close();
+          services.votes.close();
         })
         .then(resolve);
     };

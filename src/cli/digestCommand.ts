@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
+import { dateFlag } from "./dateFlag.js";
 import type { Digest } from "../digest/buildDigest.js";
 import { learnProfile, type ChannelProfile } from "../digest/channelProfile.js";
 import { composeDigest, digestClients, digestSettings, type DigestClients } from "../digest/composeDigest.js";
@@ -31,12 +32,7 @@ export interface ChannelSubscription {
 export type SubscriptionLookup = (channelId: string) => Promise<ChannelSubscription | undefined>;
 
 export function parseDigestDate(value: string): string {
-  const date = value.trim();
-  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;
-  if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
-    throw new UserFacingError(`--date "${value}": expected a day as YYYY-MM-DD, e.g. 2026-11-23`);
-  }
-  return date;
+  return dateFlag("--date", value);
 }
 
 /**

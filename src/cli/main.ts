@@ -97,6 +97,14 @@ program
   );
 
 program
+  .command("votes")
+  .description("the 👍/👎 on the bot's answers in Discord (question, answer, citations) and on each channel's digest papers")
+  .option("--down", "only the answers voted 👎")
+  .option("--since <YYYY-MM-DD>", "only votes from that day on (UTC)")
+  .option("--json", "print as JSON")
+  .action(async (flags) => (await import("./votesCommand.js")).votesCommand(await getApp(), flags));
+
+program
   .command("stats")
   .description("what the library holds: papers, chunks, sources, embedder, version")
   .option("--json", "print as JSON")

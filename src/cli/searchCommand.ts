@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import { countFlag } from "./countFlag.js";
+import { dateFlag } from "./dateFlag.js";
 import { UserFacingError } from "../errors.js";
 import { isYearInBounds, YEAR_BOUNDS } from "../paper.js";
 import { PaperRetriever } from "../retrieve/paperRetriever.js";
@@ -26,21 +27,14 @@ export function parseYearRange(text: string): Pick<SearchFilters, "yearFrom" | "
   return { yearFrom: from, yearTo: to };
 }
 
-function parseDate(flag: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
-    throw new UserFacingError(`${flag} "${text}": expected a date as YYYY-MM-DD`);
-  return text;
-}
-
 export async function searchCommand(app: App, query: string, flags: SearchFlags): Promise<void> {
   const k = countFlag("--k", flags.k, 100);
   const filters: SearchFilters = {
     ...(flags.year ? parseYearRange(flags.year) : {}),
     section: flags.section,
     source: flags.source,
-    publishedAfter: parseDate("--after", flags.after),
-    publishedBefore: parseDate("--before", flags.before),
+    publishedAfter: flags.after === undefined ? undefined : dateFlag("--after", flags.after),
+    publishedBefore: flags.before === undefined ? undefined : dateFlag("--before", flags.before),
   };
   const store = await app.openStore();
   try {

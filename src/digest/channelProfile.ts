@@ -3,19 +3,29 @@ import type { Paper } from "../paper.js";
 import { contentWords } from "./buildDigest.js";
 
 /*
- * What a channel has taught its digest with 👍/👎 on digest papers: the papers it liked and did not
- * (their embeddings' centroids, and the nearest liked paper for the reason line) and the words that
- * set them apart (title and keywords). Pure: votes in, a score and a reason per paper out. The
- * digest adds the score on top of its own ranking (upvotes, topics); with no votes nothing changes.
+ * What a channel has taught its digest with 👍/👎 on digest papers, and with questions asked in a
+ * digest's thread: the papers it liked and did not (their embeddings' centroids, and the nearest liked
+ * paper for the reason line) and the words that set them apart (title and keywords). Pure: votes in, a
+ * score and a reason per paper out. The digest adds the score on top of its own ranking (upvotes,
+ * topics); with no votes nothing changes.
  */
 
 export type VoteKind = "up" | "down";
+/**
+ * What a member said of a paper: 👍 or 👎 under it, or "asked": a question of theirs in the digest's
+ * thread was answered citing it. Asking shows interest, not approval, so it is a weaker 👍 (ASKED_WEIGHT)
+ * and counts only while the member has not voted on the paper.
+ */
+export type PaperSignal = VoteKind | "asked";
+
+/** How much of a 👍 a question about the paper in the digest's thread is. */
+export const ASKED_WEIGHT = 0.5;
 
 /** One member's vote on one paper of a channel's digest, with what the paper said when it was voted on. */
 export interface PaperVote {
   paperId: string;
   userId: string;
-  vote: VoteKind;
+  vote: PaperSignal;
   /** ISO instant of the (latest) vote. */
   at: string;
   title: string;
@@ -59,12 +69,17 @@ export interface VotedPaper {
   title: string;
   text: string;
   keywords: string[];
-  /** 👍 minus 👎. */
+  /** 👍 minus 👎, plus ASKED_WEIGHT for each member who asked about it without voting. */
   net: number;
-  /** When the side that won last voted. */
+  /** When the side that won last voted (for a paper liked only through questions: last asked about). */
   at: string;
+  /** Liked only through questions asked about it in the digest's thread, with no 👍. */
+  asked: boolean;
   vector?: number[];
 }
+
+/** How much a voted paper counts in the centroids and word weights: a paper only asked about counts less. */
+const weightOf = (p: Pick<VotedPaper, "net">) => Math.min(1, Math.abs(p.net));
 
 export interface ChannelProfile {
   liked: VotedPaper[];
@@ -75,6 +90,12 @@ export interface ChannelProfile {
   dislikedCentroid?: number[];
   embeddings?: EmbeddingsInterface;
   weights: ProfileWeights;
+  /**
+   * How far the closeness to liked papers is trusted, up to 1: the voted papers' weights summed. Below
+   * 1 only while all the channel has said is a question or so (any 👍 or 👎 makes it 1), so that a
+   * question asked moves the next digest less than a 👍 would: a z-score within the day has no scale.
+   */
+  strength: number;
 }
 
 export interface Affinity {
@@ -101,21 +122,39 @@ export async function learnProfile(
   embeddings?: EmbeddingsInterface,
   weights: ProfileWeights = DEFAULT_PROFILE_WEIGHTS,
 ): Promise<ChannelProfile> {
+  // A member's latest vote on a paper, and apart from it whether they asked about it.
   const latest = new Map<string, PaperVote>();
   for (const v of votes) {
-    const key = `${v.paperId}\u0000${v.userId}`;
+    const key = `${v.paperId}\u0000${v.userId}\u0000${v.vote === "asked" ? "asked" : "vote"}`;
     const seen = latest.get(key);
     if (!seen || seen.at <= v.at) latest.set(key, v);
   }
-  const byPaper = new Map<string, VotedPaper>();
+  const votedOn = new Set([...latest.values()].filter((v) => v.vote !== "asked").map((v) => `${v.paperId}\u0000${v.userId}`));
+  const byPaper = new Map<string, VotedPaper & { lastUp?: string; lastDown?: string; lastAsked?: string }>();
   for (const v of [...latest.values()].sort((a, b) => a.at.localeCompare(b.at))) {
-    const paper = byPaper.get(v.paperId) ?? { paperId: v.paperId, title: v.title, text: v.text, keywords: v.keywords, net: 0, at: v.at };
-    paper.net += v.vote === "up" ? 1 : -1;
-    if ((v.vote === "up") === paper.net > 0) paper.at = v.at;
+    // The member's own 👍 or 👎 says more about the paper than their question did.
+    if (v.vote === "asked" && votedOn.has(`${v.paperId}\u0000${v.userId}`)) continue;
+    const paper = byPaper.get(v.paperId) ?? {
+      paperId: v.paperId,
+      title: v.title,
+      text: v.text,
+      keywords: v.keywords,
+      net: 0,
+      at: v.at,
+      asked: false,
+    };
+    paper.net += v.vote === "up" ? 1 : v.vote === "down" ? -1 : ASKED_WEIGHT;
+    if (v.vote === "up") paper.lastUp = v.at;
+    else if (v.vote === "down") paper.lastDown = v.at;
+    else paper.lastAsked = v.at;
     byPaper.set(v.paperId, paper);
   }
   const voted = [...byPaper.values()]
     .filter((p) => p.net !== 0)
+    .map(({ lastUp, lastDown, lastAsked, ...p }): VotedPaper => {
+      const asked = p.net > 0 && lastUp === undefined;
+      return { ...p, asked, at: (p.net > 0 ? (lastUp ?? lastAsked) : lastDown) ?? p.at };
+    })
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, PROFILE_PAPERS);
   const profile: ChannelProfile = {
@@ -123,6 +162,10 @@ export async function learnProfile(
     disliked: voted.filter((p) => p.net < 0),
     terms: termWeights(voted),
     weights,
+    strength: Math.min(
+      1,
+      voted.reduce((sum, p) => sum + weightOf(p), 0),
+    ),
   };
   if (embeddings && voted.length > 0) {
     const vectors = await embeddings.embedDocuments(voted.map((p) => p.text));
@@ -144,19 +187,20 @@ export function paperTerms(paper: { title: string; keywords?: readonly string[] 
 }
 
 function termWeights(voted: readonly VotedPaper[]): Map<string, number> {
-  const counts = new Map<string, { up: number; down: number }>();
+  const counts = new Map<string, { up: number; down: number; papers: number }>();
   for (const p of voted) {
     for (const term of paperTerms(p)) {
-      const c = counts.get(term) ?? { up: 0, down: 0 };
-      if (p.net > 0) c.up++;
-      else c.down++;
+      const c = counts.get(term) ?? { up: 0, down: 0, papers: 0 };
+      if (p.net > 0) c.up += weightOf(p);
+      else c.down += weightOf(p);
+      c.papers++;
       counts.set(term, c);
     }
   }
   const weights = new Map<string, number>();
-  for (const [term, { up, down }] of counts) {
+  for (const [term, { up, down, papers }] of counts) {
     // A word in liked and disliked papers alike ("model", "large") says nothing; one seen once may be chance.
-    if (up + down < MIN_TERM_SUPPORT || up === down) continue;
+    if (papers < MIN_TERM_SUPPORT || up === down) continue;
     weights.set(term, (up - down) / (up + down + 1));
   }
   return weights;
@@ -188,7 +232,7 @@ export async function affinities(profile: ChannelProfile, papers: readonly Paper
     // Strict on purpose: a paper wrongly taken for a disliked kind could hide one of the day's big papers.
     // Without liked papers to compare with, closeness to the disliked ones alone says too little.
     const disliked = termSum <= -weights.dislikeTerms && (vectors ? hasBoth && (margins[i] ?? 0) < -weights.dislikeMargin : true);
-    const boost = (weights.similarity * z) / 2 + weights.terms * Math.tanh(termSum);
+    const boost = (weights.similarity * z * profile.strength) / 2 + weights.terms * Math.tanh(termSum);
     const affinity: Affinity = { boost, disliked };
     if (boost > 0 && !disliked) {
       const reason = likeReason(profile, z >= LIKE_REASON_Z ? vectors?.[i] : undefined, terms);
@@ -206,7 +250,8 @@ function likeReason(profile: ChannelProfile, vector: number[] | undefined, terms
       const sim = p.vector ? dot(vector, p.vector) : -Infinity;
       if (sim > bestSim) [best, bestSim] = [p, sim];
     }
-    if (best && best.net > 0) return `like “${shortTitle(best.title)}” you 👍 on ${dayMonth(best.at)}`;
+    if (best && best.net > 0)
+      return `like “${shortTitle(best.title)}” ${best.asked ? "asked about in the thread" : "you 👍"} on ${dayMonth(best.at)}`;
   }
   const liked = terms
     .map((t) => ({ t, w: profile.terms.get(t) ?? 0 }))
@@ -232,6 +277,8 @@ export function dayMonth(iso: string): string {
 /** What the channel has taught its digest, in a few lines (for `/digest profile`). */
 export function describeProfile(profile: ChannelProfile): {
   liked: string[];
+  /** Those of the liked papers liked only through questions asked about them in the digest's thread. */
+  askedAbout: string[];
   disliked: string[];
   likedWords: string[];
   dislikedWords: string[];
@@ -239,6 +286,7 @@ export function describeProfile(profile: ChannelProfile): {
   const words = [...profile.terms].sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   return {
     liked: profile.liked.map((p) => p.title),
+    askedAbout: profile.liked.filter((p) => p.asked).map((p) => p.title),
     disliked: profile.disliked.map((p) => p.title),
     likedWords: words
       .filter(([, w]) => w > 0)
@@ -267,6 +315,11 @@ function centroid(papers: readonly VotedPaper[]): number[] | undefined {
   const first = vectors[0];
   if (!first) return undefined;
   const sum = new Array<number>(first.length).fill(0);
-  for (const v of vectors) for (let d = 0; d < sum.length; d++) sum[d]! += v[d] ?? 0;
+  for (const p of papers) {
+    const v = p.vector;
+    if (!v || v.length === 0) continue;
+    const w = weightOf(p);
+    for (let d = 0; d < sum.length; d++) sum[d]! += w * (v[d] ?? 0);
+  }
   return unit(sum);
 }

@@ -7,6 +7,7 @@ import { modelForAnswers } from "../answer/createChatModel.js";
 import { createSearcher, type Searcher } from "../retrieve/searchPapers.js";
 import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggestions.js";
 import type { PaperStore } from "../store/paperStore.js";
+import { AnswerVoteStore } from "../store/answerVotes.js";
 import { DigestVoteStore } from "../store/digestVotes.js";
 import type { DigestService } from "../digest/digestScheduler.js";
 import { DigestLedger } from "../digest/digestLedger.js";
@@ -15,7 +16,7 @@ import { digestClients, type DigestClients } from "../digest/composeDigest.js";
 import { AnswerGate } from "./answerGate.js";
 import { withPostLinks } from "./digestHistory.js";
 import { FetchLimit } from "./fetchLimit.js";
-import { VoteLog } from "./votes.js";
+import { AnswerVotes } from "./votes.js";
 
 /**
  * Everything the Discord adapter needs from the core, built once at start-up
@@ -28,10 +29,11 @@ export interface BotServices {
   searcher: Searcher;
   answerer: Answerer;
   gate: AnswerGate;
-  votes: VoteLog;
+  /** 👍/👎 on answers: the recent answers remembered, and the votes in the library's database. */
+  votes: AnswerVotes;
   /** The channels' posted digests (the ledger's records), for /digest history and questions about past digests. */
   digestArchive: DigestArchive;
-  /** 👍/👎 on digest papers, per channel, in the library's database. */
+  /** 👍/👎 on digest papers and the papers asked about in digest threads, per channel, in the library's database. */
   digestVotes: DigestVoteStore;
   suggestTitles(typed: string, limit?: number): Promise<TitleChoice[]>;
   startedAt: Date;
@@ -68,6 +70,7 @@ export async function createBotServices(app: App): Promise<BotServices> {
   });
   const { embeddings } = embedder;
   let clients: Promise<DigestClients> | undefined;
+  const library = { uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions };
   const searcher = createSearcher({ store, embeddings, memoryChunks: app.config.search.memoryChunks });
   // Read-only here: the digest service posts and records through its own connection to the same folder.
   const archive = digestArchive(await DigestLedger.open(app.config.digest.stateDir), libraryPapers(store));
@@ -85,9 +88,9 @@ export async function createBotServices(app: App): Promise<BotServices> {
       ...(await modelForAnswers(app.config, app.logger)),
     }),
     gate: new AnswerGate({ concurrency: app.config.bot.maxConcurrentAnswers, cooldownSeconds: app.config.bot.cooldownSeconds }),
-    votes: new VoteLog(app.config.bot.votesFile),
+    votes: new AnswerVotes(await AnswerVoteStore.open(library)),
     digestArchive: archive,
-    digestVotes: await DigestVoteStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions }),
+    digestVotes: await DigestVoteStore.open(library),
     suggestTitles: createTitleSuggester(store),
     startedAt: new Date(),
     digestThreads: new Map(),

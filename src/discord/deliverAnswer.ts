@@ -3,7 +3,7 @@ import { NO_MENTIONS } from "./discordText.js";
 import { fetchButton, fetchTitleButton } from "./paperButtons.js";
 import type { Answer, AnswerEvent } from "../answer/createAnswerer.js";
 import { answerMessages, progressMessage } from "./answerMessages.js";
-import { voteButtons, type VoteLog } from "./votes.js";
+import { voteButtons, type AnswerVotes } from "./votes.js";
 
 /**
  * Where an answer goes: a message the bot edits (in a thread, or an
@@ -24,7 +24,7 @@ export async function deliverAnswer(
   question: string,
   events: AsyncIterable<AnswerEvent>,
   sink: AnswerSink,
-  votes: VoteLog,
+  votes: AnswerVotes,
   now: () => number = Date.now,
 ): Promise<Answer> {
   let lastShown = 0;

@@ -1,6 +1,7 @@
 import type { ButtonInteraction, Message } from "discord.js";
+import type { Answer } from "../answer/createAnswerer.js";
 import type { DigestEntry } from "../digest/buildDigest.js";
-import { describeProfile, learnProfile, paperText, type ChannelProfile } from "../digest/channelProfile.js";
+import { describeProfile, learnProfile, paperText, type ChannelProfile, type PaperVote } from "../digest/channelProfile.js";
 import type { BotServices } from "./botServices.js";
 import { truncate } from "../text/truncate.js";
 import { escapeForDiscord } from "./discordText.js";
@@ -93,6 +94,34 @@ export async function pressDigestVote(
   await respond(interaction, { content: said, ephemeral: true });
 }
 
+/**
+ * A question asked in a digest's thread and answered citing papers: for the digest's channel, each cited
+ * paper counts as asked about by the member (a weaker 👍, once per member and paper: channelProfile.ts).
+ * An answer that found nothing (grounded false) says nothing of what the channel wants. The papers newly
+ * recorded.
+ */
+export async function recordAskedAbout(
+  services: Pick<BotServices, "store" | "digestVotes">,
+  asked: { channelId: string; userId: string; answer: Pick<Answer, "grounded" | "citations"> },
+  at = new Date(),
+): Promise<string[]> {
+  if (!asked.answer.grounded) return [];
+  const papers = await Promise.all(
+    asked.answer.citations.map(async (c) => ({ cited: c, paper: await services.store.paperById(c.paperId) })),
+  );
+  return services.digestVotes.asked(
+    papers.map(({ cited, paper }) => ({
+      channelId: asked.channelId,
+      paperId: cited.paperId,
+      userId: asked.userId,
+      at: at.toISOString(),
+      title: paper?.title ?? cited.title,
+      text: paper ? paperText(paper) : cited.title,
+      keywords: paper?.keywords ?? [],
+    })),
+  );
+}
+
 /** What the channel has taught its digest, learned with the digest's embedder. */
 export async function channelProfileFor(
   services: Pick<BotServices, "digestVotes" | "digestClients">,
@@ -103,13 +132,24 @@ export async function channelProfileFor(
   return learnProfile(votes, (await services.digestClients()).embeddings);
 }
 
-/** `/digest profile`: what the channel's votes taught its digest, within one message. */
-export function profileSummary(votes: number, profile: ChannelProfile | undefined): string {
-  if (!profile || votes === 0)
+/** `/digest profile`: what the channel's votes (and questions in its digests' threads) taught its digest, within one message. */
+export function profileSummary(votes: readonly Pick<PaperVote, "vote" | "paperId">[], profile: ChannelProfile | undefined): string {
+  if (!profile || votes.length === 0)
     return "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). Vote with 👍/👎 under each paper.";
   const d = describeProfile(profile);
-  const titles = (list: string[]) => list.slice(0, 5).map((t) => `• ${escapeForDiscord(truncate(t.replace(/\s+/g, " "), 100))}`);
-  const lines = [`**What this channel has taught its digest** (${votes} vote${votes === 1 ? "" : "s"})`];
+  const askedAbout = new Set(d.askedAbout);
+  const titles = (list: string[]) =>
+    list
+      .slice(0, 5)
+      .map((t) => `• ${escapeForDiscord(truncate(t.replace(/\s+/g, " "), 100))}${askedAbout.has(t) ? " (asked about in the thread)" : ""}`);
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const asked = votes.filter((v) => v.vote === "asked");
+  const askedPapers = new Set(asked.map((v) => v.paperId)).size;
+  const counts = [
+    ...(votes.length > asked.length ? [plural(votes.length - asked.length, "vote", "votes")] : []),
+    ...(askedPapers > 0 ? [`${plural(askedPapers, "paper", "papers")} asked about in its digests' threads`] : []),
+  ];
+  const lines = [`**What this channel has taught its digest** (${counts.join(", ")})`];
   if (d.liked.length > 0) lines.push(`👍 ${d.liked.length} paper${d.liked.length === 1 ? "" : "s"}, latest:`, ...titles(d.liked));
   if (d.disliked.length > 0)
     lines.push(`👎 ${d.disliked.length} paper${d.disliked.length === 1 ? "" : "s"}, latest:`, ...titles(d.disliked));

@@ -2,15 +2,15 @@ import type { Interaction } from "discord.js";
 import { errorMessage } from "../errors.js";
 import type { BotServices } from "./botServices.js";
 import type { Command } from "./command.js";
-import { respond, runInteraction } from "./interactionReply.js";
-import { parseVoteId } from "./votes.js";
+import { runInteraction } from "./interactionReply.js";
+import { parseVoteId, pressAnswerVote } from "./votes.js";
 import { parseDigestVoteId, pressDigestVote } from "./digestVotes.js";
 import { parsePaperButton } from "./paperButtons.js";
 import { pressPaperButton } from "./pressPaperButton.js";
 
 /** Routes every interaction: slash commands, autocomplete, and the 👍/👎 buttons. */
 export function createInteractionHandler(services: BotServices, commands: ReadonlyMap<string, Command>) {
-  const { logger, votes } = services;
+  const { logger } = services;
 
   return async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) {
@@ -35,13 +35,7 @@ export function createInteractionHandler(services: BotServices, commands: Readon
     if (interaction.isButton()) {
       const vote = parseVoteId(interaction.customId);
       if (vote) {
-        await runInteraction(interaction, logger, async () => {
-          await votes.record(vote.answerId, vote.vote, interaction.user.id, interaction.message.content);
-          await respond(interaction, {
-            content: vote.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎",
-            ephemeral: true,
-          });
-        });
+        await runInteraction(interaction, logger, () => pressAnswerVote(interaction, vote, services));
         return;
       }
       const digestVote = parseDigestVoteId(interaction.customId);

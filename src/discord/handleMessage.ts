@@ -1,6 +1,8 @@
 import { ChannelType, type Message, type SendableChannels } from "discord.js";
 import { errorMessage, failureReply } from "../errors.js";
+import type { Answer } from "../answer/createAnswerer.js";
 import { digestPapersFor, type BotServices } from "./botServices.js";
+import { recordAskedAbout } from "./digestVotes.js";
 import { THINKING } from "./answerMessages.js";
 import { channelSink, deliverAnswer } from "./deliverAnswer.js";
 import { NO_MENTIONS, threadNameFrom } from "./discordText.js";
@@ -65,13 +67,20 @@ export function createMessageHandler(services: BotServices, botId: () => string)
           : await message.startThread({ name: threadNameFrom(question), autoArchiveDuration: THREAD_ARCHIVE_MINUTES });
 
       const sink = channelSink(target);
-      await gate.run(
+      const answer: Answer = await gate.run(
         async () => {
           await sink.show(THINKING);
-          await deliverAnswer(question, answerer.stream(question, { history, filters, ...(channelId ? { channelId } : {}) }), sink, votes);
+          return deliverAnswer(question, answerer.stream(question, { history, filters, ...(channelId ? { channelId } : {}) }), sink, votes);
         },
         (ahead) => sink.show(`-# ⏳ ${ahead} question${ahead === 1 ? " is" : "s are"} ahead of yours — I'll answer here shortly.`),
       );
+      // A question in a digest's thread tells that channel's digest what it wants to know more about.
+      if (digestPapers && channel.isThread() && channel.parentId) {
+        const parentId = channel.parentId;
+        await recordAskedAbout(services, { channelId: parentId, userId: message.author.id, answer }).catch((error: unknown) =>
+          logger.warn({ err: errorMessage(error), channelId: parentId }, "could not record the papers asked about in a digest thread"),
+        );
+      }
     } catch (error) {
       await tellUser(message, error);
     } finally {

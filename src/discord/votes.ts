@@ -1,12 +1,14 @@
-import { appendFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from "discord.js";
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type ButtonInteraction } from "discord.js";
 import type { Source } from "../answer/citations.js";
+import type { AnswerVoteStore } from "../store/answerVotes.js";
+import type { BotServices } from "./botServices.js";
+import { respond } from "./interactionReply.js";
 
 /**
- * 👍/👎 on answers. Each vote is appended as one JSON line with the question,
- * the answer and its citations, so the eval can learn from real questions.
+ * 👍/👎 on answers. The bot remembers its recent answers (question, answer, citations) so that a vote is
+ * stored with what it judged; the votes live in the library (src/store/answerVotes.ts), next to the
+ * votes on digest papers, and `paperbot votes` reports them.
  */
 
 export interface AnsweredQuestion {
@@ -17,20 +19,13 @@ export interface AnsweredQuestion {
   mode: string;
 }
 
-export interface VoteRecord extends Partial<AnsweredQuestion> {
-  at: string;
-  answerId: string;
-  vote: "up" | "down";
-  userId: string;
-}
-
 const REMEMBERED = 1000;
 const PREFIX = "vote";
 
-export class VoteLog {
+export class AnswerVotes {
   private readonly answers = new Map<string, AnsweredQuestion>();
 
-  constructor(private readonly file: string) {}
+  constructor(readonly store: AnswerVoteStore) {}
 
   /** Keeps a recent answer so a vote on it can be stored with its question; returns its id. */
   remember(answered: AnsweredQuestion): string {
@@ -45,19 +40,8 @@ export class VoteLog {
     return this.answers.get(answerId);
   }
 
-  /** Appends the vote. After a restart the answer is no longer in memory: `shown` (the message text) stands in. */
-  async record(answerId: string, vote: "up" | "down", userId: string, shown?: string): Promise<VoteRecord> {
-    const known = this.answers.get(answerId);
-    const record: VoteRecord = {
-      at: new Date().toISOString(),
-      answerId,
-      vote,
-      userId,
-      ...(known ?? (shown !== undefined ? { answer: shown } : {})),
-    };
-    await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${JSON.stringify(record)}\n`);
-    return record;
+  close(): void {
+    this.store.close();
   }
 }
 
@@ -71,4 +55,32 @@ export function voteButtons(answerId: string): ActionRowBuilder<ButtonBuilder> {
 export function parseVoteId(customId: string): { vote: "up" | "down"; answerId: string } | undefined {
   const m = /^vote:(up|down):([\w-]+)$/.exec(customId);
   return m ? { vote: m[1] as "up" | "down", answerId: m[2]! } : undefined;
+}
+
+/**
+ * Stores a member's 👍/👎 on an answer (replacing their earlier vote) and thanks them, only them. After a
+ * restart the bot no longer remembers the answer: the message's text as shown stands in, so no vote is lost.
+ */
+export async function pressAnswerVote(
+  interaction: ButtonInteraction,
+  pressed: { vote: "up" | "down"; answerId: string },
+  services: Pick<BotServices, "votes">,
+): Promise<void> {
+  const known = services.votes.recall(pressed.answerId);
+  const { previous } = await services.votes.store.vote({
+    answerId: pressed.answerId,
+    userId: interaction.user.id,
+    vote: pressed.vote,
+    at: new Date().toISOString(),
+    channelId: interaction.channelId,
+    ...(interaction.guildId ? { guildId: interaction.guildId } : {}),
+    messageId: interaction.message.id,
+    ...(known ?? { answer: interaction.message.content, citations: [] }),
+  });
+  const emoji = (vote: "up" | "down") => (vote === "up" ? "👍" : "👎");
+  const content =
+    previous === pressed.vote
+      ? `You had already voted ${emoji(pressed.vote)} on this answer.`
+      : `${pressed.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎"}${previous ? ` (was ${emoji(previous)})` : ""}`;
+  await respond(interaction, { content, ephemeral: true });
 }

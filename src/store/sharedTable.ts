@@ -42,3 +42,17 @@ export class SharedTable {
     this.db.close();
   }
 }
+
+/**
+ * The newest row per key (by `at`, an ISO instant), oldest first. LanceDB's mergeInsert is not atomic
+ * between two writers (two processes upserting one key at once can both insert), so the small tables
+ * keyed by a member's vote read through this.
+ */
+export function newestPerKey<Row extends { key: string; at: string }>(rows: readonly Row[]): Row[] {
+  const byKey = new Map<string, Row>();
+  for (const row of rows) {
+    const seen = byKey.get(row.key);
+    if (!seen || seen.at <= row.at) byKey.set(row.key, row);
+  }
+  return [...byKey.values()].sort((a, b) => a.at.localeCompare(b.at));
+}

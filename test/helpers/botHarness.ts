@@ -25,6 +25,8 @@ export interface BotHarnessOptions {
   /** Answer with a model on an OpenAI-compatible stand-in (else extractive). */
   withModel?: boolean;
   settings?: Record<string, string>;
+  /** Log into this Discord stand-in (kept open on close) instead of starting one: a restart of the bot. */
+  discord?: DiscordStandIn;
   /** Run the digest with this clock and no real timers (the test calls runDue). */
   digestClock?: () => Date;
 }
@@ -34,7 +36,7 @@ export interface BotHarnessOptions {
  * Discord stand-in on 127.0.0.1, answering from a real library on disk.
  */
 export async function startBotHarness(options: BotHarnessOptions): Promise<BotHarness> {
-  const discord = await startDiscordStandIn();
+  const discord = options.discord ?? (await startDiscordStandIn());
   const openAi = options.withModel ? await startOpenAiStandIn() : undefined;
   const config = buildConfig({
     LANCEDB_URI: options.libraryUri,
@@ -42,7 +44,6 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     DISCORD_API_URL: discord.apiUrl,
     ANSWER_CHANNEL_IDS: discord.channelIds.answers,
     ASK_COOLDOWN_SECONDS: "0",
-    VOTES_FILE: join(options.libraryUri, "..", "votes.jsonl"),
     DIGEST_STATE_DIR: join(options.libraryUri, "..", "digest-state"),
     LOG_LEVEL: "debug",
     ...(openAi ? { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: openAi.baseURL, OPENAI_MAX_RETRIES: "0", OPENAI_TIMEOUT_MS: "3000" } : {}),
@@ -66,7 +67,8 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       await services.digest?.close();
       services.store.close();
       services.digestVotes.close();
-      await discord.close();
+      services.votes.close();
+      if (!options.discord) await discord.close();
       await openAi?.close();
     },
   };

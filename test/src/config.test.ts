@@ -32,6 +32,12 @@ test("given a bad value, then start-up fails naming the key and what is allowed"
   assert.throws(() => buildConfig({ ANSWER_CHANNEL_IDS: "123456789012,general" }), /ANSWER_CHANNEL_IDS/);
 });
 
+test("given a setting paperbot no longer has (VOTES_FILE, from before votes moved into the library), then start-up ignores it", () => {
+  const config = buildConfig({ VOTES_FILE: "./data/votes.jsonl", LANCEDB_URI: "./lib" });
+  assert.equal(config.lancedb.uri, "./lib");
+  assert.ok(!JSON.stringify(config).includes("votes.jsonl"));
+});
+
 test("given the openai embedder without a key, then start-up says the key is needed", () => {
   assert.throws(() => buildConfig({ EMBEDDINGS_PROVIDER: "openai" }), /needs OPENAI_API_KEY/);
 });

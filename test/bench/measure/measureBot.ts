@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { startDiscordStandIn } from "../../helpers/discordStandIn.js";
 import { spawnCli } from "../../helpers/runCli.js";
 
@@ -35,7 +34,6 @@ export async function measureBot(
       LANCEDB_URI: library,
       LOG_LEVEL: "info",
       ASK_COOLDOWN_SECONDS: "0",
-      VOTES_FILE: join(cwd, "votes.jsonl"),
       ...env,
     },
   });

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildDigest } from "../../../src/digest/buildDigest.js";
-import { dayMonth, describeProfile, learnProfile, paperText, type PaperVote } from "../../../src/digest/channelProfile.js";
+import {
+  affinities,
+  dayMonth,
+  describeProfile,
+  learnProfile,
+  paperText,
+  type PaperSignal,
+  type PaperVote,
+} from "../../../src/digest/channelProfile.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { makePaper, type NewPaperFields, type Paper } from "../../../src/paper.js";
 
@@ -13,7 +21,7 @@ function paper(fields: Partial<NewPaperFields> & { title: string }): Paper {
   return makePaper({ source: HF, publishedAt: DATE, summary: `${fields.title} is studied here.`, authors: ["A. Author"], ...fields });
 }
 
-function vote(p: Paper, kind: "up" | "down", at = "2026-12-03T10:00:00.000Z", userId = "u1"): PaperVote {
+function vote(p: Paper, kind: PaperSignal, at = "2026-12-03T10:00:00.000Z", userId = "u1"): PaperVote {
   return { paperId: p.id, userId, vote: kind, at, title: p.title, text: paperText(p), keywords: p.keywords ?? [] };
 }
 
@@ -148,4 +156,51 @@ test("given votes, then the profile's description names the papers and the words
   assert.ok(described.likedWords.includes("diffusion") && described.likedWords.includes("video"), JSON.stringify(described));
   assert.ok(described.dislikedWords.includes("robot"), JSON.stringify(described));
   assert.equal(dayMonth("2026-12-03T23:59:00Z"), "3 Dec");
+});
+
+const VIDEO_TODAY = 5; // "Text-to-Video Diffusion at Low Cost", the day's least upvoted
+
+test("given a paper only asked about in a digest's thread, then like papers rise, less than for a 👍, with the reason saying it was asked about", async () => {
+  const [liked] = likedBefore as [Paper];
+  const [askedOnly, upvoted] = await Promise.all([
+    learnProfile([vote(liked, "asked")], embeddings),
+    learnProfile([vote(liked, "up")], embeddings),
+  ]);
+  assert.deepEqual(
+    askedOnly.liked.map((p) => [p.title, p.asked]),
+    [[liked.title, true]],
+  );
+  assert.ok(askedOnly.strength < upvoted.strength, `${askedOnly.strength} < ${upvoted.strength}`);
+  const [fromQuestion, fromVote] = await Promise.all([affinities(askedOnly, today), affinities(upvoted, today)]);
+  const video = fromQuestion[VIDEO_TODAY]!;
+  assert.ok(video.boost > 0, JSON.stringify(video));
+  assert.ok(video.boost < fromVote[VIDEO_TODAY]!.boost, `${video.boost} < ${fromVote[VIDEO_TODAY]!.boost}`);
+  assert.equal(video.reason, "like “Latent Diffusion for Video Generation” asked about in the thread on 3 Dec");
+  assert.equal(fromVote[VIDEO_TODAY]!.reason, "like “Latent Diffusion for Video Generation” you 👍 on 3 Dec");
+  assert.ok(Math.max(...fromQuestion.filter((_, i) => i !== VIDEO_TODAY).map((a) => a.boost)) < video.boost, "the video paper gains most");
+  assert.deepEqual(describeProfile(askedOnly).askedAbout, [liked.title]);
+
+  const digest = await buildDigest({ papers: today, date: DATE, max: today.length, profile: askedOnly });
+  assert.equal(digest.entries[0]?.arxivId, "2612.00105", "the day's least upvoted paper, like the one asked about, first");
+  assert.match(digest.entries[0]?.reason ?? "", /asked about in the thread on 3 Dec/);
+});
+
+test("given a member who asked about a paper and voted on it, then their vote alone counts; questions by two members weigh as one 👍", async () => {
+  const [a, b] = likedBefore as [Paper, Paper];
+  const askedThenDown = await learnProfile([vote(a, "asked", "2026-12-01T10:00:00.000Z"), vote(a, "down", "2026-12-02T10:00:00.000Z")]);
+  assert.deepEqual(
+    askedThenDown.disliked.map((p) => [p.paperId, p.net]),
+    [[a.id, -1]],
+  );
+  const askedAndUp = await learnProfile([vote(a, "up", "2026-12-01T10:00:00.000Z"), vote(a, "asked", "2026-12-02T10:00:00.000Z")]);
+  assert.deepEqual(
+    askedAndUp.liked.map((p) => [p.net, p.asked, p.at]),
+    [[1, false, "2026-12-01T10:00:00.000Z"]],
+  );
+  const twoAsked = await learnProfile([vote(b, "asked", undefined, "u1"), vote(b, "asked", undefined, "u2")]);
+  assert.deepEqual(
+    twoAsked.liked.map((p) => [p.net, p.asked]),
+    [[1, true]],
+  );
+  assert.equal(twoAsked.strength, 1);
 });

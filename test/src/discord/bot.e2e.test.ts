@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { MessageObject, DiscordStandIn } from "../../helpers/discordStandIn.js";
+import { startDiscordStandIn, type MessageObject, type DiscordStandIn } from "../../helpers/discordStandIn.js";
 import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
 import { ingestInto } from "../../helpers/library.js";
 import { SEEDS, fixture } from "../../helpers/paths.js";
@@ -219,7 +219,7 @@ describe("chat questions", { concurrency: false }, () => {
     assert.match((await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer")).content, /ELECTRA/);
   });
 
-  test("given a 👍 on an answer, then the vote is stored with its question, answer and citations", async () => {
+  test("given a 👍 on an answer, then the vote is stored in the library with its question, answer and citations, and a 👎 by the same member replaces it", async () => {
     const { discord, services } = h;
     const question = await discord.sendMessage({
       channelId: discord.channelIds.general,
@@ -240,16 +240,33 @@ describe("chat questions", { concurrency: false }, () => {
     });
     await vote.waitForFinal();
     assert.match(vote.callbacks[0]!.data?.content ?? "", /Thanks/);
-    const lines = (await readFile(services.config.bot.votesFile, "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const stored = lines.at(-1)!;
-    assert.equal(stored.vote, "up");
+    const mine = async () => (await services.votes.store.votes()).filter((v) => v.userId === discord.user(2));
+    const [stored] = await mine();
+    assert.equal(stored?.vote, "up");
     assert.equal(stored.question, ELECTRA_QUESTION);
+    assert.equal(stored.grounded, true);
+    assert.equal(stored.mode, "extractive");
+    assert.equal(stored.channelId, thread.id);
+    assert.equal(stored.guildId, discord.guildId);
+    assert.match(stored.answer, /\[1\]/);
     assert.deepEqual(
-      (stored.citations as { title: string }[]).map((c) => c.title),
-      [ELECTRA],
+      stored.citations.map((c) => [c.n, c.title]),
+      [[1, ELECTRA]],
+    );
+
+    const changed = await discord.interact({
+      kind: "button",
+      customId: row!.components[1]!.custom_id,
+      message: answer.id,
+      channelId: thread.id,
+      userId: discord.user(2),
+    });
+    await changed.waitForFinal();
+    assert.match(changed.callbacks[0]!.data?.content ?? "", /👎 \(was 👍\)/);
+    assert.deepEqual(
+      (await mine()).map((v) => [v.vote, v.question]),
+      [["down", ELECTRA_QUESTION]],
+      "one vote per member and answer",
     );
   });
 
@@ -284,6 +301,72 @@ describe("chat questions", { concurrency: false }, () => {
   test("the token never appears in the logs", () => {
     assert.ok(h.logs.length > 0);
     assert.doesNotMatch(JSON.stringify(h.logs), new RegExp(h.discord.token.replace(/[.]/g, "\\.")));
+  });
+});
+
+describe("votes on answers across a restart", { concurrency: false }, () => {
+  let discord: DiscordStandIn;
+  before(async () => {
+    discord = await startDiscordStandIn();
+  });
+  after(() => discord.close());
+
+  /** Asks in the general channel as the user; the bot's final answer in its thread. */
+  async function ask(h: BotHarness, content: string, authorId: string): Promise<{ thread: string; answer: MessageObject }> {
+    const question = await h.discord.sendMessage({ channelId: h.discord.channelIds.general, content, mentionBot: true, authorId });
+    const thread = await h.discord.waitFor(() => h.discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
+    return { thread: thread.id, answer: await h.discord.waitFor(() => finalAnswer(h.discord, thread.id), 10_000, "the answer") };
+  }
+
+  async function press(asked: { thread: string; answer: MessageObject }, vote: 0 | 1, userId: string): Promise<string> {
+    const [row] = asked.answer.components as { components: { custom_id: string }[] }[];
+    const pressed = await discord.interact({
+      kind: "button",
+      customId: row!.components[vote]!.custom_id,
+      message: asked.answer.id,
+      channelId: asked.thread,
+      userId,
+    });
+    await pressed.waitForFinal(undefined, 10_000);
+    return pressed.callbacks[0]?.data?.content ?? "";
+  }
+
+  test("given votes after the bot restarted, then none is lost: a changed vote and a new one keep the question from the vote before, and an answer nobody voted on is kept as shown", async () => {
+    const [alice, bob, carol] = [discord.user(301), discord.user(302), discord.user(303)];
+    const before = await startBotHarness({ libraryUri: library, discord });
+    const electra = await ask(before, ELECTRA_QUESTION, alice);
+    const churn = await ask(before, "how much did member churn drop when moderators muted mass mentions?", bob);
+    assert.match(await press(electra, 0, alice), /Thanks — glad it helped/);
+    await before.close();
+
+    const after = await startBotHarness({ libraryUri: library, discord });
+    try {
+      assert.equal(after.services.votes.recall("anything"), undefined);
+      assert.match(await press(electra, 1, alice), /👎 \(was 👍\)/);
+      assert.match(await press(electra, 1, carol), /Thanks — noted/);
+      assert.match(await press(churn, 0, bob), /Thanks — glad it helped/);
+
+      const votes = (await after.services.votes.store.votes()).filter((v) => [alice, bob, carol].includes(v.userId));
+      const of = (userId: string) => votes.filter((v) => v.userId === userId);
+      assert.deepEqual(
+        of(alice).map((v) => [v.vote, v.question, v.citations.map((c) => c.title)]),
+        [["down", ELECTRA_QUESTION, [ELECTRA]]],
+        "the changed vote replaced the one before the restart and kept its question",
+      );
+      assert.deepEqual(
+        of(carol).map((v) => [v.vote, v.question, v.grounded]),
+        [["down", ELECTRA_QUESTION, true]],
+        "a first vote after the restart takes the question from the earlier vote on that answer",
+      );
+      const [shown] = of(bob);
+      assert.equal(shown?.vote, "up");
+      assert.equal(shown.question, undefined, "nobody's vote remembered this question");
+      assert.equal(shown.answer, churn.answer.content, "the answer as shown stands in");
+      assert.match(shown.answer, /41% fewer/);
+      assert.equal(shown.messageId, churn.answer.id);
+    } finally {
+      await after.close();
+    }
   });
 });
 

@@ -192,7 +192,6 @@ describe("running the bot as a process", () => {
             LOG_LEVEL: "info",
             BOT_SHARDS: "2",
             ASK_COOLDOWN_SECONDS: "0",
-            VOTES_FILE: join(dir, "votes-sharded.jsonl"),
           },
         });
         spawned = child;
@@ -261,7 +260,6 @@ describe("running the bot as a process", () => {
           DISCORD_API_URL: discord.apiUrl,
           LANCEDB_URI: library,
           LOG_LEVEL: "info",
-          VOTES_FILE: join(dir, "votes.jsonl"),
         },
       });
       let stderr = "";
