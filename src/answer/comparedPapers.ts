@@ -12,11 +12,18 @@ import { isShortNameOf, mentions, namesIn } from "./questionTerms.js";
 const COMPARISONS = [
   /^(?<a>.+?)\s+(?:vs\.?|versus)\s+(?<b>.+)$/i,
   /\bcompar(?:e|ing)\s+(?<a>.+?)\s+(?:and|with|to|against)\s+(?<b>.+)$/i,
+  /\bcontrast(?:ing)?\s+(?<a>.+?)\s+(?:and|with|to|against)\s+(?<b>.+)$/i,
   /\bdifferences?\s+between\s+(?<a>.+?)\s+and\s+(?<b>.+)$/i,
-  /^(?<a>.+?)\s+(?:differs?|different)\s+from\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+(?:differs?|different)\s+(?:from|to|than)\s+(?<b>.+)$/i,
+  /\bsets?\s+(?<a>.+?)\s+apart\s+from\s+(?<b>.+)$/i,
   /^(?<a>.+?)\s+improves?\s+(?:on|over|upon)\s+(?<b>.+)$/i,
   /^(?<a>.+?)\s+(?:better|worse|faster|slower|cheaper)\s+than\s+(?<b>.+)$/i,
-  /^(?<a>.+?)\s+compares?\s+(?:to|with|against)\s+(?<b>.+)$/i,
+  /^(?<a>.+?)\s+compar(?:es?|ed)\s+(?:to|with|against)\s+(?<b>.+)$/i,
+  // "X and Y: how do they differ?"
+  /^(?<a>[^,:;?]+?)\s+and\s+(?<b>[^,:;?]+?)\s*(?:[:,?]|\s[-—–])\s*.*\b(?:differ|compare|difference)/i,
+  // "X or Y, which one …?", "which is better for …, X or Y?": a choice between two.
+  /^(?<a>[^,:;?]+?)\s+or\s+(?<b>[^,:;?]+?)\s*(?:[:,?]|\s[-—–])\s*(?:which|what|how|should)\b/i,
+  /\b(?:which|what)\b[^,:;]*\b(?:better|best|prefer|choose|pick|use)\b[^,:;]*[,:]\s*(?<a>[^,:;?]+?)\s+or\s+(?<b>[^?,]+)/i,
   // "X or Y?" only beside a word that asks to compare.
   /^(?=.*\b(?:compare|differ|difference)).*?(?<a>\S+(?:\s+\S+){0,3})\s+or\s+(?<b>[^?,]+)/i,
 ];
@@ -84,12 +91,18 @@ export async function comparedPapers(
   for (const side of sidesOf(question)) {
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
     const names = namesIn(side).slice(0, 1);
-    // The side's own search first; the whole question's papers too, as "DDPM" alone may not find the paper its title spells out.
-    const hits = [...(await searcher.search(names[0] ?? side, { k: 10, filters })), ...found].filter(
-      (hit) => !chosen.some((c) => c.hit.paperId === hit.paperId),
-    );
+    // The papers of that short name or acronym ("DDPM" spells a title its text may never write out),
+    // the side's own search, and the whole question's papers.
+    const namedIds = names[0] ? await searcher.papersNamed(names[0]) : [];
+    const [byName, bySearch] = await Promise.all([
+      namedIds.length > 0 ? searcher.search(names[0]!, { k: 3, filters: { ...filters, paperIds: namedIds } }) : [],
+      searcher.search(names[0] ?? side, { k: 10, filters }),
+    ]);
+    const hits = [...byName, ...bySearch, ...found].filter((hit) => !chosen.some((c) => c.hit.paperId === hit.paperId));
     // Search's order, unless a paper is more surely the one meant.
-    const score = (hit: PaperHit) => (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0);
+    // The side written out as a title's lead ("One RL to See Them All") is that paper, whatever names it holds.
+    const score = (hit: PaperHit) =>
+      isShortNameOf(hit.title, side) ? 4 : names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0;
     const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || score(hit) > score(top) ? hit : top), undefined);
     if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId)))
       chosen.push({ hit: best, matched: score(best) >= 2 });

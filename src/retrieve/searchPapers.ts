@@ -134,6 +134,8 @@ export interface Searcher {
    * opening passage; scores are 0, as no query was matched.
    */
   newest(filters: SearchFilters, k: number): Promise<PaperHit[]>;
+  /** Ids of the papers known by this short name ("LoRA") or acronym ("DDPM"). */
+  papersNamed(name: string): Promise<string[]>;
   /** How many of the library's passages use each word: which of a question's words are distinctive here. */
   wordCounts(words: readonly string[]): Promise<WordCounts>;
   /** Reads what the searcher holds in memory now rather than at the first search (a big library takes a second or two). */
@@ -394,6 +396,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       if (!store.isEmpty) await currentState(store.chunks());
     },
     wordCounts: (words) => store.wordCounts(words),
+    papersNamed: (name) => store.papersNamed(name),
     async newest(filters, k) {
       const where = filtersToSql(filters, "id");
       if (!where) throw new Error("newest() needs a filter: it would read every paper");

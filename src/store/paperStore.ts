@@ -10,6 +10,7 @@ import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
+import { PaperNames } from "./paperNames.js";
 import { WordCounter, type WordCounts } from "./wordCounts.js";
 import { WriteLock, type AcquireOptions } from "./writeLock.js";
 
@@ -139,6 +140,7 @@ export class PaperStore {
   private chunksTable: Table | undefined;
   private metaTable: Table | undefined;
   private readonly wordCounter = new WordCounter(() => this.chunks());
+  private readonly paperNames = new PaperNames(() => this.papers());
   /** Tables whose creation was interrupted: they hold nothing, are read as absent, and a writer removes them. */
   private incomplete: string[] = [];
 
@@ -201,6 +203,11 @@ export class PaperStore {
   chunks(): Table {
     if (!this.chunksTable) throw this.emptyLibrary();
     return this.chunksTable;
+  }
+
+  /** Ids of the papers known by this short name or acronym (see paperNames.ts). */
+  papersNamed(name: string): Promise<string[]> {
+    return this.paperNames.named(name);
   }
 
   /** How many passages use each word (see wordCounts.ts). */

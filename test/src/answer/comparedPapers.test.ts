@@ -12,12 +12,22 @@ test("given the ways people ask for a comparison, then both sides are found", ()
   assert.deepEqual(sidesOf("Swin Transformer vs CvT — how do they each add convolutions?"), ["Swin Transformer", "CvT"]);
   assert.deepEqual(sidesOf("how does Depth Pro compare to Distill Any Depth?"), ["Depth Pro", "Distill Any Depth"]);
   assert.deepEqual(sidesOf("Longformer or BigBird: how do their attention patterns differ"), ["Longformer", "BigBird"]);
+  assert.deepEqual(sidesOf("how is Lantern different to Quill for long inputs?"), ["Lantern", "Quill for long inputs"]);
+  assert.deepEqual(sidesOf("Lantern compared with Quill: what does each test?"), ["Lantern", "Quill"]);
+  assert.deepEqual(sidesOf("contrast Lantern with Quill as benchmarks"), ["Lantern", "Quill as benchmarks"]);
+  assert.deepEqual(sidesOf("what sets Lantern apart from Quill?"), ["Lantern", "Quill"]);
+  assert.deepEqual(sidesOf("Lantern and Quill: how do they differ in memory use?"), ["Lantern", "Quill"]);
+  assert.deepEqual(sidesOf("Lantern or Quill, which one needs less memory?"), ["Lantern", "Quill"]);
+  assert.deepEqual(sidesOf("Lantern or Quill - which should I pick for contracts?"), ["Lantern", "Quill"]);
+  assert.deepEqual(sidesOf("which is better for long contracts, Lantern or Quill?"), ["Lantern", "Quill"]);
 });
 
 test("given a question that only mentions a difference, or a side that is no paper, then it is not a comparison", () => {
   assert.deepEqual(sidesOf("steering a frozen LM by adding the logit difference between a big and a small model"), []);
   assert.deepEqual(sidesOf("what FLOPs savings does MoMa get vs a compute-equivalent dense baseline?"), []);
   assert.deepEqual(sidesOf("which paper trains a discriminator on replaced tokens?"), []);
+  assert.deepEqual(sidesOf("is there a paper on speech or music generation?"), []);
+  assert.deepEqual(sidesOf("which method is better at long contexts?"), []);
 });
 
 describe("the paper each side of a comparison means", () => {
