@@ -8,7 +8,7 @@ import { DigestVoteStore } from "../store/digestVotes.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
 import { isDiscordId } from "../discord/discordIds.js";
 import { renderDigest, type DigestMessage } from "../discord/renderDigest.js";
-import { MAX_PAPERS_PER_DIGEST } from "../digest/subscriptions.js";
+import { MAX_PAPERS_PER_DIGEST, SubscriptionStore } from "../digest/subscriptions.js";
 import { UserFacingError } from "../errors.js";
 import { fetchProgress } from "./fetchProgress.js";
 
@@ -35,13 +35,32 @@ export function parseDigestDate(value: string): string {
   return dateFlag("--date", value);
 }
 
+/** The channel's subscription as the bot keeps it, in the library's subscriptions table. */
+function librarySubscription(app: App): SubscriptionLookup {
+  return async (channelId) => {
+    const subscriptions = await SubscriptionStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions });
+    try {
+      const subscription = await subscriptions.get(channelId);
+      return (
+        subscription && { topics: subscription.topics.join(", "), ...(subscription.max !== undefined ? { max: subscription.max } : {}) }
+      );
+    } finally {
+      subscriptions.close();
+    }
+  };
+}
+
 /**
  * Prints the digest that would be posted for a day. Unless --dry-run (or
  * --offline), the fetched papers are also ingested into the library.
- * `subscriptionFor` supplies a channel's topics and size for --channel; without
- * it the flags and defaults are used, with a note saying so.
+ * `subscriptionFor` supplies a channel's topics and size for --channel (by default,
+ * the library's subscriptions, as the bot reads them); flags override them.
  */
-export async function digestCommand(app: App, flags: DigestFlags, subscriptionFor?: SubscriptionLookup): Promise<void> {
+export async function digestCommand(
+  app: App,
+  flags: DigestFlags,
+  subscriptionFor: SubscriptionLookup = librarySubscription(app),
+): Promise<void> {
   const { config, logger } = app;
   const date = flags.date ? parseDigestDate(flags.date) : todayIn(config.digest.defaultTimeZone);
   const note = (line: string) => process.stderr.write(`paperbot: ${line}\n`);
@@ -49,12 +68,8 @@ export async function digestCommand(app: App, flags: DigestFlags, subscriptionFo
   let subscription: ChannelSubscription | undefined;
   if (flags.channel !== undefined) {
     if (!isDiscordId(flags.channel)) throw new UserFacingError(`--channel "${flags.channel}": expected a Discord channel id (digits)`);
-    if (!subscriptionFor)
-      note(`channel subscriptions are not available here: the digest for channel ${flags.channel} uses --topics/--max or the defaults.`);
-    else {
-      subscription = await subscriptionFor(flags.channel);
-      if (!subscription) note(`channel ${flags.channel} has no digest subscription: using --topics/--max or the defaults.`);
-    }
+    subscription = await subscriptionFor(flags.channel);
+    if (!subscription) note(`channel ${flags.channel} has no digest subscription: using --topics/--max or the defaults.`);
   }
   const channel = digestSettings(config, subscription);
   const settings = {

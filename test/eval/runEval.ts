@@ -72,11 +72,10 @@ const TARGET_FLOORS = {
  */
 const CI_FLOORS = {
   ...TARGET_FLOORS,
-  outsideOfftopic: { min: 0.66 },
-  outsideTopic: { min: 0.55 },
-  outsideNamed: { min: 0.9 },
-  citesRight: { min: 0.9 },
-  comparesBoth: { min: 0.7 },
+  outsideOfftopic: { min: 0.8 },
+  outsideTopic: { min: 0.8 },
+  outsideNamed: { min: 0.93 },
+  comparesBoth: { min: 0.75 },
 } satisfies Floors;
 
 const FLOORS: Floors = args.floors === "ci" ? CI_FLOORS : TARGET_FLOORS;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Digest } from "../../../src/digest/buildDigest.js";
 import type { DigestMessage } from "../../../src/discord/renderDigest.js";
+import { SubscriptionStore } from "../../../src/digest/subscriptions.js";
 import { readLibrary } from "../../helpers/library.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE, unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
@@ -85,7 +86,7 @@ test("given the sources, then `digest --dry-run --json` prints the digest and it
   assert.match(found.stdout, /Cheaper RLHF by Distilling the Reward Model/);
 });
 
-test("given topics, a size and a channel without a subscription store, then the text digest ranks by the topics with reasons and notes the defaults", async (t) => {
+test("given topics, a size and a channel with no subscription, then the text digest ranks by the topics with reasons and notes the defaults", async (t) => {
   const dir = await tempDir(t);
   const standIn = await startPaperSourcesStandIn();
   t.after(() => standIn.close());
@@ -101,10 +102,7 @@ test("given topics, a size and a channel without a subscription store, then the 
     { cwd: dir, env },
   );
   assert.equal(result.code, 0, result.stderr);
-  assert.match(
-    result.stderr,
-    /channel subscriptions are not available here: the digest for channel 123456789012345678 uses --topics\/--max or the defaults/,
-  );
+  assert.match(result.stderr, /channel 123456789012345678 has no digest subscription: using --topics\/--max or the defaults/);
   const lines = result.stdout.split("\n");
   assert.equal(lines[0], "**📰 Daily papers — 2026-11-23** · top 2 of 7 new papers");
   assert.equal(lines[1], "-# Topics: RLHF, grammar");
@@ -117,6 +115,34 @@ test("given topics, a size and a channel without a subscription store, then the 
   );
   assert.match(rlhf ?? "", /\n\*matches: RLHF\*$/);
   assert.match(grammar ?? "", /\n\*matches: grammar\*$/);
+});
+
+test("given a channel subscribed in the library, then `digest --channel` ranks by its topics and size, as the bot would post it", async (t) => {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+  };
+  const subscriptions = await SubscriptionStore.open({ uri: env.LANCEDB_URI });
+  await subscriptions.subscribe("123456789012345678", "223456789012345678", {
+    time: "09:00",
+    timeZone: "UTC",
+    topics: ["grammar"],
+    max: 1,
+  });
+  subscriptions.close();
+
+  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--channel", "123456789012345678", "--dry-run"], { cwd: dir, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /no digest subscription/);
+  const lines = result.stdout.split("\n");
+  assert.equal(lines[0], "**📰 Daily papers — 2026-11-23** · top 1 of 7 new papers");
+  assert.equal(lines[1], "-# Topics: grammar");
+  assert.match(result.stdout, /Grammar Induction from Child-Directed Speech with Tiny Transformers/);
 });
 
 test("given unreachable sources, then `digest` says so on stderr and builds from the library", async (t) => {
