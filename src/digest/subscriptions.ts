@@ -1,8 +1,9 @@
 import { Field, Int32, List, Schema, Utf8 } from "apache-arrow";
 import { UserFacingError } from "../errors.js";
 import { rowsToArrow } from "../store/arrowRows.js";
-import { sqlString, type StoreOptions } from "../store/paperStore.js";
+import type { StoreOptions } from "../store/paperStore.js";
 import { SharedTable } from "../store/sharedTable.js";
+import { sqlString } from "../store/sql.js";
 
 /**
  * Which channels get a daily digest, when, and of what. Stored as a LanceDB table

@@ -1,5 +1,6 @@
 import { paperUrl } from "../paper.js";
-import { sqlString, type PaperStore } from "../store/paperStore.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { sqlString } from "../store/sql.js";
 
 export interface RecentPaper {
   paperId: string;

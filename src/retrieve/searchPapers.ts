@@ -7,7 +7,8 @@ import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, vectorOf, type C
 import { cosine, norm } from "../text/vectors.js";
 import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
 import { truncate } from "../text/truncate.js";
-import { VECTOR_INDEX_MIN_ROWS, sqlIn, sqlString, vectorProbes, type PaperStore } from "../store/paperStore.js";
+import { VECTOR_INDEX_MIN_ROWS, vectorProbes, type PaperStore } from "../store/paperStore.js";
+import { filtersWhere, restrictsColumns, type PaperFilters } from "../store/sql.js";
 import { parseHit } from "../store/storedRows.js";
 
 /**
@@ -20,17 +21,8 @@ import { parseHit } from "../store/storedRows.js";
  * row ids and scores, and a small library's vector side is scanned in memory.
  */
 
-export interface SearchFilters {
-  yearFrom?: number;
-  yearTo?: number;
-  section?: string;
-  /** A source kind: `daily-page`, `papers-list`, `hf-daily-api`, `arxiv`, `json`, `jsonl`. */
-  source?: string;
-  /** ISO dates, inclusive. */
-  publishedAfter?: string;
-  publishedBefore?: string;
-  /** Only these papers (ids as in `PaperHit.paperId`); an empty list finds nothing. */
-  paperIds?: readonly string[];
+/** The store's filters on the papers' columns, and papers to prefer. */
+export interface SearchFilters extends PaperFilters {
   /**
    * These papers rank ahead of others that match about as well (up to ~10% better
    * on the fused score), and are searched on their own too, so that they are found
@@ -89,19 +81,6 @@ const EMBED_CACHE_SIZE = 256;
 /** RRF's k: dampens the gap between rank 1 and rank 2, the usual 60. */
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
-
-/** `idColumn`: the papers table names a paper's id `id`, the chunks table `paperId`. */
-export function filtersToSql(filters: SearchFilters = {}, idColumn: "paperId" | "id" = "paperId"): string | undefined {
-  const clauses: string[] = [];
-  if (filters.yearFrom !== undefined) clauses.push(`year >= ${Math.trunc(filters.yearFrom)}`);
-  if (filters.yearTo !== undefined) clauses.push(`year <= ${Math.trunc(filters.yearTo)}`);
-  if (filters.section) clauses.push(`lower(section) = ${sqlString(filters.section.toLowerCase())}`);
-  if (filters.source) clauses.push(`array_has(sourceKinds, ${sqlString(filters.source)})`);
-  if (filters.publishedAfter) clauses.push(`publishedAt >= ${sqlString(filters.publishedAfter)}`);
-  if (filters.publishedBefore) clauses.push(`publishedAt <= ${sqlString(filters.publishedBefore)}`);
-  if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn(idColumn, filters.paperIds) : "false");
-  return clauses.length > 0 ? clauses.join(" AND ") : undefined;
-}
 
 /** Words only: the full-text parser must never see user punctuation as query syntax. */
 export { wordsOnly as toTextQuery } from "../text/words.js";
@@ -347,10 +326,9 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     const queryNorm = norm(vector);
     const words = wordsOnly(query);
     const { preferPaperIds, ...restricting } = filters;
-    const where = filtersToSql(restricting);
+    const where = filtersWhere(restricting);
     // The vector side is scanned here for a small library, when no filter other than papers applies.
-    const otherFilters = filtersToSql({ ...restricting, paperIds: undefined }) !== undefined;
-    const scanHere = !current.indexed && !otherFilters;
+    const scanHere = !current.indexed && !restrictsColumns(restricting);
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
     const searches = [findChunks(current, { vector, queryNorm, words, where, allowed, scanHere })];
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
@@ -360,7 +338,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
           vector,
           queryNorm,
           words,
-          where: filtersToSql({ ...restricting, paperIds: preferred }),
+          where: filtersWhere({ ...restricting, paperIds: preferred }),
           allowed: new Set(preferred),
           scanHere,
         }),
@@ -391,7 +369,7 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       if (!store.isEmpty) await currentState(store.chunks());
     },
     async newest(filters, k) {
-      const where = filtersToSql(filters, "id");
+      const where = filtersWhere(filters, "id");
       if (!where) throw new Error("newest() needs a filter: it would read every paper");
       const papers = await store.newestPapers(where, k);
       const openings = await store.openingChunks(papers.map((p) => p.id));

@@ -1,8 +1,9 @@
 import { Field, List, Schema, Utf8 } from "apache-arrow";
 import type { PaperVote, VoteKind } from "../digest/channelProfile.js";
 import { rowsToArrow } from "./arrowRows.js";
-import { sqlString, type StoreOptions } from "./paperStore.js";
+import type { StoreOptions } from "./paperStore.js";
 import { SharedTable } from "./sharedTable.js";
+import { sqlString } from "./sql.js";
 
 /*
  * 👍/👎 on the papers of a channel's digests, in the library's database (LanceDB table `digest_votes`),

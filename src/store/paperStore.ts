@@ -8,6 +8,7 @@ import pRetry from "p-retry";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
+import { sqlIn, sqlString } from "./sql.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
 import { WriteLock, type AcquireOptions } from "./writeLock.js";
@@ -70,14 +71,6 @@ export interface StoreOptions {
   storageOptions?: Record<string, string>;
   /** How often (seconds) a reader looks for other processes' writes; 0 = on every read. */
   readConsistencySeconds?: number;
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-export function sqlIn(column: string, values: readonly string[]): string {
-  return `${column} IN (${values.map(sqlString).join(", ")})`;
 }
 
 function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
