@@ -8,7 +8,7 @@ import { cosine, norm } from "../text/vectors.js";
 import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
 import { truncate } from "../text/truncate.js";
 import { VECTOR_INDEX_MIN_ROWS, vectorProbes, type PaperStore } from "../store/paperStore.js";
-import { filtersWhere, restrictsColumns, type PaperFilters } from "../store/sql.js";
+import { filtersWhere, restricts, restrictsColumns, type PaperFilters } from "../store/sql.js";
 import { parseHit } from "../store/storedRows.js";
 
 /**
@@ -369,9 +369,8 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
       if (!store.isEmpty) await currentState(store.chunks());
     },
     async newest(filters, k) {
-      const where = filtersWhere(filters, "id");
-      if (!where) throw new Error("newest() needs a filter: it would read every paper");
-      const papers = await store.newestPapers(where, k);
+      if (!restricts(filters)) throw new Error("newest() needs a filter: it would read every paper");
+      const papers = await store.newestPapers(filters, k);
       const openings = await store.openingChunks(papers.map((p) => p.id));
       return papers.map((paper, i): PaperHit => {
         const text = openings.get(paper.id) ?? "";

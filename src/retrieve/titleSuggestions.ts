@@ -25,7 +25,7 @@ export function createTitleSuggester(store: PaperStore, now: () => number = Date
   async function load(): Promise<void> {
     const [rows, latest] = await Promise.all([
       store.papers().query().select(["id", "title"]).toArray() as Promise<{ id: string; title: string }[]>,
-      store.newestPapers("publishedAt IS NOT NULL", NEWEST_SHOWN),
+      store.newestPapers({ datedOnly: true }, NEWEST_SHOWN),
     ]);
     const next = new MiniSearch<{ id: string; title: string }>({
       fields: ["title"],

@@ -8,7 +8,7 @@ import pRetry from "p-retry";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
-import { sqlIn, sqlString } from "./sql.js";
+import { filtersWhere, sqlIn, sqlString, type PaperFilters } from "./sql.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
 import { WriteLock, type AcquireOptions } from "./writeLock.js";
@@ -346,13 +346,14 @@ export class PaperStore {
 
   /**
    * The one "recent papers" query (/recent, "what's new this week?", the title
-   * autocomplete's empty box): the newest `limit` papers matching `where` (on the
-   * filter columns; every paper when undefined), latest publication first, then
-   * most upvoted, then by title. Sorted on small columns; only the kept records are read.
+   * autocomplete's empty box): the newest `limit` papers matching `filters` (every
+   * paper when they restrict nothing), latest publication first, then most upvoted,
+   * then by title. Sorted on small columns; only the kept records are read.
    */
-  async newestPapers(where: string | undefined, limit: number): Promise<Paper[]> {
+  async newestPapers(filters: PaperFilters, limit: number): Promise<Paper[]> {
     const query = this.papers().query().select(["id", "title", "publishedAt", "upvotes"]);
     if (limit <= 0) return [];
+    const where = filtersWhere(filters, "id");
     const rows = (await (where ? query.where(where) : query).toArray()) as Pick<PaperRow, "id" | "title" | "publishedAt" | "upvotes">[];
     rows.sort(
       (a, b) =>

@@ -27,6 +27,8 @@ export interface PaperFilters {
   /** ISO dates, inclusive. */
   publishedAfter?: string;
   publishedBefore?: string;
+  /** Only papers with a publication date: an undated paper cannot be among the newest. */
+  datedOnly?: boolean;
   /** Only these papers (ids as in `PaperHit.paperId`); an empty list finds nothing. */
   paperIds?: readonly string[];
 }
@@ -39,6 +41,11 @@ export function filtersWhere(filters: PaperFilters = {}, idColumn: "paperId" | "
   const clauses = columnClauses(filters);
   if (filters.paperIds) clauses.push(filters.paperIds.length > 0 ? sqlIn(idColumn, filters.paperIds) : "false");
   return clauses.length > 0 ? clauses.join(" AND ") : undefined;
+}
+
+/** Whether the filters restrict anything (an empty list of papers does). */
+export function restricts(filters: PaperFilters): boolean {
+  return filtersWhere(filters) !== undefined;
 }
 
 /** Whether the filters restrict anything besides the list of papers (a small library's search scans in memory only then). */
@@ -54,5 +61,6 @@ function columnClauses(filters: PaperFilters): string[] {
   if (filters.source) clauses.push(`array_has(sourceKinds, ${sqlString(filters.source)})`);
   if (filters.publishedAfter) clauses.push(`publishedAt >= ${sqlString(filters.publishedAfter)}`);
   if (filters.publishedBefore) clauses.push(`publishedAt <= ${sqlString(filters.publishedBefore)}`);
+  if (filters.datedOnly) clauses.push("publishedAt IS NOT NULL");
   return clauses;
 }
