@@ -319,6 +319,14 @@ export class PaperStore {
   }
 
   /**
+   * Every paper's id, title and title key (normalised: see normaliseTitle), from three
+   * small columns: what a look-up by title or the autocomplete searches among.
+   */
+  async paperTitles(): Promise<Pick<PaperRow, "id" | "title" | "titleKey">[]> {
+    return (await this.papers().query().select(["id", "title", "titleKey"]).toArray()) as Pick<PaperRow, "id" | "title" | "titleKey">[];
+  }
+
+  /**
    * The papers a digest of `day` may hold: published from `since` to `day`, or on
    * the Hugging Face list of `day` whatever their publication date. The caller
    * picks the day's papers from these by their listing days.
