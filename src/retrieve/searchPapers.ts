@@ -1,24 +1,16 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { Table } from "@lancedb/lancedb";
-import type { Table as ArrowTable } from "apache-arrow";
-import { UserFacingError, errorMessage } from "../errors.js";
 import { paperUrl, type Paper } from "../paper.js";
-import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
-import { cosine, norm } from "../text/vectors.js";
+import type { ChunkHit } from "../store/chunkMemory.js";
+import { ChunkSearch, type Found } from "../store/chunkSearch.js";
+import type { PaperStore } from "../store/paperStore.js";
+import { restricts, type PaperFilters } from "../store/sql.js";
 import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
 import { truncate } from "../text/truncate.js";
-import { VECTOR_INDEX_MIN_ROWS, vectorProbes, type PaperStore } from "../store/paperStore.js";
-import { filtersWhere, restricts, restrictsColumns, type PaperFilters } from "../store/sql.js";
-import { parseHit } from "../store/storedRows.js";
 
 /**
  * Hybrid search: the query's vector and its words are each matched against the
- * chunks, the two rankings are fused, and chunk hits are grouped into papers,
- * each paper once with its best passages. Every chunk row carries what a search
- * returns for it (its `text`, and its `hit` column: paper id and the paper's record),
- * so a search needs no look-up in the papers table: it is two LanceDB queries run
- * together. With the table held in memory (ChunkMemory), those queries return only
- * row ids and scores, and a small library's vector side is scanned in memory.
+ * chunks (the store's ChunkSearch), the two rankings are fused, and chunk hits are
+ * grouped into papers, each paper once with its best passages.
  */
 
 /** The store's filters on the papers' columns, and papers to prefer. */
@@ -82,9 +74,6 @@ const EMBED_CACHE_SIZE = 256;
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
 
-/** Words only: the full-text parser must never see user punctuation as query syntax. */
-export { wordsOnly as toTextQuery } from "../text/words.js";
-
 /** How much a query containing all of a title's words adds to the paper's score. */
 const TITLE_WEIGHT = 0.5;
 
@@ -116,133 +105,6 @@ export interface Searcher {
   prepare(): Promise<void>;
 }
 
-/** What a searcher knows of the chunks table as of one version. */
-interface TableState {
-  table: Table;
-  version: number;
-  /** Set while the table is no bigger than the searcher may hold (see `memoryChunks`). */
-  memory: ChunkMemory | undefined;
-  /** Big enough to have a vector index: its vector side is asked of LanceDB, not scanned here. */
-  indexed: boolean;
-  /** Partitions of the vector index a query scans, for this table's size. */
-  probes: number;
-}
-
-async function readState(store: PaperStore, table: Table, memoryChunks: number): Promise<TableState> {
-  await store.checkChunkColumns();
-  const [version, rows] = await Promise.all([table.version(), table.countRows()]);
-  const indexed = rows >= VECTOR_INDEX_MIN_ROWS;
-  const memory = !indexed || rows <= memoryChunks ? await loadChunkMemory(table, rows) : undefined;
-  return { table, version, memory, indexed, probes: vectorProbes(rows) };
-}
-
-function stringColumn(data: ArrowTable, name: string): (i: number) => string {
-  const column = data.getChild(name);
-  if (!column) throw new Error(`the search result has no ${name} column`);
-  return (i) => column.get(i) as string;
-}
-
-interface Found {
-  byVector: ChunkHit[];
-  byText: ChunkHit[];
-}
-
-/** What one candidate search is given: the query, its vector and the filters as SQL. */
-interface CandidateQuery {
-  vector: Float32Array;
-  queryNorm: number;
-  /** The question as words for full-text search; "" for none. */
-  words: string;
-  where: string | undefined;
-  /** The papers the vector side may scan in memory (`paperIds`), if restricted. */
-  allowed: ReadonlySet<string> | undefined;
-  /** Scan the vectors in memory (a small library, no filter other than papers) rather than ask LanceDB. */
-  scanHere: boolean;
-}
-
-/**
- * One candidate search: both sides at once, each limited to CANDIDATES chunks.
- * Each LanceDB query is started text first: starting a vector query blocks this
- * thread for ~0.4 ms, which the text query spends running.
- */
-function findChunks(state: TableState, query: CandidateQuery): Promise<Found> {
-  return state.memory ? findHeldChunks(state.table, state.memory, state.probes, query) : findStoredChunks(state.table, state.probes, query);
-}
-
-/** With the table in memory, LanceDB returns only row ids and scores (reading no column); the rest is read here. */
-async function findHeldChunks(
-  table: Table,
-  memory: ChunkMemory,
-  probes: number,
-  { vector, queryNorm, words, where, allowed, scanHere }: CandidateQuery,
-): Promise<Found> {
-  let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["_score"]).withRowId() : undefined;
-  if (textQuery && where) textQuery = textQuery.where(where);
-  let vectorQuery = scanHere
-    ? undefined
-    : table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(CANDIDATES).select(["_distance"]).withRowId();
-  if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
-  const text = textQuery?.toArrow();
-  const nearest = vectorQuery?.toArrow();
-  const byVector = scanHere ? nearestInMemory(memory, vector, queryNorm, CANDIDATES, allowed) : [];
-  const byText: ChunkHit[] = [];
-  // A row id this copy does not know was written after it: the caller reads the table again and searches once more.
-  const known = (data: ArrowTable, found: (r: number, i: number) => void) => {
-    const rowIds = data.getChild("_rowid");
-    for (let i = 0; i < data.numRows; i++) {
-      const r = memory.row.get(rowIds?.get(i) as bigint);
-      if (r !== undefined) found(r, i);
-    }
-  };
-  const [textData, vectorData] = await Promise.all([text, nearest]);
-  if (vectorData) {
-    const distances = vectorData.getChild("_distance");
-    known(vectorData, (r, i) => byVector.push(hitAt(memory, r, 1 - ((distances?.get(i) as number | null) ?? 1))));
-  }
-  if (textData) {
-    const scores = textData.getChild("_score");
-    known(textData, (r, i) => byText.push(hitAt(memory, r, similarityAt(memory, r, vector, queryNorm), scores?.get(i) as number)));
-  }
-  return { byVector, byText };
-}
-
-/** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
-async function findStoredChunks(table: Table, probes: number, { vector, queryNorm, words, where }: CandidateQuery): Promise<Found> {
-  let vectorQuery = table
-    .query()
-    .nearestTo(vector)
-    .distanceType("cosine")
-    .nprobes(probes)
-    .limit(CANDIDATES)
-    .select(["hit", "text", "_distance"]);
-  if (where) vectorQuery = vectorQuery.where(where);
-  // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
-  let textQuery = words ? table.query().fullTextSearch(words).limit(CANDIDATES).select(["hit", "text", "vector", "_score"]) : undefined;
-  if (textQuery && where) textQuery = textQuery.where(where);
-  const text = textQuery?.toArrow();
-  const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), text]);
-  const hits = (data: ArrowTable, similarity: (i: number) => number, score?: (i: number) => number): ChunkHit[] => {
-    if (data.numRows === 0) return []; // no batch, so no columns either
-    const cells = stringColumn(data, "hit");
-    const texts = stringColumn(data, "text");
-    return Array.from({ length: data.numRows }, (_, i) => {
-      const [paperId, text, record] = parseHit(cells(i), () => texts(i));
-      return { paperId, text, record, similarity: similarity(i), ...(score ? { score: score(i) } : {}) };
-    });
-  };
-  const distances = vectorData.getChild("_distance");
-  const byVector = hits(vectorData, (i) => 1 - ((distances?.get(i) as number | null) ?? 1));
-  if (!textData) return { byVector, byText: [] };
-  const vectors = textData.getChild("vector");
-  const scores = textData.getChild("_score");
-  const byText = hits(
-    textData,
-    (i) => cosine(vector, vectorOf(vectors?.get(i)), queryNorm),
-    (i) => scores?.get(i) as number,
-  );
-  return { byVector, byText };
-}
-
 /** Both lists of `a`, then those of `b` that `a` lacks. */
 function mergeFound(a: Found, b: Found): Found {
   const merge = (x: ChunkHit[], y: ChunkHit[]) => {
@@ -250,28 +112,6 @@ function mergeFound(a: Found, b: Found): Found {
     return [...x, ...y.filter((h) => !seen.has(h.text))];
   };
   return { byVector: merge(a.byVector, b.byVector), byText: merge(a.byText, b.byText) };
-}
-
-/** LanceDB's answer to a full-text query on a table without a full-text index. */
-const MISSING_TEXT_INDEX = /INVERTED index has been created/;
-
-/**
- * A library whose full-text index is missing was left by an ingest interrupted while
- * building it. The search builds it (seconds at most, once) rather than fail, unless
- * an ingest is writing the library now (it will build it) or it cannot.
- */
-async function finishIndexes(store: PaperStore): Promise<void> {
-  const missing = `Search needs the library's full-text index, which is missing: an ingest was interrupted while building it.`;
-  let outcome: "done" | "busy";
-  try {
-    outcome = await store.finishInterruptedWork();
-  } catch (error) {
-    throw new UserFacingError(
-      `${missing} It could not be built here (${errorMessage(error)}): run \`npx paperbot ingest <file|dir|url>\` (any input, even one already ingested) to build it.`,
-    );
-  }
-  if (outcome === "busy")
-    throw new UserFacingError(`${missing} An ingest is writing the library now and builds it when it finishes: try again then.`);
 }
 
 export interface SearcherOptions {
@@ -288,7 +128,7 @@ export interface SearcherOptions {
 }
 
 export function createSearcher({ store, embeddings, fusion = "relative", memoryChunks = 0 }: SearcherOptions): Searcher {
-  let state: Promise<TableState> | undefined;
+  const chunks = new ChunkSearch(store, memoryChunks);
   const embedded = new Map<string, Float32Array>();
 
   async function embed(query: string): Promise<Float32Array> {
@@ -304,70 +144,17 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     return vector;
   }
 
-  /** What is known of `table`, read once and again after each write (see `find`). */
-  function currentState(table: Table): Promise<TableState> {
-    const known = state;
-    return remember(
-      known ? known.then((s) => (s.table === table ? s : readState(store, table, memoryChunks))) : readState(store, table, memoryChunks),
-    );
-  }
-
-  function remember(next: Promise<TableState>): Promise<TableState> {
-    state = next;
-    next.catch(() => {
-      if (state === next) state = undefined; // the next search tries again
-    });
-    return next;
-  }
-
-  async function find(query: string, vector: Float32Array, filters: SearchFilters, retried = false, repaired = false): Promise<Found> {
-    const table = store.chunks();
-    const current = await currentState(table);
-    const queryNorm = norm(vector);
-    const words = wordsOnly(query);
+  /** The candidates for the query; preferred papers are searched on their own too, so that others cannot crowd them out. */
+  async function find(query: string, vector: Float32Array, filters: SearchFilters): Promise<Found> {
     const { preferPaperIds, ...restricting } = filters;
-    const where = filtersWhere(restricting);
-    // The vector side is scanned here for a small library, when no filter other than papers applies.
-    const scanHere = !current.indexed && !restrictsColumns(restricting);
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
-    const searches = [findChunks(current, { vector, queryNorm, words, where, allowed, scanHere })];
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
-    if (preferred.length > 0) {
-      searches.push(
-        findChunks(current, {
-          vector,
-          queryNorm,
-          words,
-          where: filtersWhere({ ...restricting, paperIds: preferred }),
-          allowed: new Set(preferred),
-          scanHere,
-        }),
-      );
-    }
-    // Only a search against the copy in memory can be out of date; LanceDB reads the
-    // latest version itself. (A table too big to hold stays searched in LanceDB.)
-    let results: Found[];
-    let version: number;
-    try {
-      [results, version] = await Promise.all([Promise.all(searches), current.memory ? table.version() : current.version]);
-    } catch (error) {
-      if (repaired || !(error instanceof Error && MISSING_TEXT_INDEX.test(error.message))) throw error;
-      await finishIndexes(store);
-      return find(query, vector, filters, retried, true);
-    }
-    if (version !== current.version) {
-      // Written since: this search saw an older copy (and skipped hits it did not
-      // know). Read the table again and search once more.
-      void remember(readState(store, table, memoryChunks));
-      if (!retried) return find(query, vector, filters, true, repaired);
-    }
-    return results.reduce(mergeFound);
+    const filterSets = preferred.length > 0 ? [restricting, { ...restricting, paperIds: preferred }] : [restricting];
+    return (await chunks.find({ vector, words: wordsOnly(query) }, filterSets, CANDIDATES)).reduce(mergeFound);
   }
 
   return {
-    async prepare() {
-      if (!store.isEmpty) await currentState(store.chunks());
-    },
+    prepare: () => chunks.prepare(),
     async newest(filters, k) {
       if (!restricts(filters)) throw new Error("newest() needs a filter: it would read every paper");
       const papers = await store.newestPapers(filters, k);

@@ -1,5 +1,5 @@
 import type { Table } from "@lancedb/lancedb";
-import { parseHit } from "../store/storedRows.js";
+import { parseHit } from "./storedRows.js";
 import { norm } from "../text/vectors.js";
 
 /**
