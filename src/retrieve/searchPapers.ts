@@ -6,6 +6,7 @@ import type { PaperStore } from "../store/paperStore.js";
 import { restricts, type PaperFilters } from "../store/sql.js";
 import { wordsOnly } from "../text/words.js";
 import { hasPassage, passageOf, snippetOf } from "./passages.js";
+import { queryVectors } from "./queryVectors.js";
 import { rankPapers } from "./rankPapers.js";
 
 /**
@@ -67,8 +68,6 @@ export type Fusion = "rrf" | "relative";
 
 /** Candidates taken from each side before fusion; enough for several passages per paper. */
 export const CANDIDATES = 20;
-/** Query vectors remembered per searcher: a remote embedder costs a round trip per question. */
-const EMBED_CACHE_SIZE = 256;
 
 export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<PaperHit[]>;
@@ -97,20 +96,7 @@ export interface SearcherOptions {
 
 export function createSearcher({ store, embeddings, fusion = "relative", memoryChunks = 0 }: SearcherOptions): Searcher {
   const chunks = new ChunkSearch(store, memoryChunks);
-  const embedded = new Map<string, Float32Array>();
-
-  async function embed(query: string): Promise<Float32Array> {
-    const known = embedded.get(query);
-    if (known) {
-      embedded.delete(query); // most recently used last
-      embedded.set(query, known);
-      return known;
-    }
-    const vector = Float32Array.from(await embeddings.embedQuery(query));
-    if (embedded.size >= EMBED_CACHE_SIZE) embedded.delete(embedded.keys().next().value!);
-    embedded.set(query, vector);
-    return vector;
-  }
+  const embed = queryVectors(embeddings);
 
   /** The candidates for the query; preferred papers are searched on their own too, so that others cannot crowd them out. */
   async function find(query: string, vector: Float32Array, filters: SearchFilters): Promise<Found> {
