@@ -1,17 +1,13 @@
 import * as lancedb from "@lancedb/lancedb";
 import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
-import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import pRetry from "p-retry";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
 import { rowsToArrow } from "./arrowRows.js";
+import { retryCommitConflicts } from "./commitRetry.js";
 import { filtersWhere, sqlIn, sqlString, type PaperFilters } from "./sql.js";
 import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
 import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
-import { WriteLock, type AcquireOptions } from "./writeLock.js";
+import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 
 /**
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
@@ -94,37 +90,6 @@ function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; di
  * writer was killed while creating it (its folder and data files exist, no manifest).
  */
 const NEVER_COMMITTED = /Dataset at path .* was not found/;
-
-/** Another writer committed first; LanceDB asks for the operation to be tried again. */
-const COMMIT_CONFLICT = /Retryable commit conflict|Commit conflict/i;
-
-/**
- * Retries an idempotent write that lost a commit race to a writer outside this
- * machine's write lock (another host on the same object store, a reader building a
- * missing index), with randomised backoff: 2.5–4 s in all before it gives up.
- */
-export function retryCommitConflicts<T>(work: () => Promise<T>): Promise<T> {
-  return pRetry(work, {
-    retries: 6,
-    minTimeout: 50,
-    maxTimeout: 1_000,
-    randomize: true,
-    shouldRetry: ({ error }) => COMMIT_CONFLICT.test(error.message),
-  });
-}
-
-/**
- * Where a library's write lock lives: in the library's own folder, or, for a library
- * in object storage (`s3://…`, `db://…`), in a folder of this machine named after its
- * URI, so it serialises the writers of one machine; writers on other machines are met
- * by retryCommitConflicts.
- */
-export function lockDirOf(uri: string): string {
-  if (uri.startsWith("file://")) return fileURLToPath(uri);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-    return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
-  return resolve(uri);
-}
 
 export class PaperStore {
   private papersTable: Table | undefined;

@@ -4,8 +4,7 @@ import { readdir, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { lockDirOf } from "../../../src/store/paperStore.js";
-import { WriteLock, type LockHolder } from "../../../src/store/writeLock.js";
+import { WriteLock, lockDirOf, type LockHolder } from "../../../src/store/writeLock.js";
 import { PROJECT_ROOT, tempDir } from "../../helpers/paths.js";
 
 /** The lock's files: `<n>.lock` while held, `<n>.free` once released. */
