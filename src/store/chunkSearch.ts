@@ -3,7 +3,8 @@ import type { Table as ArrowTable } from "apache-arrow";
 import { UserFacingError, errorMessage } from "../errors.js";
 import { cosine, norm } from "../text/vectors.js";
 import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, vectorOf, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
-import { VECTOR_INDEX_MIN_ROWS, vectorProbes, type PaperStore } from "./paperStore.js";
+import { VECTOR_INDEX_MIN_ROWS, vectorProbes } from "./indexes.js";
+import type { PaperStore } from "./paperStore.js";
 import { filtersWhere, restrictsColumns, type PaperFilters } from "./sql.js";
 import { parseHit } from "./storedRows.js";
 

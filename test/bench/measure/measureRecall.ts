@@ -1,6 +1,7 @@
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { CANDIDATES } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore, vectorProbes, type StoreOptions } from "../../../src/store/paperStore.js";
+import { vectorProbes } from "../../../src/store/indexes.js";
+import { PaperStore, type StoreOptions } from "../../../src/store/paperStore.js";
 import { load, ms, median } from "./report.js";
 
 /**

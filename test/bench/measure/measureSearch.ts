@@ -1,7 +1,8 @@
 import MiniSearch from "minisearch";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { CANDIDATES, createSearcher } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore, vectorProbes, type StoreOptions } from "../../../src/store/paperStore.js";
+import { vectorProbes } from "../../../src/store/indexes.js";
+import { PaperStore, type StoreOptions } from "../../../src/store/paperStore.js";
 import { wordsOnly } from "../../../src/text/words.js";
 import { load, ms, percentile, seconds, thousands } from "./report.js";
 import { timeInTurn, type Timed } from "./timeInTurn.js";
