@@ -1,4 +1,5 @@
 import type { Table } from "@lancedb/lancedb";
+import { vectorOf } from "./arrowRows.js";
 import { parseHit } from "./storedRows.js";
 import { norm } from "../text/vectors.js";
 
@@ -36,11 +37,6 @@ export interface ChunkHit {
   similarity: number;
   /** BM25 score (text side only). */
   score?: number;
-}
-
-export function vectorOf(cell: unknown): Float32Array {
-  if (cell instanceof Float32Array) return cell;
-  return (cell as { toArray(): Float32Array }).toArray();
 }
 
 /**

@@ -2,7 +2,7 @@ import * as lancedb from "@lancedb/lancedb";
 import { makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { rowsToArrow } from "./arrowRows.js";
+import { listCell, rowsToArrow, vectorOf, type ListCell } from "./arrowRows.js";
 import { retryCommitConflicts } from "./commitRetry.js";
 import { filtersWhere, sqlIn, sqlString, type PaperFilters } from "./sql.js";
 import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
@@ -522,14 +522,4 @@ export class PaperStore {
     this.metaTable?.close();
     this.db.close();
   }
-}
-
-/** Arrow list cells come back as Vector objects (or typed arrays); this gives plain values. */
-type ListCell<T> = T[] | { toArray(): ArrayLike<T> };
-function listCell<T>(cell: ListCell<T>): T[] {
-  return Array.isArray(cell) ? cell : Array.from(cell.toArray());
-}
-
-function vectorOf(v: Float32Array | { toArray(): Float32Array }): Float32Array {
-  return v instanceof Float32Array ? v : v.toArray();
 }
