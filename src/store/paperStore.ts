@@ -2,12 +2,22 @@ import * as lancedb from "@lancedb/lancedb";
 import { makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { listCell, rowsToArrow, vectorOf, type ListCell } from "./arrowRows.js";
+import { rowsToArrow, vectorOf } from "./arrowRows.js";
 import { retryCommitConflicts } from "./commitRetry.js";
-import { filtersWhere, sqlIn, sqlString, type PaperFilters } from "./sql.js";
+import { inListBatches, sqlIn, type PaperFilters } from "./sql.js";
 import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
+import {
+  latestPublication,
+  newestPapers,
+  openingChunks,
+  paperByArxivId,
+  paperById,
+  paperTitles,
+  papersAround,
+  sourceCounts,
+} from "./paperLookups.js";
 import { CHUNKS, META, PAPERS, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
-import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
+import { PAPER_CELLS, paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
 import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -24,9 +34,6 @@ export interface StoredPaper {
   records: Paper[];
 }
 
-/** The columns a paper is read back from (see storedRows.ts). */
-const PAPER_CELLS = ["summary", "record"];
-
 export interface EmbedderInfo {
   id: string;
   dimensions: number;
@@ -38,12 +45,6 @@ export interface StoreOptions {
   /** How often (seconds) a reader looks for other processes' writes; 0 = on every read. */
   readConsistencySeconds?: number;
 }
-
-function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-const LOOKUP_BATCH = 500;
 
 /** Vectors of two embedders cannot be compared: the one message for every command that would. */
 function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; dimensions?: number | undefined }): void {
@@ -238,96 +239,42 @@ export class PaperStore {
   async findPapers(ids: readonly string[]): Promise<StoredPaper[]> {
     if (!this.papersTable || ids.length === 0) return [];
     const out: StoredPaper[] = [];
-    for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...(await this.storedPapers(sqlIn("id", batch))));
+    for (const batch of inListBatches(ids)) out.push(...(await this.storedPapers(sqlIn("id", batch))));
     return out;
   }
 
-  /** The paper with this id; an empty library is a UserFacingError, as for the lookups below. */
+  /** The paper with this id; an empty library is a UserFacingError, as for the look-ups below. */
   async paperById(id: string): Promise<Paper | undefined> {
-    this.papers();
-    return (await this.paperRecords(`id = ${sqlString(id)}`, 1))[0];
+    return paperById(this.papers(), id);
   }
 
   async paperByArxivId(arxivId: string): Promise<Paper | undefined> {
-    this.papers();
-    return (await this.paperRecords(`arxivId = ${sqlString(arxivId)}`, 1))[0];
+    return paperByArxivId(this.papers(), arxivId);
   }
 
-  /**
-   * Every paper's id, title and title key (normalised: see normaliseTitle), from three
-   * small columns: what a look-up by title or the autocomplete searches among.
-   */
+  /** Every paper's id, title and title key: what a look-up by title or the autocomplete searches among. */
   async paperTitles(): Promise<Pick<PaperRow, "id" | "title" | "titleKey">[]> {
-    return (await this.papers().query().select(["id", "title", "titleKey"]).toArray()) as Pick<PaperRow, "id" | "title" | "titleKey">[];
+    return paperTitles(this.papers());
   }
 
-  /**
-   * The papers a digest of `day` may hold: published from `since` to `day`, or on
-   * the Hugging Face list of `day` whatever their publication date. The caller
-   * picks the day's papers from these by their listing days.
-   */
+  /** The papers a digest of `day` may hold: published from `since` to `day`, or listed on `day`. */
   async papersAround(day: string, since: string): Promise<Paper[]> {
-    // `record` is a canonical paper's JSON, its `listedOn` days in one array: the pattern finds every paper
-    // listed on `day` (and perhaps a few that merely mention the day later in the record).
-    const listed = `record LIKE ${sqlString(`%"listedOn":[%"${day}"%`)}`;
-    return this.paperRecords(`(publishedAt >= ${sqlString(since)} AND publishedAt <= ${sqlString(day)}) OR ${listed}`);
+    return papersAround(this.papersTable, day, since);
   }
 
-  /** The latest publication day on or before `day`, from one column. */
+  /** The latest publication day on or before `day`. */
   async latestPublication(day: string): Promise<string | undefined> {
-    if (!this.papersTable) return undefined;
-    const rows = (await this.papersTable
-      .query()
-      .select(["publishedAt"])
-      .where(`publishedAt <= ${sqlString(day)}`)
-      .toArray()) as { publishedAt: string }[];
-    return rows.reduce<string | undefined>(
-      (latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest),
-      undefined,
-    );
+    return latestPublication(this.papersTable, day);
   }
 
-  /**
-   * The one "recent papers" query (/recent, "what's new this week?", the title
-   * autocomplete's empty box): the newest `limit` papers matching `filters` (every
-   * paper when they restrict nothing), latest publication first, then most upvoted,
-   * then by title. Sorted on small columns; only the kept records are read.
-   */
+  /** The one "recent papers" query: the newest `limit` papers matching `filters`, then the most upvoted, then by title. */
   async newestPapers(filters: PaperFilters, limit: number): Promise<Paper[]> {
-    const query = this.papers().query().select(["id", "title", "publishedAt", "upvotes"]);
-    if (limit <= 0) return [];
-    const where = filtersWhere(filters, "id");
-    const rows = (await (where ? query.where(where) : query).toArray()) as Pick<PaperRow, "id" | "title" | "publishedAt" | "upvotes">[];
-    rows.sort(
-      (a, b) =>
-        (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") || (b.upvotes ?? 0) - (a.upvotes ?? 0) || a.title.localeCompare(b.title),
-    );
-    const ids = rows.slice(0, limit).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const byId = new Map((await this.paperRecords(sqlIn("id", ids))).map((p) => [p.id, p]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    return newestPapers(this.papers(), filters, limit);
   }
 
   /** The opening passage (chunk 0, title line included) of each of these papers that has one, by paper id. */
   async openingChunks(paperIds: readonly string[]): Promise<Map<string, string>> {
-    const texts = new Map<string, string>();
-    if (!this.chunksTable || paperIds.length === 0) return texts;
-    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
-      const rows = (await this.chunksTable
-        .query()
-        .select(["paperId", "text"])
-        .where(`chunkIndex = 0 AND ${sqlIn("paperId", batch)}`)
-        .toArray()) as { paperId: string; text: string }[];
-      for (const row of rows) texts.set(row.paperId, row.text);
-    }
-    return texts;
-  }
-
-  private async paperRecords(where: string, limit?: number): Promise<Paper[]> {
-    if (!this.papersTable) return [];
-    let query = this.papersTable.query().select(PAPER_CELLS).where(where);
-    if (limit !== undefined) query = query.limit(limit);
-    return ((await query.toArray()) as PaperCells[]).map(paperOf);
+    return openingChunks(this.chunksTable, paperIds);
   }
 
   private async storedPapers(where?: string): Promise<StoredPaper[]> {
@@ -362,7 +309,7 @@ export class PaperStore {
   async findChunks(paperIds: readonly string[]): Promise<Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[]> {
     if (!this.chunksTable || paperIds.length === 0) return [];
     const out: Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[] = [];
-    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
+    for (const batch of inListBatches(paperIds)) {
       const rows = await this.chunksTable
         .query()
         .where(sqlIn("paperId", batch))
@@ -448,7 +395,7 @@ export class PaperStore {
 
   /** Removes papers (and their chunks) that were merged into a record with a better id. */
   async deletePapers(ids: readonly string[]): Promise<void> {
-    for (const batch of batches(ids, LOOKUP_BATCH)) {
+    for (const batch of inListBatches(ids)) {
       const [chunks, papers] = [this.chunksTable, this.papersTable];
       if (chunks) await retryCommitConflicts(() => chunks.delete(sqlIn("paperId", batch)));
       if (papers) await retryCommitConflicts(() => papers.delete(sqlIn("id", batch)));
@@ -503,13 +450,7 @@ export class PaperStore {
 
   /** How many papers each kind of source contributed (a paper seen on two kinds counts for both). */
   async sourceCounts(): Promise<Record<string, number>> {
-    if (!this.papersTable) return {};
-    const rows = await this.papersTable.query().select(["sourceKinds"]).toArray();
-    const counts: Record<string, number> = {};
-    for (const row of rows as { sourceKinds: ListCell<string> }[]) {
-      for (const kind of listCell(row.sourceKinds)) counts[kind] = (counts[kind] ?? 0) + 1;
-    }
-    return counts;
+    return sourceCounts(this.papersTable);
   }
 
   async versions(): Promise<{ papers: number | undefined; chunks: number | undefined }> {

@@ -13,6 +13,14 @@ export function sqlIn(column: string, values: readonly string[]): string {
   return `${column} IN (${values.map(sqlString).join(", ")})`;
 }
 
+/** Ids per `IN (…)` list: a look-up of many papers goes in batches of this many. */
+const IN_LIST_MAX = 500;
+
+/** `values` cut into lists short enough for one `IN (…)` each. */
+export function* inListBatches<T>(values: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < values.length; i += IN_LIST_MAX) yield values.slice(i, i + IN_LIST_MAX);
+}
+
 /**
  * Restrictions on a paper's filter columns, which the papers table and every chunk
  * row both carry, so the same filters apply to a search of the passages and to a
