@@ -2,10 +2,20 @@ import * as lancedb from "@lancedb/lancedb";
 import { makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { rowsToArrow, vectorOf } from "./arrowRows.js";
+import { rowsToArrow } from "./arrowRows.js";
 import { retryCommitConflicts } from "./commitRetry.js";
 import { inListBatches, sqlIn, type PaperFilters } from "./sql.js";
 import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
+import {
+  allPapers,
+  chunkCounts,
+  findChunks,
+  findPapers,
+  paperIndex,
+  type PaperKeys,
+  type StoredChunk,
+  type StoredPaper,
+} from "./ingestReads.js";
 import {
   latestPublication,
   newestPapers,
@@ -17,7 +27,6 @@ import {
   sourceCounts,
 } from "./paperLookups.js";
 import { CHUNKS, META, PAPERS, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
-import { PAPER_CELLS, paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
 import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -25,14 +34,6 @@ import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
  * table that records which embedder made the vectors. Local paths, `s3://…` and
  * `db://…` URIs all go through the same `connect`.
  */
-
-/** A stored paper as read back: the paper users see and each source's record of it. */
-export interface StoredPaper {
-  id: string;
-  hash: string;
-  paper: Paper;
-  records: Paper[];
-}
 
 export interface EmbedderInfo {
   id: string;
@@ -226,21 +227,28 @@ export class PaperStore {
     }
   }
 
-  /** id, title key, arXiv id and hash of every stored paper: enough to tell what an ingest changes without reading records. */
-  async paperIndex(): Promise<Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[]> {
-    if (!this.papersTable) return [];
-    return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<
-      PaperRow,
-      "id" | "titleKey" | "arxivId" | "hash"
-    >[];
+  /** id, title key, arXiv id and hash of every stored paper: what an ingest compares its records with. */
+  async paperIndex(): Promise<PaperKeys[]> {
+    return paperIndex(this.papersTable);
   }
 
   /** These papers with their sources' records (to merge new records into). */
   async findPapers(ids: readonly string[]): Promise<StoredPaper[]> {
-    if (!this.papersTable || ids.length === 0) return [];
-    const out: StoredPaper[] = [];
-    for (const batch of inListBatches(ids)) out.push(...(await this.storedPapers(sqlIn("id", batch))));
-    return out;
+    return findPapers(this.papersTable, ids);
+  }
+
+  async allPapers(): Promise<StoredPaper[]> {
+    return allPapers(this.papersTable);
+  }
+
+  /** How many chunks each paper has stored. */
+  async chunkCounts(): Promise<Map<string, number>> {
+    return chunkCounts(this.chunksTable);
+  }
+
+  /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
+  async findChunks(paperIds: readonly string[]): Promise<StoredChunk[]> {
+    return findChunks(this.chunksTable, paperIds);
   }
 
   /** The paper with this id; an empty library is a UserFacingError, as for the look-ups below. */
@@ -275,57 +283,6 @@ export class PaperStore {
   /** The opening passage (chunk 0, title line included) of each of these papers that has one, by paper id. */
   async openingChunks(paperIds: readonly string[]): Promise<Map<string, string>> {
     return openingChunks(this.chunksTable, paperIds);
-  }
-
-  private async storedPapers(where?: string): Promise<StoredPaper[]> {
-    if (!this.papersTable) return [];
-    const query = this.papersTable.query().select(["id", "hash", "sourceRecords", ...PAPER_CELLS]);
-    const rows = (await (where ? query.where(where) : query).toArray()) as (PaperCells & {
-      id: string;
-      hash: string;
-      sourceRecords: string;
-    })[];
-    return rows.map((row) => ({ id: row.id, hash: row.hash, paper: paperOf(row), records: sourceRecordsOf(row) }));
-  }
-
-  async allPapers(): Promise<StoredPaper[]> {
-    return this.storedPapers();
-  }
-
-  /**
-   * How many chunks each paper has stored, from one scan of one column: tells an
-   * ingest which papers have chunks to look up, and counts the unchanged ones.
-   */
-  async chunkCounts(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    if (!this.chunksTable) return counts;
-    for (const { paperId } of (await this.chunksTable.query().select(["paperId"]).toArray()) as { paperId: string }[]) {
-      counts.set(paperId, (counts.get(paperId) ?? 0) + 1);
-    }
-    return counts;
-  }
-
-  /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
-  async findChunks(paperIds: readonly string[]): Promise<Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[]> {
-    if (!this.chunksTable || paperIds.length === 0) return [];
-    const out: Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[] = [];
-    for (const batch of inListBatches(paperIds)) {
-      const rows = await this.chunksTable
-        .query()
-        .where(sqlIn("paperId", batch))
-        .select(["id", "paperId", "textHash", "hash", "vector"])
-        .toArray();
-      for (const r of rows as {
-        id: string;
-        paperId: string;
-        textHash: string;
-        hash: string;
-        vector: Float32Array | { toArray(): Float32Array };
-      }[]) {
-        out.push({ id: r.id, paperId: r.paperId, textHash: r.textHash, hash: r.hash, vector: vectorOf(r.vector) });
-      }
-    }
-    return out;
   }
 
   /**
