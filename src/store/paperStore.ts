@@ -2,10 +2,9 @@ import * as lancedb from "@lancedb/lancedb";
 import { makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { rowsToArrow } from "./arrowRows.js";
 import { retryCommitConflicts } from "./commitRetry.js";
-import { inListBatches, sqlIn, type PaperFilters } from "./sql.js";
 import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
+import { appendRows, chunkData, deletePaperRows, mergePaperRows, paperData, replaceChunkRows } from "./libraryWrites.js";
 import {
   allPapers,
   chunkCounts,
@@ -26,7 +25,8 @@ import {
   papersAround,
   sourceCounts,
 } from "./paperLookups.js";
-import { CHUNKS, META, PAPERS, chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { CHUNKS, META, PAPERS, metaSchema, type ChunkRow, type PaperRow } from "./schema.js";
+import { sqlIn, type PaperFilters } from "./sql.js";
 import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -285,78 +285,33 @@ export class PaperStore {
     return openingChunks(this.chunksTable, paperIds);
   }
 
-  /**
-   * Replaces the chunks of `paperIds` with `rows` in one commit: rows with a new
-   * hash are updated, new ones inserted, and those papers' chunks not in `rows`
-   * deleted. Other papers' chunks are untouched.
-   */
+  /** Replaces the chunks of `paperIds` with `rows` in one commit (libraryWrites.ts). */
   async replaceChunks(paperIds: readonly string[], rows: ChunkRow[], dimensions: number): Promise<void> {
     if (paperIds.length === 0) return;
-    const data = this.chunkData(rows, dimensions);
-    if (!this.chunksTable) {
-      this.chunksTable = await this.db.createTable(CHUNKS, data);
-      return;
-    }
-    const table = this.chunksTable;
-    await retryCommitConflicts(() =>
-      table
-        .mergeInsert("id")
-        .whenMatchedUpdateAll({ where: "target.hash != source.hash" })
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
-        .execute(data),
-    );
+    this.chunksTable = await replaceChunkRows(this.db, this.chunksTable, paperIds, chunkData(rows, dimensions));
   }
 
-  /**
-   * Appends chunks of papers that have none stored yet. A plain append, unlike a
-   * merge, does not scan the table, so a first ingest stays linear in its size.
-   */
+  /** Appends chunks of papers that have none stored yet. */
   async addChunks(rows: ChunkRow[], dimensions: number): Promise<void> {
     if (rows.length === 0) return;
-    const data = this.chunkData(rows, dimensions);
-    if (!this.chunksTable) this.chunksTable = await this.db.createTable(CHUNKS, data);
-    else await this.chunksTable.add(data);
+    this.chunksTable = await appendRows(this.db, CHUNKS, this.chunksTable, chunkData(rows, dimensions));
   }
 
-  private chunkData(rows: ChunkRow[], dimensions: number) {
-    for (const row of rows) {
-      if (row.vector.length !== dimensions) {
-        // LanceDB would silently pad or cut a vector of the wrong length.
-        throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
-      }
-    }
-    return rowsToArrow(rows, chunksSchema(dimensions));
-  }
-
-  /** Appends papers not stored yet (no merge: see addChunks). */
+  /** Appends papers not stored yet. */
   async addPapers(rows: PaperRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const data = rowsToArrow(rows, papersSchema);
-    if (!this.papersTable) this.papersTable = await this.db.createTable(PAPERS, data);
-    else await this.papersTable.add(data);
+    this.papersTable = await appendRows(this.db, PAPERS, this.papersTable, paperData(rows));
   }
 
-  /** Writes rows whose hash differs from the stored one; with `rewrite`, every row (to store it in the current layout). */
+  /** Writes rows whose hash differs from the stored one; with `rewrite`, every row. */
   async upsertPapers(rows: PaperRow[], { rewrite = false } = {}): Promise<void> {
     if (rows.length === 0) return;
-    const data = rowsToArrow(rows, papersSchema);
-    if (!this.papersTable) {
-      this.papersTable = await this.db.createTable(PAPERS, data);
-      return;
-    }
-    const table = this.papersTable;
-    const changed = rewrite ? undefined : { where: "target.hash != source.hash" };
-    await retryCommitConflicts(() => table.mergeInsert("id").whenMatchedUpdateAll(changed).whenNotMatchedInsertAll().execute(data));
+    this.papersTable = await mergePaperRows(this.db, this.papersTable, paperData(rows), rewrite);
   }
 
   /** Removes papers (and their chunks) that were merged into a record with a better id. */
   async deletePapers(ids: readonly string[]): Promise<void> {
-    for (const batch of inListBatches(ids)) {
-      const [chunks, papers] = [this.chunksTable, this.papersTable];
-      if (chunks) await retryCommitConflicts(() => chunks.delete(sqlIn("paperId", batch)));
-      if (papers) await retryCommitConflicts(() => papers.delete(sqlIn("id", batch)));
-    }
+    await deletePaperRows({ chunks: this.chunksTable, papers: this.papersTable }, ids);
   }
 
   /**
