@@ -1,9 +1,9 @@
 import * as lancedb from "@lancedb/lancedb";
-import { makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
+import type { Connection, Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { retryCommitConflicts } from "./commitRetry.js";
 import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
+import { readMeta, refuseOtherEmbedder, storedEmbedder, writeMeta } from "./libraryMeta.js";
 import { appendRows, chunkData, deletePaperRows, mergePaperRows, paperData, replaceChunkRows } from "./libraryWrites.js";
 import {
   allPapers,
@@ -25,8 +25,8 @@ import {
   papersAround,
   sourceCounts,
 } from "./paperLookups.js";
-import { CHUNKS, META, PAPERS, metaSchema, type ChunkRow, type PaperRow } from "./schema.js";
-import { sqlIn, type PaperFilters } from "./sql.js";
+import { CHUNKS, META, PAPERS, type ChunkRow, type PaperRow } from "./schema.js";
+import type { PaperFilters } from "./sql.js";
 import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 
 /**
@@ -45,16 +45,6 @@ export interface StoreOptions {
   storageOptions?: Record<string, string>;
   /** How often (seconds) a reader looks for other processes' writes; 0 = on every read. */
   readConsistencySeconds?: number;
-}
-
-/** Vectors of two embedders cannot be compared: the one message for every command that would. */
-function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; dimensions?: number | undefined }): void {
-  if (current.id === configured.id && (configured.dimensions === undefined || current.dimensions === configured.dimensions)) return;
-  const dims = configured.dimensions === undefined ? "" : ` (${configured.dimensions} dims)`;
-  throw new UserFacingError(
-    `This library's vectors were made by "${current.id}" (${current.dimensions} dims), not by the configured "${configured.id}"${dims}. ` +
-      `Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back, or run \`npx paperbot ingest --reembed …\` to rebuild the vectors.`,
-  );
 }
 
 /**
@@ -160,27 +150,19 @@ export class PaperStore {
     return removed;
   }
 
+  /** The embedder whose vectors the library holds, once an ingest has written some. */
   async embedder(): Promise<EmbedderInfo | undefined> {
-    const { embedder: id, dimensions: dims } = await this.metaValues(["embedder", "dimensions"]);
-    return id && dims ? { id, dimensions: Number(dims) } : undefined;
+    return storedEmbedder(this.metaTable);
   }
 
   /** Values of the library's meta rows (key → value), for the keys that are set. */
   async metaValues(keys: readonly string[]): Promise<Record<string, string | undefined>> {
-    if (!this.metaTable) return {};
-    const rows = (await this.metaTable.query().where(sqlIn("key", keys)).toArray()) as { key: string; value: string }[];
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    return readMeta(this.metaTable, keys);
   }
 
   /** Sets meta rows, creating the meta table on first use. */
   async setMetaValues(values: Record<string, string>): Promise<void> {
-    const data = makeArrowTable(
-      Object.entries(values).map(([key, value]) => ({ key, value })),
-      { schema: metaSchema },
-    );
-    if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
-    else
-      await retryCommitConflicts(() => this.metaTable!.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+    this.metaTable = await writeMeta(this.db, this.metaTable, values);
   }
 
   /**
