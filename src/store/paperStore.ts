@@ -33,6 +33,13 @@ import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
  * table that records which embedder made the vectors. Local paths, `s3://…` and
  * `db://…` URIs all go through the same `connect`.
+ *
+ * PaperStore is the one way in: it opens the tables, knows which exist (a table whose
+ * creation was interrupted is read as absent), takes the write lock, and hands each
+ * query the tables it needs. The queries live in a file per job: paperLookups (what
+ * requests look up), ingestReads and libraryWrites (an ingest's reads and writes),
+ * indexes (compaction and indexes), libraryMeta (the embedder check), chunkSearch
+ * (the search's candidates), all quoting values through sql.ts.
  */
 
 export interface EmbedderInfo {
