@@ -75,7 +75,8 @@ test("given a lock left by a process that was killed, then the next writer takes
     [
       "--input-type=module",
       "-e",
-      `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))}); await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`,
+      `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))});` +
+        `await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
