@@ -3,7 +3,6 @@ import type { PaperVote, VoteKind } from "../digest/channelProfile.js";
 import { rowsToArrow } from "./arrowRows.js";
 import type { StoreOptions } from "./paperStore.js";
 import { SharedTable } from "./sharedTable.js";
-import { sqlString } from "./sql.js";
 
 /*
  * 👍/👎 on the papers of a channel's digests, in the library's database (LanceDB table `digest_votes`),
@@ -48,13 +47,7 @@ export class DigestVoteStore {
   /** Records the member's vote on the paper in the channel, replacing their earlier one. */
   async vote(vote: ChannelVote): Promise<{ previous?: VoteKind }> {
     const key = keyOf(vote);
-    const table = await this.shared.ensure();
-    const previous = newestPerKey(
-      (await table
-        .query()
-        .where(`key = ${sqlString(key)}`)
-        .toArray()) as StoredRow[],
-    )[0];
+    const previous = newestPerKey((await this.shared.rowsWith("key", key)) as StoredRow[])[0];
     if (previous?.vote === vote.vote) return { previous: previous.vote };
     const row = {
       key,
@@ -67,34 +60,18 @@ export class DigestVoteStore {
       text: vote.text,
       keywords: [...vote.keywords],
     };
-    await table
-      .mergeInsert("key")
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .execute(rowsToArrow([row], votesSchema));
+    await this.shared.upsert("key", rowsToArrow([row], votesSchema));
     return previous ? { previous: previous.vote } : {};
   }
 
   /** The channel's votes, one per member and paper (the latest), oldest first. */
   async votes(channelId: string): Promise<ChannelVote[]> {
-    const table = await this.shared.existing();
-    if (!table) return [];
-    return newestPerKey(
-      (await table
-        .query()
-        .where(`channelId = ${sqlString(channelId)}`)
-        .toArray()) as StoredRow[],
-    );
+    return newestPerKey((await this.shared.rowsWith("channelId", channelId)) as StoredRow[]);
   }
 
   /** Forgets every vote of the channel; how many there were. */
   async reset(channelId: string): Promise<number> {
-    const table = await this.shared.existing();
-    if (!table) return 0;
-    const where = `channelId = ${sqlString(channelId)}`;
-    const count = await table.countRows(where);
-    if (count > 0) await table.delete(where);
-    return count;
+    return this.shared.deleteRowsWith("channelId", channelId);
   }
 
   close(): void {
