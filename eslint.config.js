@@ -2,6 +2,7 @@
 // which matter in a bot where an unawaited rejection can take the process down.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { storeOwnsQueries } from "./eslint/storeOwnsQueries.js";
 
 /** A relative import of an adapter's folder, from anywhere in ingest/ or src/. */
 const ADAPTER_IMPORT = /^(\.\.?\/)+(src\/)?(discord|cli|commands)\//;
@@ -33,6 +34,13 @@ export default tseslint.config(
       ],
       "no-restricted-syntax": ["error", { selector: `ImportExpression[source.value=${ADAPTER_IMPORT}]`, message: CORE_MESSAGE }],
     },
+  },
+  {
+    // The store owns every query: outside src/store nothing calls LanceDB or writes SQL (eslint/storeOwnsQueries.js).
+    files: ["ingest/**/*.ts", "src/**/*.ts", "commands/**/*.ts"],
+    ignores: ["src/store/**"],
+    plugins: { paperbot: { rules: { "store-owns-queries": storeOwnsQueries } } },
+    rules: { "paperbot/store-owns-queries": "error" },
   },
   {
     // node:test's test() returns a promise the runner itself awaits.

@@ -1,7 +1,7 @@
 import { Field, Int32, List, Schema, Utf8 } from "apache-arrow";
 import { UserFacingError } from "../errors.js";
 import { rowsToArrow } from "../store/arrowRows.js";
-import { sqlString, type StoreOptions } from "../store/paperStore.js";
+import type { StoreOptions } from "../store/paperStore.js";
 import { SharedTable } from "../store/sharedTable.js";
 
 /**
@@ -113,36 +113,21 @@ export class SubscriptionStore {
     const existing = await this.get(channelId);
     const at = this.now().toISOString();
     const subscription: Subscription = { channelId, guildId, ...valid, createdAt: existing?.createdAt ?? at, updatedAt: at };
-    const data = rowsToArrow([{ ...subscription, max: subscription.max ?? null }], subscriptionsSchema);
-    const table = await this.shared.ensure();
-    await table.mergeInsert("channelId").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+    await this.shared.upsert("channelId", rowsToArrow([{ ...subscription, max: subscription.max ?? null }], subscriptionsSchema));
     return subscription;
   }
 
   /** Ends the channel's subscription; false if it had none. */
   async unsubscribe(channelId: string): Promise<boolean> {
-    const table = await this.shared.existing();
-    if (!table) return false;
-    const where = `channelId = ${sqlString(channelId)}`;
-    if ((await table.countRows(where)) === 0) return false;
-    await table.delete(where);
-    return true;
+    return (await this.shared.deleteRowsWith("channelId", channelId)) > 0;
   }
 
   async get(channelId: string): Promise<Subscription | undefined> {
-    const table = await this.shared.existing();
-    if (!table) return undefined;
-    const rows = await table
-      .query()
-      .where(`channelId = ${sqlString(channelId)}`)
-      .toArray();
-    return newestPerChannel(rows as StoredRow[])[0];
+    return newestPerChannel((await this.shared.rowsWith("channelId", channelId)) as StoredRow[])[0];
   }
 
   async list(): Promise<Subscription[]> {
-    const table = await this.shared.existing();
-    if (!table) return [];
-    return newestPerChannel((await table.query().toArray()) as StoredRow[]);
+    return newestPerChannel((await this.shared.rows()) as StoredRow[]);
   }
 
   close(): void {

@@ -20,11 +20,7 @@ export async function findPaper(store: PaperStore, query: string): Promise<FindR
     return paper ? { paper } : { suggestions: [] };
   }
   const key = normaliseTitle(query);
-  const titles = (await store.papers().query().select(["id", "title", "titleKey"]).toArray()) as {
-    id: string;
-    title: string;
-    titleKey: string;
-  }[];
+  const titles = await store.paperTitles();
   const load = async (id: string) => ({ paper: (await store.paperById(id))! });
 
   const exact = titles.find((t) => t.titleKey === key);

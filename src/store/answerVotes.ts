@@ -1,7 +1,8 @@
 import { Field, Schema, Utf8 } from "apache-arrow";
 import type { VoteKind } from "../digest/channelProfile.js";
 import { rowsToArrow } from "./arrowRows.js";
-import { sqlString, type StoreOptions } from "./paperStore.js";
+import type { StoreOptions } from "./paperStore.js";
+import { sqlString } from "./sql.js";
 import { newestPerKey, SharedTable } from "./sharedTable.js";
 
 /*

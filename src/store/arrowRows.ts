@@ -38,3 +38,16 @@ function vectorColumn(vectors: ArrayLike<number>[], type: FixedSizeList): Data {
   const values = makeData({ type: new Float32(), length: flat.length, nullCount: 0, data: flat });
   return makeData({ type, length: vectors.length, nullCount: 0, child: values });
 }
+
+/** Arrow list cells come back as Vector objects (or arrays); this gives plain values. */
+export type ListCell<T> = T[] | { toArray(): ArrayLike<T> };
+
+export function listCell<T>(cell: ListCell<T>): T[] {
+  return Array.isArray(cell) ? cell : Array.from(cell.toArray());
+}
+
+/** A vector cell as a Float32Array: LanceDB gives a typed array or an Arrow vector. */
+export function vectorOf(cell: unknown): Float32Array {
+  if (cell instanceof Float32Array) return cell;
+  return (cell as { toArray(): Float32Array }).toArray();
+}

@@ -1,7 +1,8 @@
 import { Field, List, Schema, Utf8 } from "apache-arrow";
 import type { PaperSignal, PaperVote, VoteKind } from "../digest/channelProfile.js";
 import { rowsToArrow } from "./arrowRows.js";
-import { sqlIn, sqlString, type StoreOptions } from "./paperStore.js";
+import type { StoreOptions } from "./paperStore.js";
+import { sqlIn, sqlString } from "./sql.js";
 import { newestPerKey, SharedTable } from "./sharedTable.js";
 
 /*
@@ -164,12 +165,7 @@ export class DigestVoteStore {
 
   /** Forgets every vote of the channel; how many there were. */
   async reset(channelId: string): Promise<number> {
-    const table = await this.shared.existing();
-    if (!table) return 0;
-    const where = `channelId = ${sqlString(channelId)}`;
-    const count = await table.countRows(where);
-    if (count > 0) await table.delete(where);
-    return count;
+    return this.shared.deleteRowsWith("channelId", channelId);
   }
 
   close(): void {

@@ -1,66 +1,48 @@
 import * as lancedb from "@lancedb/lancedb";
-import { Index, makeArrowTable, type Connection, type Table } from "@lancedb/lancedb";
-import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import pRetry from "p-retry";
+import type { Connection, Table } from "@lancedb/lancedb";
 import { UserFacingError } from "../errors.js";
 import type { Paper } from "../paper.js";
-import { rowsToArrow } from "./arrowRows.js";
-import { chunksSchema, metaSchema, papersSchema, type ChunkRow, type PaperRow } from "./schema.js";
-import { paperOf, sourceRecordsOf, type PaperCells } from "./storedRows.js";
+import { refreshIndexes, unfinishedIndexWork } from "./indexes.js";
+import { readMeta, refuseOtherEmbedder, storedEmbedder, writeMeta } from "./libraryMeta.js";
+import { appendRows, chunkData, deletePaperRows, mergePaperRows, paperData, replaceChunkRows } from "./libraryWrites.js";
+import {
+  allPapers,
+  chunkCounts,
+  findChunks,
+  findPapers,
+  paperIndex,
+  type PaperKeys,
+  type StoredChunk,
+  type StoredPaper,
+} from "./ingestReads.js";
+import {
+  latestPublication,
+  newestPapers,
+  openingChunks,
+  paperByArxivId,
+  paperById,
+  paperTitles,
+  papersAround,
+  sourceCounts,
+} from "./paperLookups.js";
+import { CHUNKS, META, PAPERS, type ChunkRow, type PaperRow } from "./schema.js";
+import type { PaperFilters } from "./sql.js";
+import { WriteLock, lockDirOf, type AcquireOptions } from "./writeLock.js";
 import { PaperNames } from "./paperNames.js";
 import { WordCounter, type WordCounts } from "./wordCounts.js";
-import { WriteLock, type AcquireOptions } from "./writeLock.js";
 
 /**
  * The LanceDB side of paperbot: two tables (papers, chunks) and a small key/value
  * table that records which embedder made the vectors. Local paths, `s3://…` and
  * `db://…` URIs all go through the same `connect`.
+ *
+ * PaperStore is the one way in: it opens the tables, knows which exist (a table whose
+ * creation was interrupted is read as absent), takes the write lock, and hands each
+ * query the tables it needs. The queries live in a file per job: paperLookups (what
+ * requests look up), ingestReads and libraryWrites (an ingest's reads and writes),
+ * indexes (compaction and indexes), libraryMeta (the embedder check), chunkSearch
+ * (the search's candidates), all quoting values through sql.ts.
  */
-
-export const PAPERS = "papers";
-export const CHUNKS = "chunks";
-const META = "meta";
-
-/**
- * Below this many chunks a flat scan is already fast (search holds them in memory and
- * scans 1,800 in ~0.7 ms); an ANN index only adds build time.
- */
-export const VECTOR_INDEX_MIN_ROWS = 10_000;
-/** Rows per partition of the vector index. */
-const ROWS_PER_PARTITION = 1_000;
-
-/** Partitions of the vector index built for a table of `rows` chunks. */
-export function vectorPartitions(rows: number): number {
-  return Math.max(1, Math.round(rows / ROWS_PER_PARTITION));
-}
-
-/**
- * Share of the vector index's partitions a search scans, chosen by measured recall
- * (bench:query, docs/benchmarks.md): the local embedder's vectors barely cluster, so on
- * real text 12 of 100 partitions found 63% of the exact top 20, and 64 of 100 found 97%.
- */
-const PROBE_SHARE = 0.64;
-/** At least this many: a library of up to 12 partitions (the real corpus, the eval's) is searched exactly. */
-const MIN_PROBES = 12;
-
-/** The partitions a vector search of a table of `rows` chunks scans. */
-export function vectorProbes(rows: number): number {
-  return Math.max(MIN_PROBES, Math.ceil(vectorPartitions(rows) * PROBE_SHARE));
-}
-
-/** A stored paper as read back: the paper users see and each source's record of it. */
-export interface StoredPaper {
-  id: string;
-  hash: string;
-  paper: Paper;
-  records: Paper[];
-}
-
-/** The columns a paper is read back from (see storedRows.ts). */
-const PAPER_CELLS = ["summary", "record"];
 
 export interface EmbedderInfo {
   id: string;
@@ -74,66 +56,11 @@ export interface StoreOptions {
   readConsistencySeconds?: number;
 }
 
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-export function sqlIn(column: string, values: readonly string[]): string {
-  return `${column} IN (${values.map(sqlString).join(", ")})`;
-}
-
-function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-const LOOKUP_BATCH = 500;
-
-/** Vectors of two embedders cannot be compared: the one message for every command that would. */
-function refuseOtherEmbedder(current: EmbedderInfo, configured: { id: string; dimensions?: number | undefined }): void {
-  if (current.id === configured.id && (configured.dimensions === undefined || current.dimensions === configured.dimensions)) return;
-  const dims = configured.dimensions === undefined ? "" : ` (${configured.dimensions} dims)`;
-  throw new UserFacingError(
-    `This library's vectors were made by "${current.id}" (${current.dimensions} dims), not by the configured "${configured.id}"${dims}. ` +
-      `Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back, or run \`npx paperbot ingest --reembed …\` to rebuild the vectors.`,
-  );
-}
-
 /**
  * LanceDB's answer to opening a table whose first version was never committed: a
  * writer was killed while creating it (its folder and data files exist, no manifest).
  */
 const NEVER_COMMITTED = /Dataset at path .* was not found/;
-
-/** Another writer committed first; LanceDB asks for the operation to be tried again. */
-const COMMIT_CONFLICT = /Retryable commit conflict|Commit conflict/i;
-
-/**
- * Retries an idempotent write that lost a commit race to a writer outside this
- * machine's write lock (another host on the same object store, a reader building a
- * missing index), with randomised backoff: 2.5–4 s in all before it gives up.
- */
-export function retryCommitConflicts<T>(work: () => Promise<T>): Promise<T> {
-  return pRetry(work, {
-    retries: 6,
-    minTimeout: 50,
-    maxTimeout: 1_000,
-    randomize: true,
-    shouldRetry: ({ error }) => COMMIT_CONFLICT.test(error.message),
-  });
-}
-
-/**
- * Where a library's write lock lives: in the library's own folder, or, for a library
- * in object storage (`s3://…`, `db://…`), in a folder of this machine named after its
- * URI, so it serialises the writers of one machine; writers on other machines are met
- * by retryCommitConflicts.
- */
-export function lockDirOf(uri: string): string {
-  if (uri.startsWith("file://")) return fileURLToPath(uri);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
-    return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
-  return resolve(uri);
-}
 
 export class PaperStore {
   private papersTable: Table | undefined;
@@ -244,27 +171,19 @@ export class PaperStore {
     return removed;
   }
 
+  /** The embedder whose vectors the library holds, once an ingest has written some. */
   async embedder(): Promise<EmbedderInfo | undefined> {
-    const { embedder: id, dimensions: dims } = await this.metaValues(["embedder", "dimensions"]);
-    return id && dims ? { id, dimensions: Number(dims) } : undefined;
+    return storedEmbedder(this.metaTable);
   }
 
   /** Values of the library's meta rows (key → value), for the keys that are set. */
   async metaValues(keys: readonly string[]): Promise<Record<string, string | undefined>> {
-    if (!this.metaTable) return {};
-    const rows = (await this.metaTable.query().where(sqlIn("key", keys)).toArray()) as { key: string; value: string }[];
-    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    return readMeta(this.metaTable, keys);
   }
 
   /** Sets meta rows, creating the meta table on first use. */
   async setMetaValues(values: Record<string, string>): Promise<void> {
-    const data = makeArrowTable(
-      Object.entries(values).map(([key, value]) => ({ key, value })),
-      { schema: metaSchema },
-    );
-    if (!this.metaTable) this.metaTable = await this.db.createTable(META, data);
-    else
-      await retryCommitConflicts(() => this.metaTable!.mergeInsert("key").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+    this.metaTable = await writeMeta(this.db, this.metaTable, values);
   }
 
   /**
@@ -311,248 +230,99 @@ export class PaperStore {
     }
   }
 
-  /** id, title key, arXiv id and hash of every stored paper: enough to tell what an ingest changes without reading records. */
-  async paperIndex(): Promise<Pick<PaperRow, "id" | "titleKey" | "arxivId" | "hash">[]> {
-    if (!this.papersTable) return [];
-    return (await this.papersTable.query().select(["id", "titleKey", "arxivId", "hash"]).toArray()) as Pick<
-      PaperRow,
-      "id" | "titleKey" | "arxivId" | "hash"
-    >[];
+  /** id, title key, arXiv id and hash of every stored paper: what an ingest compares its records with. */
+  async paperIndex(): Promise<PaperKeys[]> {
+    return paperIndex(this.papersTable);
   }
 
   /** These papers with their sources' records (to merge new records into). */
   async findPapers(ids: readonly string[]): Promise<StoredPaper[]> {
-    if (!this.papersTable || ids.length === 0) return [];
-    const out: StoredPaper[] = [];
-    for (const batch of batches(ids, LOOKUP_BATCH)) out.push(...(await this.storedPapers(sqlIn("id", batch))));
-    return out;
+    return findPapers(this.papersTable, ids);
   }
 
-  /** The paper with this id; an empty library is a UserFacingError, as for the lookups below. */
+  async allPapers(): Promise<StoredPaper[]> {
+    return allPapers(this.papersTable);
+  }
+
+  /** How many chunks each paper has stored. */
+  async chunkCounts(): Promise<Map<string, number>> {
+    return chunkCounts(this.chunksTable);
+  }
+
+  /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
+  async findChunks(paperIds: readonly string[]): Promise<StoredChunk[]> {
+    return findChunks(this.chunksTable, paperIds);
+  }
+
+  /** The paper with this id; an empty library is a UserFacingError, as for the look-ups below. */
   async paperById(id: string): Promise<Paper | undefined> {
-    this.papers();
-    return (await this.paperRecords(`id = ${sqlString(id)}`, 1))[0];
+    return paperById(this.papers(), id);
   }
 
   async paperByArxivId(arxivId: string): Promise<Paper | undefined> {
-    this.papers();
-    return (await this.paperRecords(`arxivId = ${sqlString(arxivId)}`, 1))[0];
+    return paperByArxivId(this.papers(), arxivId);
   }
 
-  /**
-   * The papers a digest of `day` may hold: published from `since` to `day`, or on
-   * the Hugging Face list of `day` whatever their publication date. The caller
-   * picks the day's papers from these by their listing days.
-   */
+  /** Every paper's id, title and title key: what a look-up by title or the autocomplete searches among. */
+  async paperTitles(): Promise<Pick<PaperRow, "id" | "title" | "titleKey">[]> {
+    return paperTitles(this.papers());
+  }
+
+  /** The papers a digest of `day` may hold: published from `since` to `day`, or listed on `day`. */
   async papersAround(day: string, since: string): Promise<Paper[]> {
-    // `record` is a canonical paper's JSON, its `listedOn` days in one array: the pattern finds every paper
-    // listed on `day` (and perhaps a few that merely mention the day later in the record).
-    const listed = `record LIKE ${sqlString(`%"listedOn":[%"${day}"%`)}`;
-    return this.paperRecords(`(publishedAt >= ${sqlString(since)} AND publishedAt <= ${sqlString(day)}) OR ${listed}`);
+    return papersAround(this.papersTable, day, since);
   }
 
-  /** The latest publication day on or before `day`, from one column. */
+  /** The latest publication day on or before `day`. */
   async latestPublication(day: string): Promise<string | undefined> {
-    if (!this.papersTable) return undefined;
-    const rows = (await this.papersTable
-      .query()
-      .select(["publishedAt"])
-      .where(`publishedAt <= ${sqlString(day)}`)
-      .toArray()) as { publishedAt: string }[];
-    return rows.reduce<string | undefined>(
-      (latest, row) => (latest === undefined || row.publishedAt > latest ? row.publishedAt : latest),
-      undefined,
-    );
+    return latestPublication(this.papersTable, day);
   }
 
-  /**
-   * The one "recent papers" query (/recent, "what's new this week?", the title
-   * autocomplete's empty box): the newest `limit` papers matching `where` (on the
-   * filter columns; every paper when undefined), latest publication first, then
-   * most upvoted, then by title. Sorted on small columns; only the kept records are read.
-   */
-  async newestPapers(where: string | undefined, limit: number): Promise<Paper[]> {
-    const query = this.papers().query().select(["id", "title", "publishedAt", "upvotes"]);
-    if (limit <= 0) return [];
-    const rows = (await (where ? query.where(where) : query).toArray()) as Pick<PaperRow, "id" | "title" | "publishedAt" | "upvotes">[];
-    rows.sort(
-      (a, b) =>
-        (b.publishedAt ?? "").localeCompare(a.publishedAt ?? "") || (b.upvotes ?? 0) - (a.upvotes ?? 0) || a.title.localeCompare(b.title),
-    );
-    const ids = rows.slice(0, limit).map((r) => r.id);
-    if (ids.length === 0) return [];
-    const byId = new Map((await this.paperRecords(sqlIn("id", ids))).map((p) => [p.id, p]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
+  /** The one "recent papers" query: the newest `limit` papers matching `filters`, then the most upvoted, then by title. */
+  async newestPapers(filters: PaperFilters, limit: number): Promise<Paper[]> {
+    return newestPapers(this.papers(), filters, limit);
   }
 
   /** The opening passage (chunk 0, title line included) of each of these papers that has one, by paper id. */
   async openingChunks(paperIds: readonly string[]): Promise<Map<string, string>> {
-    const texts = new Map<string, string>();
-    if (!this.chunksTable || paperIds.length === 0) return texts;
-    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
-      const rows = (await this.chunksTable
-        .query()
-        .select(["paperId", "text"])
-        .where(`chunkIndex = 0 AND ${sqlIn("paperId", batch)}`)
-        .toArray()) as { paperId: string; text: string }[];
-      for (const row of rows) texts.set(row.paperId, row.text);
-    }
-    return texts;
+    return openingChunks(this.chunksTable, paperIds);
   }
 
-  private async paperRecords(where: string, limit?: number): Promise<Paper[]> {
-    if (!this.papersTable) return [];
-    let query = this.papersTable.query().select(PAPER_CELLS).where(where);
-    if (limit !== undefined) query = query.limit(limit);
-    return ((await query.toArray()) as PaperCells[]).map(paperOf);
-  }
-
-  private async storedPapers(where?: string): Promise<StoredPaper[]> {
-    if (!this.papersTable) return [];
-    const query = this.papersTable.query().select(["id", "hash", "sourceRecords", ...PAPER_CELLS]);
-    const rows = (await (where ? query.where(where) : query).toArray()) as (PaperCells & {
-      id: string;
-      hash: string;
-      sourceRecords: string;
-    })[];
-    return rows.map((row) => ({ id: row.id, hash: row.hash, paper: paperOf(row), records: sourceRecordsOf(row) }));
-  }
-
-  async allPapers(): Promise<StoredPaper[]> {
-    return this.storedPapers();
-  }
-
-  /**
-   * How many chunks each paper has stored, from one scan of one column: tells an
-   * ingest which papers have chunks to look up, and counts the unchanged ones.
-   */
-  async chunkCounts(): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    if (!this.chunksTable) return counts;
-    for (const { paperId } of (await this.chunksTable.query().select(["paperId"]).toArray()) as { paperId: string }[]) {
-      counts.set(paperId, (counts.get(paperId) ?? 0) + 1);
-    }
-    return counts;
-  }
-
-  /** id, textHash and vector of the stored chunks of these papers, to reuse unchanged vectors. */
-  async findChunks(paperIds: readonly string[]): Promise<Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[]> {
-    if (!this.chunksTable || paperIds.length === 0) return [];
-    const out: Pick<ChunkRow, "id" | "paperId" | "textHash" | "hash" | "vector">[] = [];
-    for (const batch of batches(paperIds, LOOKUP_BATCH)) {
-      const rows = await this.chunksTable
-        .query()
-        .where(sqlIn("paperId", batch))
-        .select(["id", "paperId", "textHash", "hash", "vector"])
-        .toArray();
-      for (const r of rows as {
-        id: string;
-        paperId: string;
-        textHash: string;
-        hash: string;
-        vector: Float32Array | { toArray(): Float32Array };
-      }[]) {
-        out.push({ id: r.id, paperId: r.paperId, textHash: r.textHash, hash: r.hash, vector: vectorOf(r.vector) });
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Replaces the chunks of `paperIds` with `rows` in one commit: rows with a new
-   * hash are updated, new ones inserted, and those papers' chunks not in `rows`
-   * deleted. Other papers' chunks are untouched.
-   */
+  /** Replaces the chunks of `paperIds` with `rows` in one commit (libraryWrites.ts). */
   async replaceChunks(paperIds: readonly string[], rows: ChunkRow[], dimensions: number): Promise<void> {
     if (paperIds.length === 0) return;
-    const data = this.chunkData(rows, dimensions);
-    if (!this.chunksTable) {
-      this.chunksTable = await this.db.createTable(CHUNKS, data);
-      return;
-    }
-    const table = this.chunksTable;
-    await retryCommitConflicts(() =>
-      table
-        .mergeInsert("id")
-        .whenMatchedUpdateAll({ where: "target.hash != source.hash" })
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where: sqlIn("paperId", paperIds) })
-        .execute(data),
-    );
+    this.chunksTable = await replaceChunkRows(this.db, this.chunksTable, paperIds, chunkData(rows, dimensions));
   }
 
-  /**
-   * Appends chunks of papers that have none stored yet. A plain append, unlike a
-   * merge, does not scan the table, so a first ingest stays linear in its size.
-   */
+  /** Appends chunks of papers that have none stored yet. */
   async addChunks(rows: ChunkRow[], dimensions: number): Promise<void> {
     if (rows.length === 0) return;
-    const data = this.chunkData(rows, dimensions);
-    if (!this.chunksTable) this.chunksTable = await this.db.createTable(CHUNKS, data);
-    else await this.chunksTable.add(data);
+    this.chunksTable = await appendRows(this.db, CHUNKS, this.chunksTable, chunkData(rows, dimensions));
   }
 
-  private chunkData(rows: ChunkRow[], dimensions: number) {
-    for (const row of rows) {
-      if (row.vector.length !== dimensions) {
-        // LanceDB would silently pad or cut a vector of the wrong length.
-        throw new Error(`embedding for chunk ${row.id} has ${row.vector.length} dimensions, expected ${dimensions}`);
-      }
-    }
-    return rowsToArrow(rows, chunksSchema(dimensions));
-  }
-
-  /** Appends papers not stored yet (no merge: see addChunks). */
+  /** Appends papers not stored yet. */
   async addPapers(rows: PaperRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const data = rowsToArrow(rows, papersSchema);
-    if (!this.papersTable) this.papersTable = await this.db.createTable(PAPERS, data);
-    else await this.papersTable.add(data);
+    this.papersTable = await appendRows(this.db, PAPERS, this.papersTable, paperData(rows));
   }
 
-  /** Writes rows whose hash differs from the stored one; with `rewrite`, every row (to store it in the current layout). */
+  /** Writes rows whose hash differs from the stored one; with `rewrite`, every row. */
   async upsertPapers(rows: PaperRow[], { rewrite = false } = {}): Promise<void> {
     if (rows.length === 0) return;
-    const data = rowsToArrow(rows, papersSchema);
-    if (!this.papersTable) {
-      this.papersTable = await this.db.createTable(PAPERS, data);
-      return;
-    }
-    const table = this.papersTable;
-    const changed = rewrite ? undefined : { where: "target.hash != source.hash" };
-    await retryCommitConflicts(() => table.mergeInsert("id").whenMatchedUpdateAll(changed).whenNotMatchedInsertAll().execute(data));
+    this.papersTable = await mergePaperRows(this.db, this.papersTable, paperData(rows), rewrite);
   }
 
   /** Removes papers (and their chunks) that were merged into a record with a better id. */
   async deletePapers(ids: readonly string[]): Promise<void> {
-    for (const batch of batches(ids, LOOKUP_BATCH)) {
-      const [chunks, papers] = [this.chunksTable, this.papersTable];
-      if (chunks) await retryCommitConflicts(() => chunks.delete(sqlIn("paperId", batch)));
-      if (papers) await retryCommitConflicts(() => papers.delete(sqlIn("id", batch)));
-    }
+    await deletePaperRows({ chunks: this.chunksTable, papers: this.papersTable }, ids);
   }
 
   /**
-   * Finishes a table after a write, and whatever a write interrupted before left
-   * undone. Compaction runs after a write when indexes exist (it folds the new rows
-   * into them; until then they are searched unindexed) or when the table is in more
-   * than one fragment: a first ingest writes one per batch, and every search reads
-   * its rows from each fragment it touches (one fragment instead of 17 made search
-   * at 100k chunks ~20% faster; compacting 100k unindexed chunks takes ~1 s). It
-   * also prunes versions older than a day. Then whatever index is missing is
-   * created: full-text on both tables, and a vector index once the chunks table is
-   * big enough. Without a write (`wrote: false`) only unfinished work is done (see
-   * unfinishedWork), so that a library already complete gets no new version.
-   * Returns what was unfinished.
+   * Compacts and indexes the tables after a write, and finishes whatever an interrupted
+   * write left undone (see indexes.ts). Returns what was unfinished.
    */
-  async refreshIndexes({ wrote = true } = {}): Promise<string[]> {
-    // The two tables, and each table's index builds, are independent: LanceDB runs them in parallel.
-    // A table is planned again after a commit conflict: the other writer may have done the work.
-    const done = await Promise.all([
-      this.chunksTable && retryCommitConflicts(() => this.refreshTable(this.chunksTable!, CHUNKS, wrote)),
-      this.papersTable && retryCommitConflicts(() => this.refreshTable(this.papersTable!, PAPERS, wrote)),
-    ]);
-    return done.flatMap((reasons) => reasons ?? []);
+  refreshIndexes({ wrote = true } = {}): Promise<string[]> {
+    return refreshIndexes({ chunks: this.chunksTable, papers: this.papersTable }, wrote);
   }
 
   /**
@@ -561,68 +331,10 @@ export class PaperStore {
    * trusted only when this is empty.
    */
   async unfinishedWork(): Promise<string[]> {
-    const [chunks, papers] = await Promise.all([
-      this.chunksTable ? this.tableWork(this.chunksTable, CHUNKS, false) : undefined,
-      this.papersTable ? this.tableWork(this.papersTable, PAPERS, false) : undefined,
-    ]);
     return [
       ...this.incomplete.map((name) => `${name}: created by a run that was interrupted`),
-      ...(chunks?.reasons ?? []),
-      ...(papers?.reasons ?? []),
+      ...(await unfinishedIndexWork({ chunks: this.chunksTable, papers: this.papersTable })),
     ];
-  }
-
-  private async refreshTable(table: Table, name: string, wrote: boolean): Promise<string[]> {
-    const work = await this.tableWork(table, name, wrote);
-    if (work.compact) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
-    await Promise.all(work.builds.map(({ column, config }) => table.createIndex(column, { config })));
-    return work.reasons;
-  }
-
-  private async tableWork(
-    table: Table,
-    name: string,
-    wrote: boolean,
-  ): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
-    const textColumn = name === CHUNKS ? "text" : "title";
-    const indices = await table.listIndices();
-    const indexed = new Set(indices.map((i) => i.columns.join(",")));
-    const [{ fragmentStats }, indexStats, rows] = await Promise.all([
-      table.stats(),
-      Promise.all(indices.map((i) => table.indexStats(i.name))),
-      name === CHUNKS && !indexed.has("vector") ? table.countRows() : 0,
-    ]);
-    const reasons: string[] = [];
-    const unindexed = Math.max(0, ...indexStats.map((s) => s?.numUnindexedRows ?? 0));
-    if (unindexed > 0) reasons.push(`${name}: ${unindexed} rows outside its indexes`);
-
-    const builds: { column: string; config: Index }[] = [];
-    if (!indexed.has(textColumn)) {
-      reasons.push(`${name}: no full-text index`);
-      builds.push({
-        column: textColumn,
-        config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }),
-      });
-    }
-    if (!indexed.has("id")) {
-      reasons.push(`${name}: no id index`);
-      builds.push({ column: "id", config: Index.btree() });
-    }
-    if (rows >= VECTOR_INDEX_MIN_ROWS) {
-      // IVF-flat: partitions keep the full vectors, so `_distance` is the exact cosine
-      // distance, which search reports as similarity and the answerer compares with
-      // fixed thresholds. (The HNSW-SQ index used before returned twice the cosine
-      // distance, from quantised vectors.) At 100k chunks it builds in ~3 s instead of
-      // ~8, and answers as fast with better recall (see vectorProbes).
-      reasons.push(`${name}: no vector index`);
-      builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions: vectorPartitions(rows) }) });
-    }
-    // Fragments alone are not unfinished work: an optimize leaves the rows it has just
-    // indexed in their own fragment (LanceDB compacts only indexed fragments), so a
-    // library that gets a few papers a day always has two. An interrupted compaction
-    // shows as rows outside the indexes, or as indexes not built yet.
-    const compact = reasons.length > 0 || (wrote && (indexed.size > 0 || fragmentStats.numFragments > 1));
-    return { compact, builds, reasons };
   }
 
   /**
@@ -653,13 +365,7 @@ export class PaperStore {
 
   /** How many papers each kind of source contributed (a paper seen on two kinds counts for both). */
   async sourceCounts(): Promise<Record<string, number>> {
-    if (!this.papersTable) return {};
-    const rows = await this.papersTable.query().select(["sourceKinds"]).toArray();
-    const counts: Record<string, number> = {};
-    for (const row of rows as { sourceKinds: ListCell<string> }[]) {
-      for (const kind of listCell(row.sourceKinds)) counts[kind] = (counts[kind] ?? 0) + 1;
-    }
-    return counts;
+    return sourceCounts(this.papersTable);
   }
 
   async versions(): Promise<{ papers: number | undefined; chunks: number | undefined }> {
@@ -672,14 +378,4 @@ export class PaperStore {
     this.metaTable?.close();
     this.db.close();
   }
-}
-
-/** Arrow list cells come back as Vector objects (or typed arrays); this gives plain values. */
-type ListCell<T> = T[] | { toArray(): ArrayLike<T> };
-function listCell<T>(cell: ListCell<T>): T[] {
-  return Array.isArray(cell) ? cell : Array.from(cell.toArray());
-}
-
-function vectorOf(v: Float32Array | { toArray(): Float32Array }): Float32Array {
-  return v instanceof Float32Array ? v : v.toArray();
 }

@@ -5,6 +5,12 @@ import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from "apache
  * first batch where every `year` is null would then fix the column's type wrongly.
  */
 
+/** The tables' names in the library's database. */
+export const PAPERS = "papers";
+export const CHUNKS = "chunks";
+/** Which embedder made the vectors, and the ingest memo: a key/value table. */
+export const META = "meta";
+
 const text = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
 const int = (name: string) => new Field(name, new Int32(), true);
 const textList = (name: string) => new Field(name, new List(new Field("item", new Utf8(), true)), false);

@@ -1,7 +1,8 @@
 import * as lancedb from "@lancedb/lancedb";
 import type { Connection, Table } from "@lancedb/lancedb";
-import type { Schema } from "apache-arrow";
+import type { Table as ArrowTable, Schema } from "apache-arrow";
 import type { StoreOptions } from "./paperStore.js";
+import { sqlString } from "./sql.js";
 
 /**
  * A small table of the library that every bot process reads and writes (subscriptions, digest
@@ -35,6 +36,39 @@ export class SharedTable {
     // exist_ok: another process may create it at the same moment.
     this.table ??= await this.db.createEmptyTable(this.name, this.schema, { mode: "create", existOk: true });
     return this.table;
+  }
+
+  /** Every row (none before the table exists). */
+  async rows(): Promise<unknown[]> {
+    const table = await this.existing();
+    return table ? table.query().toArray() : [];
+  }
+
+  /** The rows whose `column` holds `value`. */
+  async rowsWith(column: string, value: string): Promise<unknown[]> {
+    const table = await this.existing();
+    return table
+      ? table
+          .query()
+          .where(`${column} = ${sqlString(value)}`)
+          .toArray()
+      : [];
+  }
+
+  /** Deletes the rows whose `column` holds `value`; how many there were. */
+  async deleteRowsWith(column: string, value: string): Promise<number> {
+    const table = await this.existing();
+    if (!table) return 0;
+    const where = `${column} = ${sqlString(value)}`;
+    const count = await table.countRows(where);
+    if (count > 0) await table.delete(where);
+    return count;
+  }
+
+  /** Writes `data`'s rows, each replacing the row with the same `key` if there is one; creates the table if needed. */
+  async upsert(key: string, data: ArrowTable): Promise<void> {
+    const table = await this.ensure();
+    await table.mergeInsert(key).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   close(): void {

@@ -29,6 +29,8 @@ export function sourceRecordsCell(records: readonly Paper[], summary: string): s
 }
 
 /** The stored columns a paper is read back from. */
+export const PAPER_CELLS = ["summary", "record"];
+
 export interface PaperCells {
   summary: string;
   record: string;

@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { renameSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
-import { hostname } from "node:os";
-import { join } from "node:path";
+import { hostname, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
 
@@ -24,6 +26,19 @@ import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclu
  * longer than the lease) leaves a stale lock, which the next writer takes over at once
  * by creating generation n+1: a killed ingest never blocks the next.
  */
+
+/**
+ * Where a library's write lock lives: in the library's own folder, or, for a library
+ * in object storage (`s3://…`, `db://…`), in a folder of this machine named after its
+ * URI, so it serialises the writers of one machine; writers on other machines are met
+ * by retryCommitConflicts.
+ */
+export function lockDirOf(uri: string): string {
+  if (uri.startsWith("file://")) return fileURLToPath(uri);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri))
+    return join(tmpdir(), "paperbot-locks", createHash("sha256").update(uri).digest("hex").slice(0, 16));
+  return resolve(uri);
+}
 
 export interface LockHolder {
   host: string;

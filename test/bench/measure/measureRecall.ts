@@ -1,6 +1,7 @@
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { CANDIDATES } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore, vectorProbes, type StoreOptions } from "../../../src/store/paperStore.js";
+import { vectorProbes } from "../../../src/store/indexes.js";
+import { PaperStore, type StoreOptions } from "../../../src/store/paperStore.js";
 import { load, ms, median } from "./report.js";
 
 /**
@@ -51,7 +52,9 @@ export async function measureRecall(store: StoreOptions, queries: readonly strin
     const partitions = indices.find((i) => i.columns.includes("vector"));
     const byDefault = await recallAt(probes);
     console.log(
-      `  vector index (${partitions?.indexType ?? "?"}) recall@${CANDIDATES} vs exact search, ${queries.length} queries: ${byDefault.recall.toFixed(3)} at the default ${probes} probes (query p50 ${ms(byDefault.p50)}; exact p50 ${ms(median(exactMs))})   floor ≥ 0.95   (${load()})`,
+      `  vector index (${partitions?.indexType ?? "?"}) recall@${CANDIDATES} vs exact search, ${queries.length} queries: ` +
+        `${byDefault.recall.toFixed(3)} at the default ${probes} probes ` +
+        `(query p50 ${ms(byDefault.p50)}; exact p50 ${ms(median(exactMs))})   floor ≥ 0.95   (${load()})`,
     );
     for (const other of sweep.filter((s) => s !== probes)) {
       const r = await recallAt(other);

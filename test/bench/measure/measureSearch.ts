@@ -1,7 +1,9 @@
 import MiniSearch from "minisearch";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
-import { CANDIDATES, createSearcher, toTextQuery } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore, vectorProbes, type StoreOptions } from "../../../src/store/paperStore.js";
+import { CANDIDATES, createSearcher } from "../../../src/retrieve/searchPapers.js";
+import { vectorProbes } from "../../../src/store/indexes.js";
+import { PaperStore, type StoreOptions } from "../../../src/store/paperStore.js";
+import { wordsOnly } from "../../../src/text/words.js";
 import { load, ms, percentile, seconds, thousands } from "./report.js";
 import { timeInTurn, type Timed } from "./timeInTurn.js";
 
@@ -48,7 +50,7 @@ export async function measureSearch(
     runs.lanceOnly = async (q) => {
       const vector = embeddings.embedText(q);
       await Promise.all([
-        chunks.query().fullTextSearch(toTextQuery(q)).limit(CANDIDATES).select(["_score"]).withRowId().toArrow(),
+        chunks.query().fullTextSearch(wordsOnly(q)).limit(CANDIDATES).select(["_score"]).withRowId().toArrow(),
         chunks
           .query()
           .nearestTo(vector)

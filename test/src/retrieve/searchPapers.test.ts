@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { UserFacingError } from "../../../src/errors.js";
-import { createSearcher, filtersToSql, type SearchFilters, type Searcher } from "../../../src/retrieve/searchPapers.js";
-import { PaperStore, VECTOR_INDEX_MIN_ROWS } from "../../../src/store/paperStore.js";
+import { createSearcher, type SearchFilters, type Searcher } from "../../../src/retrieve/searchPapers.js";
+import { VECTOR_INDEX_MIN_ROWS } from "../../../src/store/indexes.js";
+import { PaperStore } from "../../../src/store/paperStore.js";
 import { sampledPapers, toJsonl } from "../../helpers/realCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
@@ -63,14 +64,14 @@ describe("hybrid search over a small library", () => {
     assert.ok(recent.every((h) => (h.paper.publishedAt ?? "") >= "2025-10-29"));
   });
 
+  test("given a filter value with a quote, then it is matched literally, not as SQL", async () => {
+    assert.deepEqual(await search("planning routes", { k: 10, filters: { section: "robotics' OR 'a' = 'a" } }), []);
+    assert.deepEqual(await search("planning routes", { k: 10, filters: { paperIds: ["x') OR ('a' = 'a"] } }), []);
+  });
+
   test("given punctuation and query operators in the question, then search still answers", async () => {
     const hits = await search(`what's "new" in (retrieval) for speech? AND OR NOT -x`, { k: 3 });
     assert.match(hits[0]!.title, /^Tidal/);
-  });
-
-  test("given a filter value with a quote, then it is matched literally, not as SQL", () => {
-    assert.equal(filtersToSql({ section: "Bob's ' OR 1=1 --" }), "lower(section) = 'bob''s '' or 1=1 --'");
-    assert.equal(filtersToSql({ paperIds: ["title:x'y"] }), "paperId IN ('title:x''y')");
   });
 
   test("given preferred papers, then one that matches about as well as the best ranks first, and the others stay", async () => {

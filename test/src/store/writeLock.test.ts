@@ -4,8 +4,7 @@ import { readdir, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { lockDirOf } from "../../../src/store/paperStore.js";
-import { WriteLock, type LockHolder } from "../../../src/store/writeLock.js";
+import { WriteLock, lockDirOf, type LockHolder } from "../../../src/store/writeLock.js";
 import { PROJECT_ROOT, tempDir } from "../../helpers/paths.js";
 
 /** The lock's files: `<n>.lock` while held, `<n>.free` once released. */
@@ -76,7 +75,8 @@ test("given a lock left by a process that was killed, then the next writer takes
     [
       "--input-type=module",
       "-e",
-      `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))}); await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`,
+      `const { WriteLock } = await import(${JSON.stringify(join(PROJECT_ROOT, "dist/src/store/writeLock.js"))});` +
+        `await WriteLock.acquire(${JSON.stringify(dir)}, { what: "ingest" }); console.log("held"); setInterval(() => {}, 1000);`,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );

@@ -1,5 +1,6 @@
 import type { Table } from "@lancedb/lancedb";
-import { parseHit } from "../store/storedRows.js";
+import { vectorOf } from "./arrowRows.js";
+import { parseHit } from "./storedRows.js";
 import { norm } from "../text/vectors.js";
 
 /**
@@ -36,11 +37,6 @@ export interface ChunkHit {
   similarity: number;
   /** BM25 score (text side only). */
   score?: number;
-}
-
-export function vectorOf(cell: unknown): Float32Array {
-  if (cell instanceof Float32Array) return cell;
-  return (cell as { toArray(): Float32Array }).toArray();
 }
 
 /**

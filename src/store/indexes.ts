@@ -1,0 +1,127 @@
+import { Index, type Table } from "@lancedb/lancedb";
+import { retryCommitConflicts } from "./commitRetry.js";
+import { CHUNKS, PAPERS } from "./schema.js";
+
+/**
+ * What keeps search fast after a write: compaction, a full-text index on each table,
+ * a btree on ids, and a vector index once the chunks table is big enough, with how
+ * many partitions it has and how many a search scans.
+ */
+
+/** The library's two searched tables, each absent until first written. */
+export interface LibraryTables {
+  chunks: Table | undefined;
+  papers: Table | undefined;
+}
+
+/**
+ * Below this many chunks a flat scan is already fast (search holds them in memory and
+ * scans 1,800 in ~0.7 ms); an ANN index only adds build time.
+ */
+export const VECTOR_INDEX_MIN_ROWS = 10_000;
+/** Rows per partition of the vector index. */
+const ROWS_PER_PARTITION = 1_000;
+
+/** Partitions of the vector index built for a table of `rows` chunks. */
+export function vectorPartitions(rows: number): number {
+  return Math.max(1, Math.round(rows / ROWS_PER_PARTITION));
+}
+
+/**
+ * Share of the vector index's partitions a search scans, chosen by measured recall
+ * (bench:query, docs/benchmarks.md): the local embedder's vectors barely cluster, so on
+ * real text 12 of 100 partitions found 63% of the exact top 20, and 64 of 100 found 97%.
+ */
+const PROBE_SHARE = 0.64;
+/** At least this many: a library of up to 12 partitions (the real corpus, the eval's) is searched exactly. */
+const MIN_PROBES = 12;
+
+/** The partitions a vector search of a table of `rows` chunks scans. */
+export function vectorProbes(rows: number): number {
+  return Math.max(MIN_PROBES, Math.ceil(vectorPartitions(rows) * PROBE_SHARE));
+}
+
+/**
+ * Finishes a table after a write, and whatever a write interrupted before left
+ * undone. Compaction runs after a write when indexes exist (it folds the new rows
+ * into them; until then they are searched unindexed) or when the table is in more
+ * than one fragment: a first ingest writes one per batch, and every search reads
+ * its rows from each fragment it touches (one fragment instead of 17 made search
+ * at 100k chunks ~20% faster; compacting 100k unindexed chunks takes ~1 s). It
+ * also prunes versions older than a day. Then whatever index is missing is
+ * created: full-text on both tables, and a vector index once the chunks table is
+ * big enough. Without a write (`wrote: false`) only unfinished work is done (see
+ * unfinishedIndexWork), so that a library already complete gets no new version.
+ * Returns what was unfinished.
+ */
+export async function refreshIndexes({ chunks, papers }: LibraryTables, wrote: boolean): Promise<string[]> {
+  // The two tables, and each table's index builds, are independent: LanceDB runs them in parallel.
+  // A table is planned again after a commit conflict: the other writer may have done the work.
+  const done = await Promise.all([
+    chunks && retryCommitConflicts(() => refreshTable(chunks, CHUNKS, wrote)),
+    papers && retryCommitConflicts(() => refreshTable(papers, PAPERS, wrote)),
+  ]);
+  return done.flatMap((reasons) => reasons ?? []);
+}
+
+/** What an interrupted write left undone in the tables' compaction and indexes, one line each ("chunks: no full-text index"). */
+export async function unfinishedIndexWork(tables: LibraryTables): Promise<string[]> {
+  const [chunks, papers] = await Promise.all([
+    tables.chunks ? tableWork(tables.chunks, CHUNKS, false) : undefined,
+    tables.papers ? tableWork(tables.papers, PAPERS, false) : undefined,
+  ]);
+  return [...(chunks?.reasons ?? []), ...(papers?.reasons ?? [])];
+}
+
+async function refreshTable(table: Table, name: string, wrote: boolean): Promise<string[]> {
+  const work = await tableWork(table, name, wrote);
+  if (work.compact) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
+  await Promise.all(work.builds.map(({ column, config }) => table.createIndex(column, { config })));
+  return work.reasons;
+}
+
+async function tableWork(
+  table: Table,
+  name: string,
+  wrote: boolean,
+): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
+  const textColumn = name === CHUNKS ? "text" : "title";
+  const indices = await table.listIndices();
+  const indexed = new Set(indices.map((i) => i.columns.join(",")));
+  const [{ fragmentStats }, indexStats, rows] = await Promise.all([
+    table.stats(),
+    Promise.all(indices.map((i) => table.indexStats(i.name))),
+    name === CHUNKS && !indexed.has("vector") ? table.countRows() : 0,
+  ]);
+  const reasons: string[] = [];
+  const unindexed = Math.max(0, ...indexStats.map((s) => s?.numUnindexedRows ?? 0));
+  if (unindexed > 0) reasons.push(`${name}: ${unindexed} rows outside its indexes`);
+
+  const builds: { column: string; config: Index }[] = [];
+  if (!indexed.has(textColumn)) {
+    reasons.push(`${name}: no full-text index`);
+    builds.push({
+      column: textColumn,
+      config: Index.fts({ stem: true, removeStopWords: true, asciiFolding: true, withPosition: false }),
+    });
+  }
+  if (!indexed.has("id")) {
+    reasons.push(`${name}: no id index`);
+    builds.push({ column: "id", config: Index.btree() });
+  }
+  if (rows >= VECTOR_INDEX_MIN_ROWS) {
+    // IVF-flat: partitions keep the full vectors, so `_distance` is the exact cosine
+    // distance, which search reports as similarity and the answerer compares with
+    // fixed thresholds. (The HNSW-SQ index used before returned twice the cosine
+    // distance, from quantised vectors.) At 100k chunks it builds in ~3 s instead of
+    // ~8, and answers as fast with better recall (see vectorProbes).
+    reasons.push(`${name}: no vector index`);
+    builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions: vectorPartitions(rows) }) });
+  }
+  // Fragments alone are not unfinished work: an optimize leaves the rows it has just
+  // indexed in their own fragment (LanceDB compacts only indexed fragments), so a
+  // library that gets a few papers a day always has two. An interrupted compaction
+  // shows as rows outside the indexes, or as indexes not built yet.
+  const compact = reasons.length > 0 || (wrote && (indexed.size > 0 || fragmentStats.numFragments > 1));
+  return { compact, builds, reasons };
+}

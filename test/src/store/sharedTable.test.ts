@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Field, Schema, Utf8 } from "apache-arrow";
+import { rowsToArrow } from "../../../src/store/arrowRows.js";
+import { SharedTable } from "../../../src/store/sharedTable.js";
+import { tempDir } from "../../helpers/paths.js";
+
+const schema = new Schema([new Field("key", new Utf8(), false), new Field("value", new Utf8(), false)]);
+const rows = (...pairs: [string, string][]) =>
+  rowsToArrow(
+    pairs.map(([key, value]) => ({ key, value })),
+    schema,
+  );
+
+test("given rows keyed by values with quotes, then each is read, replaced and deleted as itself and no other", async (t) => {
+  const uri = join(await tempDir(t, "paperbot-shared-table-"), "db");
+  const table = await SharedTable.open({ uri }, "shared", schema);
+  t.after(() => table.close());
+  assert.deepEqual(await table.rows(), [], "no table yet: nothing, and no error");
+  assert.equal(await table.deleteRowsWith("key", "a"), 0);
+
+  const sly = "x' OR 'a' = 'a";
+  await table.upsert("key", rows(["a", "1"], [sly, "2"], ["b'", "3"]));
+  await table.upsert("key", rows([sly, "4"]));
+  assert.deepEqual(
+    ((await table.rowsWith("key", sly)) as { value: string }[]).map((r) => r.value),
+    ["4"],
+  );
+  assert.equal(await table.deleteRowsWith("key", sly), 1);
+  assert.deepEqual(((await table.rows()) as { key: string }[]).map((r) => r.key).sort(), ["a", "b'"]);
+});
