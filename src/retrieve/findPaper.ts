@@ -1,5 +1,5 @@
 import MiniSearch from "minisearch";
-import { normaliseTitle, parseArxivId, titleInitials, type Paper } from "../paper.js";
+import { normaliseTitle, parseArxivId, type Paper } from "../paper.js";
 import type { PaperStore } from "../store/paperStore.js";
 
 /**
@@ -26,10 +26,8 @@ export async function findPaper(store: PaperStore, query: string): Promise<FindR
   const exact = titles.find((t) => t.titleKey === key);
   if (exact) return load(exact.id);
   // A paper's short name before anything fuzzy: the title's lead ("BERT: Pre-training of …"), or its acronym ("DDPM").
-  const byShortName = titles.filter((t) => t.title.includes(":") && normaliseTitle(t.title.split(":")[0]!) === key);
-  if (byShortName.length === 1) return load(byShortName[0]!.id);
-  const byAcronym = /^[A-Z][A-Z0-9]{1,7}$/.test(query.trim()) ? titles.filter((t) => titleInitials(t.title) === key) : [];
-  if (byShortName.length === 0 && byAcronym.length === 1) return load(byAcronym[0]!.id);
+  const named = await store.papersNamed(query);
+  if (named.length === 1) return load(named[0]!);
   const containing = key.length >= 4 ? titles.filter((t) => ` ${t.titleKey} `.includes(` ${key} `)) : [];
   if (containing.length === 1) return load(containing[0]!.id);
 

@@ -1,6 +1,7 @@
 import type { Table } from "@lancedb/lancedb";
 import { titleInitials } from "../paper.js";
 import { squash } from "../text/words.js";
+import { paperTitles } from "./paperLookups.js";
 
 /**
  * Papers by the short names people call them: the title's lead before a colon
@@ -40,7 +41,7 @@ export class PaperNames {
     const table = this.table();
     const version = await table.version();
     if (version !== this.version) {
-      const rows = (await table.query().select(["id", "title"]).toArray()) as { id: string; title: string }[];
+      const rows = await paperTitles(table);
       this.entries = rows.map(({ id, title }) => ({
         id,
         lead: title.includes(":") ? squash(title.split(":")[0]!) : undefined,
