@@ -1,6 +1,6 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
 import { contentWords, prefixStem, stemCoverage } from "../text/words.js";
-import { isShortNameOf, mentions, namesIn } from "./questionTerms.js";
+import { isShortNameOf, mentions, namesIn, rareCapitalisedWords } from "./questionTerms.js";
 
 /**
  * A comparison is answered from one paper per thing compared. Searching the whole
@@ -43,17 +43,22 @@ function cleanSide(side: string): string {
   return text;
 }
 
-/** The things a question compares, if it is a comparison: two phrases. */
-export function sidesOf(question: string): string[] {
+/** The things a question compares, if it is a comparison: two phrases, each as written and cleaned. */
+function sidePhrasesOf(question: string): { written: string; side: string }[] {
   for (const pattern of COMPARISONS) {
     const groups = pattern.exec(question.trim())?.groups;
     if (!groups) continue;
     const raw = [groups.a ?? "", groups.b ?? ""].map((side) => side.trim());
     if (raw.some((side) => NO_PAPER.test(side))) return [];
-    const sides = raw.map(cleanSide);
-    if (sides.every((side) => /[\p{L}\p{N}]{2,}/u.test(side))) return sides;
+    const sides = raw.map((written) => ({ written, side: cleanSide(written) }));
+    if (sides.every(({ side }) => /[\p{L}\p{N}]{2,}/u.test(side))) return sides;
   }
   return [];
+}
+
+/** The things a question compares, if it is a comparison: two phrases. */
+export function sidesOf(question: string): string[] {
+  return sidePhrasesOf(question).map(({ side }) => side);
 }
 
 /** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it or its author ("Houlsby"), or neither. */
@@ -88,9 +93,11 @@ export async function comparedPapers(
   found: readonly PaperHit[],
 ): Promise<ComparedSide[]> {
   const chosen: ComparedSide[] = [];
-  for (const side of sidesOf(question)) {
-    // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words.
+  for (const { written, side } of sidePhrasesOf(question)) {
+    // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words;
+    // a rare capitalised word as written ("adapters (Houlsby et al.)", "the Bahdanau paper") may be an author.
     const names = namesIn(side).slice(0, 1);
+    const authors = rareCapitalisedWords(written).filter((word) => !names.includes(word));
     // The papers of that short name or acronym ("DDPM" spells a title its text may never write out),
     // the side's own search, and the whole question's papers.
     const namedIds = names[0] ? await searcher.papersNamed(names[0]) : [];
@@ -101,9 +108,14 @@ export async function comparedPapers(
     const hits = [...byName, ...bySearch, ...found].filter((hit) => !chosen.some((c) => c.hit.paperId === hit.paperId));
     // Search's order, unless a paper is more surely the one meant.
     // The side written out as a title's lead ("One RL to See Them All") is that paper, whatever names it holds.
+    const byAuthor = (hit: PaperHit) => authors.some((name) => hit.paper.authors.some((author) => mentions(author, name)));
+    // An author named adds to what the words say: "adapters (Houlsby et al.)" is the adapters paper by Houlsby.
     const score = (hit: PaperHit) =>
-      isShortNameOf(hit.title, side) ? 4 : names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0;
+      isShortNameOf(hit.title, side)
+        ? 6
+        : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) + (byAuthor(hit) ? 2 : 0);
     const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || score(hit) > score(top) ? hit : top), undefined);
+    // A side of plain words keeps its paper only if the whole question found it too: words match too loosely alone.
     if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId)))
       chosen.push({ hit: best, matched: score(best) >= 2 });
   }

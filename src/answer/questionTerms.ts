@@ -99,6 +99,22 @@ export function titleIn(question: string): string | undefined {
   return words.filter((word) => /^[\p{Lu}\p{N}]/u.test(word)).length / words.length >= 0.6 ? text : undefined;
 }
 
+/**
+ * Capitalised words English rarely uses, wherever they stand ("Houlsby et al.", "the Bahdanau paper",
+ * "Sutskever's"): in a comparison's side they may name the paper's authors.
+ */
+export function rareCapitalisedWords(text: string): string[] {
+  const words = text.match(/(?<![\p{L}\p{N}])\p{Lu}\p{Ll}{3,}(?![\p{L}\p{N}])/gu) ?? [];
+  return [
+    ...new Set(
+      words.filter((word) => {
+        const rank = wordRank(word);
+        return rank < 0 || rank > RARE_RANK;
+      }),
+    ),
+  ];
+}
+
 /** The names a question uses, in order, each once. */
 export function namesIn(question: string): string[] {
   const raw = question.split(/[\s/]+/).filter((t) => /[\p{L}\p{N}]/u.test(t));

@@ -36,6 +36,12 @@ describe("the paper each side of a comparison means", () => {
     { title: "Quill: Diffusion Models for Handwriting", summary: "Quill trains a diffusion model on scanned letters." },
     { title: "Harbor: Latent Diffusion Models for Tide Maps", summary: "Harbor denoises tide maps in a learned latent space." },
     { title: "Sextant: Star Tracking with Transformers", summary: "Sextant tracks stars with a small transformer." },
+    {
+      title: "Parameter Sharing Across Tiny Adapters",
+      summary: "Small adapter layers are shared across the layers of a frozen network.",
+      authors: ["Wilhelmina Quarrington", "Tobias Feld"],
+    },
+    { title: "Adapters Everywhere: A Survey", summary: "A survey of adapter layers in vision and language." },
   ];
   let library: TempLibrary | undefined;
   let searcher: Searcher | undefined;
@@ -61,6 +67,13 @@ describe("the paper each side of a comparison means", () => {
     assert.deepEqual(await compare("compare Lantern and latent diffusion: which handles long inputs?"), [
       ["Lantern", true],
       ["Harbor", true],
+    ]);
+  });
+
+  test("given a side named by its authors, then their paper is that side's, matched", async () => {
+    assert.deepEqual(await compare("adapters (Quarrington et al.) vs Lantern: which trains fewer weights?"), [
+      ["Parameter Sharing Across Tiny Adapters", true],
+      ["Lantern", true],
     ]);
   });
 
