@@ -84,6 +84,35 @@ export function defaultDaily(): Map<string, string> {
   return new Map([[STAND_IN_DATE, readFileSync(fixture("digest/hf-daily-2026-11-23.json"), "utf8")]]);
 }
 
+/** A paper of a day's list, as a test writes it. */
+export interface ListedPaper {
+  id: string;
+  title: string;
+  summary: string;
+  upvotes: number;
+}
+
+/** The Daily Papers API's answer for `day` (YYYY-MM-DD) listing these papers, each published two days before. */
+export function dailyPapersList(day: string, papers: readonly ListedPaper[]): string {
+  const published = new Date(Date.parse(`${day}T10:00:00.000Z`) - 2 * 86_400_000).toISOString();
+  return JSON.stringify(
+    papers.map((p) => ({
+      paper: {
+        id: p.id,
+        title: p.title,
+        summary: p.summary,
+        upvotes: p.upvotes,
+        authors: [{ name: "Ada Quill" }],
+        publishedAt: published,
+        submittedOnDailyAt: `${day}T01:00:00.000Z`,
+      },
+      publishedAt: `${day}T01:00:00.000Z`,
+      title: p.title,
+      numComments: 0,
+    })),
+  );
+}
+
 export function defaultFeeds(): Map<string, string> {
   return new Map([
     ["cs.CL", readFileSync(fixture("digest/arxiv-cs.CL-2026-11-23.xml"), "utf8")],

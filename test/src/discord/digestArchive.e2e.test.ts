@@ -7,7 +7,7 @@ import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
 import type { MessageObject } from "../../helpers/discordStandIn.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn } from "../../helpers/paperSourcesStandIn.js";
+import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
 
 /**
  * The digest archive end to end: the real bot posts a channel's digests on two days (papers fetched from
@@ -37,25 +37,6 @@ const NEXT_DAY = [
   },
 ];
 
-function nextDayList(): string {
-  return JSON.stringify(
-    NEXT_DAY.map((p) => ({
-      paper: {
-        id: p.id,
-        title: p.title,
-        summary: p.summary,
-        upvotes: p.upvotes,
-        authors: [{ name: "Ada Quill" }],
-        publishedAt: "2026-11-22T10:00:00.000Z",
-        submittedOnDailyAt: "2026-11-24T01:00:00.000Z",
-      },
-      publishedAt: "2026-11-24T01:00:00.000Z",
-      title: p.title,
-      numComments: 0,
-    })),
-  );
-}
-
 async function startBot(): Promise<BotHarness> {
   return startBotHarness({
     libraryUri: join(dir, "db"),
@@ -68,7 +49,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), "paperbot-digest-archive-"));
   await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
   sources = await startPaperSourcesStandIn();
-  sources.daily.set("2026-11-24", nextDayList());
+  sources.daily.set("2026-11-24", dailyPapersList("2026-11-24", NEXT_DAY));
   h = await startBot();
 });
 after(async () => {

@@ -7,7 +7,7 @@ import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
 import { eventually } from "../../helpers/eventually.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn } from "../../helpers/paperSourcesStandIn.js";
+import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
 
 /**
  * Questions in a digest's thread teach the channel's digest, end to end: the real bot posts a digest with
@@ -60,22 +60,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), "paperbot-digest-asked-"));
   await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
   sources = await startPaperSourcesStandIn();
-  sources.daily.set(
-    "2026-11-24",
-    JSON.stringify(
-      NEXT_DAY.map((p) => ({
-        paper: {
-          ...p,
-          authors: [{ name: "Ada Quill" }],
-          publishedAt: "2026-11-22T10:00:00.000Z",
-          submittedOnDailyAt: "2026-11-24T01:00:00.000Z",
-        },
-        publishedAt: "2026-11-24T01:00:00.000Z",
-        title: p.title,
-        numComments: 0,
-      })),
-    ),
-  );
+  sources.daily.set("2026-11-24", dailyPapersList("2026-11-24", NEXT_DAY));
   h = await startBotHarness({
     libraryUri: join(dir, "db"),
     digestClock: () => now,

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn } from "../../helpers/paperSourcesStandIn.js";
+import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
 
 /**
  * 👍/👎 on digest papers end to end: the real bot posts a digest with a vote row under each paper,
@@ -52,30 +52,11 @@ const NEXT_DAY = [
   },
 ];
 
-function nextDayList(): string {
-  return JSON.stringify(
-    NEXT_DAY.map((p) => ({
-      paper: {
-        id: p.id,
-        title: p.title,
-        summary: p.summary,
-        upvotes: p.upvotes,
-        authors: [{ name: "Ada Quill" }],
-        publishedAt: "2026-11-22T10:00:00.000Z",
-        submittedOnDailyAt: "2026-11-24T01:00:00.000Z",
-      },
-      publishedAt: "2026-11-24T01:00:00.000Z",
-      title: p.title,
-      numComments: 0,
-    })),
-  );
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "paperbot-digest-votes-"));
   await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
   sources = await startPaperSourcesStandIn();
-  sources.daily.set("2026-11-24", nextDayList());
+  sources.daily.set("2026-11-24", dailyPapersList("2026-11-24", NEXT_DAY));
   h = await startBotHarness({
     libraryUri: join(dir, "db"),
     digestClock: () => now,
