@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { link, open, unlink, utimes } from "node:fs/promises";
+import { link, open, readdir, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -12,6 +12,16 @@ import { join } from "node:path";
 
 export function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+/** The names in a folder; none when it does not exist (yet). */
+export async function fileNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return [];
+    throw error;
+  }
 }
 
 /** Writes `text` to `path` only if no file has that name yet; false if one has. The file appears complete or not at all. */

@@ -2,15 +2,8 @@ import { Cron } from "croner";
 import type { Logger } from "../logger.js";
 import { errorMessage } from "../errors.js";
 import type { Config } from "../config.js";
-import {
-  DigestLedger,
-  digestSince,
-  type ChannelSince,
-  type DigestClaim,
-  type DigestDate,
-  type DigestRecord,
-  type PostedPaper,
-} from "./digestLedger.js";
+import { digestSince, type ChannelSince } from "./channelSince.js";
+import { DigestLedger, type DigestClaim, type DigestDate, type DigestRecord, type PostedPaper } from "./digestLedger.js";
 import { dailyPattern, digestDate, digestTimesBetween, nextDigestAt } from "./digestSchedule.js";
 import { SubscriptionStore, type Subscription, type SubscriptionOptions } from "./subscriptions.js";
 
