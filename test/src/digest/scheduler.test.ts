@@ -4,7 +4,9 @@ import { test, type TestContext } from "node:test";
 import { buildConfig } from "../../../src/config.js";
 import { nextDigestAt } from "../../../src/digest/digestSchedule.js";
 import { DigestLedger } from "../../../src/digest/digestLedger.js";
-import { DigestScheduler, openDigestService, type DigestPoster } from "../../../src/digest/digestScheduler.js";
+import type { DigestPoster } from "../../../src/digest/digestRun.js";
+import { DigestScheduler } from "../../../src/digest/digestScheduler.js";
+import { openDigestService } from "../../../src/digest/digestService.js";
 import { SubscriptionStore, type Subscription } from "../../../src/digest/subscriptions.js";
 import {
   FakeChannels,

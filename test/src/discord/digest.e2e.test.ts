@@ -103,7 +103,7 @@ test("given a subscribed channel and the clock reaching its time, then one diges
 test("given the digest restarted (twice) on the same day, then nothing is posted twice", async () => {
   const before = digestPosts().length;
   await h.services.digest!.close();
-  const { openDigestService } = await import("../../../src/digest/digestScheduler.js");
+  const { openDigestService } = await import("../../../src/digest/digestService.js");
   const app = { config: h.services.config, logger: h.services.logger };
   for (let i = 0; i < 2; i++) {
     const restarted = await openDigestService(
@@ -134,7 +134,7 @@ test("given the digest restarted (twice) on the same day, then nothing is posted
 
 test("given /digest unsubscribe, then the next day brings no post", async () => {
   const restarted = await (
-    await import("../../../src/digest/digestScheduler.js")
+    await import("../../../src/digest/digestService.js")
   ).openDigestService(
     h.services.config,
     h.services.logger,
