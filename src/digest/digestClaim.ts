@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { createExclusive, fileNames, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
+import { fileNames, HeldFiles, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
 import { readJson, readRecord, recordOf, writeRecord, type DigestDate, type DigestRecord, type DigestResult } from "./digestRecords.js";
 
 /*
@@ -27,20 +27,8 @@ export interface ClaimHolder {
 
 const CLAIM_FILE = /^(\d{4}-\d{2}-\d{2})\.claim\.(\d+)$/;
 
-/** Claim files held by this process (path → holders' tokens): another connection here must see them as live. */
-const heldHere = new Map<string, Set<string>>();
-
-function hold(path: string, token: string): void {
-  const tokens = heldHere.get(path) ?? new Set<string>();
-  tokens.add(token);
-  heldHere.set(path, tokens);
-}
-
-function unhold(path: string, token: string): void {
-  const tokens = heldHere.get(path);
-  tokens?.delete(token);
-  if (tokens?.size === 0) heldHere.delete(path);
-}
+/** Claim files held by this process: another connection here must see them as live. */
+const heldHere = new HeldFiles();
 
 /** The date's claim files, oldest generation first: the last one is the one that counts. */
 export async function claimFiles(dir: string, date: DigestDate): Promise<{ name: string; generation: number }[]> {
@@ -77,19 +65,12 @@ function isStale(path: string, holder: ClaimHolder | undefined, mtimeMs: number,
 /** Creates the claim file at `path` for `holder`: the token it is held by, or undefined when someone else created it first. */
 export async function createClaimFile(dir: string, path: string, holder: ClaimHolder): Promise<string | undefined> {
   const token = randomUUID();
-  hold(path, token); // before the file exists, so that nobody in this process sees it unheld
-  let created = false;
-  try {
-    created = await createExclusive(dir, path, `${JSON.stringify(holder)}\n`);
-  } finally {
-    if (!created) unhold(path, token);
-  }
-  return created ? token : undefined;
+  return (await heldHere.create(dir, path, `${JSON.stringify(holder)}\n`, token)) ? token : undefined;
 }
 
 /** Gives up a claim file just created, when the date turned out to be recorded meanwhile. */
 export async function dropClaimFile(path: string, token: string): Promise<void> {
-  unhold(path, token);
+  heldHere.unhold(path, token);
   await unlink(path).catch(() => undefined);
 }
 
@@ -149,6 +130,6 @@ export class DigestClaim {
     this.held = false;
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    unhold(this.path, this.token);
+    heldHere.unhold(this.path, this.token);
   }
 }
