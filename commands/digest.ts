@@ -80,7 +80,9 @@ export default {
       });
       const topics = subscription.topics.length > 0 ? ` on ${escapeForDiscord(subscription.topics.join(", "))}` : "";
       await interaction.editReply({
-        content: `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, up to ${subscription.max ?? config.digest.maxPapers} papers.`,
+        content:
+          `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, ` +
+          `up to ${subscription.max ?? config.digest.maxPapers} papers.`,
         allowedMentions: { parse: [] },
       });
     } else if (sub === "unsubscribe") {
