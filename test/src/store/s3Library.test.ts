@@ -38,7 +38,10 @@ test(
     const later = join(dir, "later.jsonl");
     await writeFile(
       later,
-      `${JSON.stringify({ title: "Zebra Herds: Tracking Migration Across the Serengeti", summary: "We track zebra migration across the Serengeti grasslands with collars." })}\n`,
+      `${JSON.stringify({
+        title: "Zebra Herds: Tracking Migration Across the Serengeti",
+        summary: "We track zebra migration across the Serengeti grasslands with collars.",
+      })}\n`,
     );
     const added = await cli(["ingest", later, "--json"]);
     assert.equal(added.code, 0, added.stderr);
