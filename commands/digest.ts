@@ -1,6 +1,6 @@
 import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, type ChatInputCommandInteraction } from "discord.js";
 import { composeDigest, digestSettings } from "../src/digest/composeDigest.js";
-import { digestSince } from "../src/digest/digestLedger.js";
+import { digestSince } from "../src/digest/channelSince.js";
 import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, lastDaysRange } from "../src/digest/digestArchive.js";
 import { historyMessages, withPostLinks } from "../src/discord/digestHistory.js";
 import { gatherDigestPapers, todayIn } from "../src/digest/digestSources.js";
@@ -80,7 +80,9 @@ export default {
       });
       const topics = subscription.topics.length > 0 ? ` on ${escapeForDiscord(subscription.topics.join(", "))}` : "";
       await interaction.editReply({
-        content: `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, up to ${subscription.max ?? config.digest.maxPapers} papers.`,
+        content:
+          `📰 This channel will get the daily digest at ${subscription.time} (${subscription.timeZone})${topics}, ` +
+          `up to ${subscription.max ?? config.digest.maxPapers} papers.`,
         allowedMentions: { parse: [] },
       });
     } else if (sub === "unsubscribe") {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { link, open, unlink, utimes } from "node:fs/promises";
+import { link, open, readdir, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -12,6 +12,16 @@ import { join } from "node:path";
 
 export function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+/** The names in a folder; none when it does not exist (yet). */
+export async function fileNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return [];
+    throw error;
+  }
 }
 
 /** Writes `text` to `path` only if no file has that name yet; false if one has. The file appears complete or not at all. */
@@ -59,4 +69,43 @@ export function startHeartbeat(path: string, leaseMs: number): NodeJS.Timeout {
   );
   timer.unref();
   return timer;
+}
+
+/**
+ * Files held by this process (path → the tokens of the callers trying or holding it): another
+ * caller here must see them as live, though their pid is this process's. Tokens, not just
+ * paths, because callers racing for the same name must not unmark the winner's.
+ */
+export class HeldFiles {
+  private readonly tokens = new Map<string, Set<unknown>>();
+
+  has(path: string): boolean {
+    return this.tokens.has(path);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.tokens.keys();
+  }
+
+  hold(path: string, token: unknown): void {
+    this.tokens.set(path, (this.tokens.get(path) ?? new Set()).add(token));
+  }
+
+  unhold(path: string, token: unknown): void {
+    const tokens = this.tokens.get(path);
+    tokens?.delete(token);
+    if (tokens?.size === 0) this.tokens.delete(path);
+  }
+
+  /** createExclusive, held by `token` from before the file exists (so nobody here sees it unheld); false, and not held, when the name is taken. */
+  async create(dir: string, path: string, text: string, token: unknown): Promise<boolean> {
+    this.hold(path, token);
+    let created = false;
+    try {
+      created = await createExclusive(dir, path, text);
+    } finally {
+      if (!created) this.unhold(path, token);
+    }
+    return created;
+  }
 }

@@ -48,7 +48,20 @@ export async function askCommand(app: App, question: string, flags: AskFlags): P
     if (flags.json) {
       const { answer: text, citations, grounded, mode, notice } = answer;
       process.stdout.write(
-        `${JSON.stringify({ answer: text, citations: citations.map(({ n, paperId, title, url, quote, links }) => ({ n, paperId, title, url: url ?? null, quote: quote ?? null, links })), grounded, mode, ...(notice ? { notice } : {}) })}\n`,
+        `${JSON.stringify({
+          answer: text,
+          citations: citations.map(({ n, paperId, title, url, quote, links }) => ({
+            n,
+            paperId,
+            title,
+            url: url ?? null,
+            quote: quote ?? null,
+            links,
+          })),
+          grounded,
+          mode,
+          ...(notice ? { notice } : {}),
+        })}\n`,
       );
       return;
     }

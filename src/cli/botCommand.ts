@@ -9,7 +9,8 @@ import { startDigest } from "../discord/startDigest.js";
 
 export const NO_TOKEN_MESSAGE = [
   "DISCORD_TOKEN is not set, so the bot cannot log in.",
-  "Create an application at the Discord Developer Portal, copy its bot token into .env (see README → Discord), then run `npx paperbot deploy-commands` and `npm start`.",
+  "Create an application at the Discord Developer Portal, copy its bot token into .env (see README → Discord), " +
+    "then run `npx paperbot deploy-commands` and `npm start`.",
   'Without Discord, `npx paperbot ask "your question"` answers from the same library.',
 ].join("\n");
 

@@ -93,7 +93,8 @@ export function formatSummary(s: IngestSummary, dryRun: boolean): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const total = s.papers.added + s.papers.updated + s.papers.unchanged;
   const lines = [
-    `${dryRun ? "Would ingest" : "Ingested"} ${n(total)} papers: ${n(s.papers.added)} added, ${n(s.papers.updated)} updated, ${n(s.papers.unchanged)} unchanged.`,
+    `${dryRun ? "Would ingest" : "Ingested"} ${n(total)} papers: ` +
+      `${n(s.papers.added)} added, ${n(s.papers.updated)} updated, ${n(s.papers.unchanged)} unchanged.`,
     `Chunks: ${n(s.chunks.written)} ${dryRun ? "to write" : "written"}, ${n(s.chunks.unchanged)} unchanged.`,
   ];
   if (s.skipped.length > 0) {

@@ -77,7 +77,9 @@ export async function similarCommand(app: App, query: string, flags: { k: string
     if (flags.json) process.stdout.write(`${JSON.stringify({ paper: { paperId: paper.id, title: paper.title }, results })}\n`);
     else
       process.stdout.write(
-        `Similar to “${paper.title}”:\n${results.map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`).join("\n")}\n`,
+        `Similar to “${paper.title}”:\n${results
+          .map((r) => `${r.rank}. ${r.title}${r.year ? ` (${r.year})` : ""}  ${r.similarity.toFixed(2)}${r.url ? `\n   ${r.url}` : ""}`)
+          .join("\n")}\n`,
       );
   } finally {
     store.close();

@@ -103,7 +103,8 @@ function summary(s: {
     lines.push(`Votes on digest papers${period}, by channel:`);
     for (const c of s.channels) {
       lines.push(
-        `  ${c.channelId}  ${c.up} 👍, ${c.down} 👎, ${c.asked} asked about in the thread · ${c.papers} paper${c.papers === 1 ? "" : "s"} · latest ${c.latestAt.slice(0, 10)}`,
+        `  ${c.channelId}  ${c.up} 👍, ${c.down} 👎, ${c.asked} asked about in the thread · ` +
+          `${c.papers} paper${c.papers === 1 ? "" : "s"} · latest ${c.latestAt.slice(0, 10)}`,
       );
     }
   }

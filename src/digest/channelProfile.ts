@@ -1,6 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Paper } from "../paper.js";
-import { contentWords } from "./buildDigest.js";
+import { contentWords } from "./topicTerms.js";
 
 /*
  * What a channel has taught its digest with 👍/👎 on digest papers, and with questions asked in a

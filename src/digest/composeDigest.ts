@@ -4,7 +4,8 @@ import type { App } from "../app.js";
 import { createChatModel } from "../answer/createChatModel.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import { buildDigest, type Digest, type DigestSince } from "./buildDigest.js";
+import { buildDigest, type Digest } from "./buildDigest.js";
+import type { DigestSince } from "./newPapers.js";
 import type { ChannelProfile } from "./channelProfile.js";
 import type { GatheredPapers } from "./digestSources.js";
 

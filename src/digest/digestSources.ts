@@ -6,7 +6,7 @@ import type { Paper } from "../paper.js";
 import type { EmbedderInfo, PaperStore } from "../store/paperStore.js";
 import { addDays, fetchNewPapers, type PaperSourceName, type SourceProblem } from "./fetchNewPapers.js";
 import type { FetchEvent, RateGate, RetryPolicy } from "../fetch/fetchText.js";
-import { listingDays } from "./buildDigest.js";
+import { listingDays } from "./newPapers.js";
 import { digestDate } from "./digestSchedule.js";
 
 /*

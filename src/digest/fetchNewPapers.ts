@@ -129,7 +129,9 @@ async function fetchArxiv(options: FetchNewPapersOptions, fetcher: Fetcher, repo
 
   for (const category of categories) {
     for (let page = 0; page < maxPages; page++) {
-      const query = `search_query=cat:${encodeURIComponent(category)}&sortBy=submittedDate&sortOrder=descending&start=${page * ARXIV_PAGE_SIZE}&max_results=${ARXIV_PAGE_SIZE}`;
+      const query =
+        `search_query=cat:${encodeURIComponent(category)}&sortBy=submittedDate&sortOrder=descending` +
+        `&start=${page * ARXIV_PAGE_SIZE}&max_results=${ARXIV_PAGE_SIZE}`;
       const url = `${base}${base.includes("?") ? "&" : "?"}${query}`;
       let text: string;
       try {

@@ -9,7 +9,7 @@ import { createTitleSuggester, type TitleChoice } from "../retrieve/titleSuggest
 import type { PaperStore } from "../store/paperStore.js";
 import { AnswerVoteStore } from "../store/answerVotes.js";
 import { DigestVoteStore } from "../store/digestVotes.js";
-import type { DigestService } from "../digest/digestScheduler.js";
+import type { DigestService } from "../digest/digestService.js";
 import { DigestLedger } from "../digest/digestLedger.js";
 import { digestArchive, libraryPapers, type DigestArchive } from "../digest/digestArchive.js";
 import { digestClients, type DigestClients } from "../digest/composeDigest.js";

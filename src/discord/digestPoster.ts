@@ -1,7 +1,7 @@
 import type { Client, Message, SendableChannels } from "discord.js";
 import type { App } from "../app.js";
 import { composeDigest, digestSettings } from "../digest/composeDigest.js";
-import type { DigestPoster } from "../digest/digestScheduler.js";
+import type { DigestPoster } from "../digest/digestRun.js";
 import { gatherDigestPapers } from "../digest/digestSources.js";
 import { findDigestMarker, renderDigest } from "./renderDigest.js";
 import { channelProfileFor, digestVotePaperIds } from "./digestVotes.js";

@@ -90,7 +90,8 @@ export async function pressDigestVote(
   const said =
     previous === pressed.vote
       ? `You had already voted ${pressed.vote === "up" ? "👍" : "👎"} on “${shown}”.`
-      : `${pressed.vote === "up" ? "👍" : "👎"} on “${shown}”${previous ? " (was " + (previous === "up" ? "👍" : "👎") + ")" : ""}: this channel's next digests will rank with it.`;
+      : `${pressed.vote === "up" ? "👍" : "👎"} on “${shown}”${previous ? " (was " + (previous === "up" ? "👍" : "👎") + ")" : ""}` +
+        ": this channel's next digests will rank with it.";
   await respond(interaction, { content: said, ephemeral: true });
 }
 
@@ -135,7 +136,10 @@ export async function channelProfileFor(
 /** `/digest profile`: what the channel's votes (and questions in its digests' threads) taught its digest, within one message. */
 export function profileSummary(votes: readonly Pick<PaperVote, "vote" | "paperId">[], profile: ChannelProfile | undefined): string {
   if (!profile || votes.length === 0)
-    return "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). Vote with 👍/👎 under each paper.";
+    return (
+      "This channel has not voted on digest papers yet: its digests rank by upvotes (and topics, when subscribed with some). " +
+      "Vote with 👍/👎 under each paper."
+    );
   const d = describeProfile(profile);
   const askedAbout = new Set(d.askedAbout);
   const titles = (list: string[]) =>

@@ -1,6 +1,7 @@
 import type { Client } from "discord.js";
 import type { App } from "../app.js";
-import { openDigestService, type DigestSchedulerOptions } from "../digest/digestScheduler.js";
+import type { DigestSchedulerOptions } from "../digest/digestScheduler.js";
+import { openDigestService } from "../digest/digestService.js";
 import type { BotServices } from "./botServices.js";
 import { createDigestPoster } from "./digestPoster.js";
 

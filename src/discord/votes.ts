@@ -81,6 +81,7 @@ export async function pressAnswerVote(
   const content =
     previous === pressed.vote
       ? `You had already voted ${emoji(pressed.vote)} on this answer.`
-      : `${pressed.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎"}${previous ? ` (was ${emoji(previous)})` : ""}`;
+      : (pressed.vote === "up" ? "Thanks — glad it helped. 👍" : "Thanks — noted, this helps improve answers. 👎") +
+        (previous ? ` (was ${emoji(previous)})` : "");
   await respond(interaction, { content, ephemeral: true });
 }

@@ -245,7 +245,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
                 if (gate && !(await gate.turn(deadline, signal))) {
                   throw new FetchError(
                     "budget",
-                    `not asked: ${host} wants ${duration(gate.intervalMs)} between calls, and the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what} end sooner`,
+                    `not asked: ${host} wants ${duration(gate.intervalMs)} between calls, ` +
+                      `and the ${duration(budget?.ms ?? 0)} allowed for ${budget?.what} end sooner`,
                   );
                 }
                 attempts++;

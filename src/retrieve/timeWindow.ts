@@ -126,7 +126,9 @@ export function findTimeWindow(question: string, today: Date): TimeWindow | unde
 }
 
 const MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split(" ");
-const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const MONTH =
+  String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|` +
+  String.raw`sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
 const DAY_OF_MONTH = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
 const ON = String.raw`(?:(?:on|of|from|for)\s+(?:the\s+)?)?`;
 const DAY_RULES: { pattern: RegExp; day(match: RegExpExecArray, today: Date): Date | undefined }[] = [

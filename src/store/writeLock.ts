@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { renameSync } from "node:fs";
-import { mkdir, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createExclusive, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
+import { fileNames, HeldFiles, isErrno, processAlive, startHeartbeat } from "../exclusiveFiles.js";
 
 /**
  * One writer at a time per library. Two ingests writing at once go wrong in ways no
@@ -67,30 +67,15 @@ const LOCK_FILE = /^\.paperbot-write\.(\d+)\.(lock|free)$/;
 const lockPath = (dir: string, generation: number) => join(dir, `.paperbot-write.${generation}.lock`);
 const freePath = (dir: string, generation: number) => join(dir, `.paperbot-write.${generation}.free`);
 
-/**
- * Lock files held by this process (path → the tokens of the callers trying or holding
- * it): another caller here must see them as live, and they are released at exit.
- * Tokens, not just paths, because callers racing for the same generation must not
- * unmark the winner's.
- */
-const heldHere = new Map<string, Set<symbol>>();
+/** Lock files held by this process: another caller here must see them as live, and they are released at exit. */
+const heldHere = new HeldFiles();
 let exitHookInstalled = false;
-
-function hold(path: string, token: symbol): void {
-  heldHere.set(path, (heldHere.get(path) ?? new Set()).add(token));
-}
-
-function unhold(path: string, token: symbol): void {
-  const tokens = heldHere.get(path);
-  tokens?.delete(token);
-  if (tokens?.size === 0) heldHere.delete(path);
-}
 
 function releaseAllAtExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const path of heldHere.keys()) {
+    for (const path of heldHere.paths()) {
       try {
         renameSync(path, path.replace(/\.lock$/, ".free"));
       } catch {
@@ -138,19 +123,13 @@ export class WriteLock {
       const generation = (top?.generation ?? 0) + 1;
       const path = lockPath(dir, generation);
       const token = Symbol(path);
-      hold(path, token); // before the file exists, so that nobody in this process sees it unheld
-      let created = false;
-      try {
-        created = await createExclusive(dir, path, `${JSON.stringify(holder)}\n`);
-      } finally {
-        if (!created) unhold(path, token);
-      }
+      const created = await heldHere.create(dir, path, `${JSON.stringify(holder)}\n`, token);
       if (!created) continue; // another writer won this generation: look again
       const files = await lockFiles(dir);
       // Created from an older view: below someone who went on meanwhile, or under the name of a generation
       // already held and released (releasing frees the `.lock` name, and its `.free` says so): step back.
       if (files.some((f) => f.generation > generation || (f.generation === generation && f.state === "free"))) {
-        unhold(path, token);
+        heldHere.unhold(path, token);
         await unlink(path).catch(() => undefined);
         continue;
       }
@@ -167,19 +146,12 @@ export class WriteLock {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     await rename(this.path, freePath(this.dir, this.generation)).catch(() => undefined);
-    unhold(this.path, this.token);
+    heldHere.unhold(this.path, this.token);
   }
 }
 
 async function lockFiles(dir: string): Promise<{ name: string; generation: number; state: "lock" | "free" }[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if (isErrno(error, "ENOENT")) return [];
-    throw error;
-  }
-  return names
+  return (await fileNames(dir))
     .flatMap((name) => {
       const m = LOCK_FILE.exec(name);
       return m ? [{ name, generation: Number(m[1]), state: m[2] as "lock" | "free" }] : [];

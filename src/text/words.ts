@@ -28,9 +28,11 @@ export function wordsOnly(text: string): string {
 
 /** Words a question is made of but that say nothing about which paper it means. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
-  "a about an and any are as at be been but by can could did do does for from has have how i in into is it its me of on or our paper papers so than that the their them then there these they this to us using was we were what when where which while who whom why will with would you your".split(
-    " ",
-  ),
+  (
+    "a about an and any are as at be been but by can could did do does for from has have how i in into is it its me of on or our " +
+    "paper papers so than that the their them then there these they this to us using was we were what when where which while who " +
+    "whom why will with would you your"
+  ).split(" "),
 );
 
 /** The words of a text that carry its meaning: lower-cased, longer than two letters, no stop words. */

@@ -6,7 +6,8 @@ import { Writable } from "node:stream";
 import { pino, type Logger } from "pino";
 import { DigestLedger } from "../../src/digest/digestLedger.js";
 import { digestMarker, findDigestMarker } from "../../src/discord/renderDigest.js";
-import { DigestScheduler, type DigestContext, type DigestPoster, type DigestSchedulerOptions } from "../../src/digest/digestScheduler.js";
+import type { DigestContext, DigestPoster } from "../../src/digest/digestRun.js";
+import { DigestScheduler, type DigestSchedulerOptions } from "../../src/digest/digestScheduler.js";
 import { SubscriptionStore, type Subscription } from "../../src/digest/subscriptions.js";
 
 /**

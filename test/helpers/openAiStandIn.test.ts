@@ -73,22 +73,26 @@ describe("chat completions through ChatOpenAI", () => {
     });
   });
 
-  test("structured output by function calling gets a call of the forced function, invoked or streamed, and a reply that is not its JSON fails to parse", async (t) => {
-    const standIn = await standInFor(t);
-    const schema = z.object({ answer: z.string(), confidence: z.number() });
-    const structured = chatModel(standIn, { maxRetries: 0 }).withStructuredOutput(schema, { name: "verdict", method: "functionCalling" });
-    standIn.chat.setDefault({ kind: "reply", content: JSON.stringify({ answer: "Transformers", confidence: 0.9 }) });
+  test(
+    "structured output by function calling gets a call of the forced function, invoked or streamed, and " +
+      "a reply that is not its JSON fails to parse",
+    async (t) => {
+      const standIn = await standInFor(t);
+      const schema = z.object({ answer: z.string(), confidence: z.number() });
+      const structured = chatModel(standIn, { maxRetries: 0 }).withStructuredOutput(schema, { name: "verdict", method: "functionCalling" });
+      standIn.chat.setDefault({ kind: "reply", content: JSON.stringify({ answer: "Transformers", confidence: 0.9 }) });
 
-    assert.deepEqual(await structured.invoke("Which architecture?"), { answer: "Transformers", confidence: 0.9 });
-    const [request] = standIn.requestsTo(CHAT_PATH);
-    assert.deepEqual((request?.body as { tool_choice?: unknown }).tool_choice, { type: "function", function: { name: "verdict" } });
-    let last: unknown;
-    for await (const partial of await structured.stream("Which architecture?")) last = partial;
-    assert.deepEqual(last, { answer: "Transformers", confidence: 0.9 });
+      assert.deepEqual(await structured.invoke("Which architecture?"), { answer: "Transformers", confidence: 0.9 });
+      const [request] = standIn.requestsTo(CHAT_PATH);
+      assert.deepEqual((request?.body as { tool_choice?: unknown }).tool_choice, { type: "function", function: { name: "verdict" } });
+      let last: unknown;
+      for await (const partial of await structured.stream("Which architecture?")) last = partial;
+      assert.deepEqual(last, { answer: "Transformers", confidence: 0.9 });
 
-    standIn.chat.setDefault({ kind: "reply", content: "Transformers, fairly sure." });
-    await assert.rejects(structured.invoke("Which architecture?"));
-  });
+      standIn.chat.setDefault({ kind: "reply", content: "Transformers, fairly sure." });
+      await assert.rejects(structured.invoke("Which architecture?"));
+    },
+  );
 
   test("a reply function sees the request body, so a reply can quote the prompt", async (t) => {
     const standIn = await standInFor(t);

@@ -31,7 +31,8 @@ test("given secrets in a log call, then the written line never contains them", a
 test("given credentials nested at any depth, in any case, in headers, errors, storage options and bindings, then none is written and the rest is", async () => {
   const out = capture();
   const storage =
-    '{"region":"eu-west-1","endpoint":"http://127.0.0.1:9000","aws_access_key_id":"AKIA-leak-id","aws_secret_access_key":"leak-s3-key","aws_session_token":"leak-session"}';
+    '{"region":"eu-west-1","endpoint":"http://127.0.0.1:9000","aws_access_key_id":"AKIA-leak-id",' +
+    '"aws_secret_access_key":"leak-s3-key","aws_session_token":"leak-session"}';
   const config = buildConfig({
     LOG_FORMAT: "json",
     LANCEDB_URI: "s3://papers/lib",

@@ -16,32 +16,36 @@ const INPUTS = [fixture("pipeline/hf-daily.json"), fixture("pipeline/daily-page.
 const QUESTION = "How does the long-document attention method scale in memory?";
 
 describe("reading a library", { concurrency: true }, () => {
-  test("given a library made by the local embedder and EMBEDDINGS_PROVIDER=openai, then search, similar, ask and the bot refuse it without calling the endpoint", async (t) => {
-    const dir = await tempDir(t);
-    const standIn = await startOpenAiStandIn({ dimensions: 48 });
-    t.after(() => standIn.close());
-    const uri = join(dir, "db");
-    await ingestInto(uri, INPUTS);
-    const env = {
-      LANCEDB_URI: uri,
-      EMBEDDINGS_PROVIDER: "openai",
-      EMBEDDINGS_MODEL: "test-embed",
-      OPENAI_API_KEY: "sk-test-secret",
-      OPENAI_BASE_URL: standIn.baseURL,
-    };
+  test(
+    "given a library made by the local embedder and EMBEDDINGS_PROVIDER=openai, then search, similar, " +
+      "ask and the bot refuse it without calling the endpoint",
+    async (t) => {
+      const dir = await tempDir(t);
+      const standIn = await startOpenAiStandIn({ dimensions: 48 });
+      t.after(() => standIn.close());
+      const uri = join(dir, "db");
+      await ingestInto(uri, INPUTS);
+      const env = {
+        LANCEDB_URI: uri,
+        EMBEDDINGS_PROVIDER: "openai",
+        EMBEDDINGS_MODEL: "test-embed",
+        OPENAI_API_KEY: "sk-test-secret",
+        OPENAI_BASE_URL: standIn.baseURL,
+      };
 
-    // The bot stops before it logs in (the token is never used).
-    for (const args of [["search", "attention memory"], ["similar", "Lantern"], ["ask", QUESTION, "--json"], ["bot"]]) {
-      const result = await runCli(args, { cwd: dir, env: { ...env, DISCORD_TOKEN: "not-used" } });
-      assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
-      assert.match(
-        result.stderr,
-        /^This library's vectors were made by "local:[^"]+" \(256 dims\), not by the configured "openai:test-embed"\. Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER\/EMBEDDINGS_MODEL back, or run `npx paperbot ingest --reembed …` to rebuild the vectors\.\n$/,
-      );
-      assert.equal(result.stdout, "", `${args[0]} printed no results`);
-    }
-    assert.equal(standIn.requestsTo("/v1/embeddings").length, 0, "nothing was embedded with the wrong model");
-  });
+      // The bot stops before it logs in (the token is never used).
+      for (const args of [["search", "attention memory"], ["similar", "Lantern"], ["ask", QUESTION, "--json"], ["bot"]]) {
+        const result = await runCli(args, { cwd: dir, env: { ...env, DISCORD_TOKEN: "not-used" } });
+        assert.equal(result.code, 1, `${args[0]}: ${result.stderr}`);
+        assert.match(
+          result.stderr,
+          /^This library's vectors were made by "local:[^"]+" \(256 dims\), not by the configured "openai:test-embed"\. Mixing them would make search meaningless: set EMBEDDINGS_PROVIDER\/EMBEDDINGS_MODEL back, or run `npx paperbot ingest --reembed …` to rebuild the vectors\.\n$/,
+        );
+        assert.equal(result.stdout, "", `${args[0]} printed no results`);
+      }
+      assert.equal(standIn.requestsTo("/v1/embeddings").length, 0, "nothing was embedded with the wrong model");
+    },
+  );
 
   test("given a library made by an openai model and the local embedder configured, then search and ask refuse it with ingest's own message", async (t) => {
     const dir = await tempDir(t);

@@ -90,73 +90,81 @@ async function libraryWithVotes(dir: string): Promise<string> {
   return uri;
 }
 
-test("given votes in the library, then `votes --json` reports every answer vote (newest first) with its question, answer, citations and counts, and the digest votes per channel", async (t) => {
-  const dir = await tempDir(t);
-  const uri = await libraryWithVotes(dir);
-  const run = await runCli(["votes", "--json"], { cwd: dir, env: { LANCEDB_URI: uri } });
-  assert.equal(run.code, 0, run.stderr);
-  const report = JSON.parse(run.stdout) as VotesJson;
-  assert.equal(report.since, null);
-  assert.deepEqual(report.answers.counts, { up: 2, down: 2 });
-  assert.deepEqual(
-    report.answers.votes.map((v) => [v.answerId, v.vote, v.at]),
-    [
-      ["a3", "down", "2026-12-05T12:30:00.000Z"],
-      ["a2", "down", "2026-12-03T11:00:00.000Z"],
-      ["a1", "up", "2026-12-02T10:00:00.000Z"],
-      ["a1", "up", "2026-12-01T09:00:00.000Z"],
-    ],
-  );
-  assert.deepEqual(report.answers.votes[3], {
-    at: "2026-12-01T09:00:00.000Z",
-    vote: "up",
-    question: "which method detects replaced tokens?",
-    answer: "ELECTRA trains a discriminator to spot replaced tokens [1].",
-    citations: [ELECTRA],
-    grounded: true,
-    mode: "extractive",
-    userId: "111111111111111111",
-    channelId: "222222222222222222",
-    guildId: "333333333333333333",
-    messageId: "444444444444444444",
-    answerId: "a1",
-  });
-  const afterRestart = report.answers.votes[0]!;
-  assert.deepEqual(
-    [afterRestart.question, afterRestart.grounded, afterRestart.mode, afterRestart.answer],
-    [null, null, null, "Quoted answer as shown in Discord [1]"],
-  );
-  assert.deepEqual(report.digest.channels, [
-    { channelId: "c-general", up: 1, down: 1, asked: 1, papers: 1, latestAt: "2026-12-04T09:00:00.000Z" },
-    { channelId: "c-other", up: 1, down: 0, asked: 0, papers: 1, latestAt: "2026-11-30T08:00:00.000Z" },
-  ]);
-});
+test(
+  "given votes in the library, then `votes --json` reports every answer vote (newest first) with its " +
+    "question, answer, citations and counts, and the digest votes per channel",
+  async (t) => {
+    const dir = await tempDir(t);
+    const uri = await libraryWithVotes(dir);
+    const run = await runCli(["votes", "--json"], { cwd: dir, env: { LANCEDB_URI: uri } });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as VotesJson;
+    assert.equal(report.since, null);
+    assert.deepEqual(report.answers.counts, { up: 2, down: 2 });
+    assert.deepEqual(
+      report.answers.votes.map((v) => [v.answerId, v.vote, v.at]),
+      [
+        ["a3", "down", "2026-12-05T12:30:00.000Z"],
+        ["a2", "down", "2026-12-03T11:00:00.000Z"],
+        ["a1", "up", "2026-12-02T10:00:00.000Z"],
+        ["a1", "up", "2026-12-01T09:00:00.000Z"],
+      ],
+    );
+    assert.deepEqual(report.answers.votes[3], {
+      at: "2026-12-01T09:00:00.000Z",
+      vote: "up",
+      question: "which method detects replaced tokens?",
+      answer: "ELECTRA trains a discriminator to spot replaced tokens [1].",
+      citations: [ELECTRA],
+      grounded: true,
+      mode: "extractive",
+      userId: "111111111111111111",
+      channelId: "222222222222222222",
+      guildId: "333333333333333333",
+      messageId: "444444444444444444",
+      answerId: "a1",
+    });
+    const afterRestart = report.answers.votes[0]!;
+    assert.deepEqual(
+      [afterRestart.question, afterRestart.grounded, afterRestart.mode, afterRestart.answer],
+      [null, null, null, "Quoted answer as shown in Discord [1]"],
+    );
+    assert.deepEqual(report.digest.channels, [
+      { channelId: "c-general", up: 1, down: 1, asked: 1, papers: 1, latestAt: "2026-12-04T09:00:00.000Z" },
+      { channelId: "c-other", up: 1, down: 0, asked: 0, papers: 1, latestAt: "2026-11-30T08:00:00.000Z" },
+    ]);
+  },
+);
 
-test("given --down and --since, then only the 👎 from that day on are listed, the counts cover the period, and a bad day is refused naming the flag", async (t) => {
-  const dir = await tempDir(t);
-  const uri = await libraryWithVotes(dir);
-  const run = await runCli(["votes", "--down", "--since", "2026-12-02", "--json"], { cwd: dir, env: { LANCEDB_URI: uri } });
-  assert.equal(run.code, 0, run.stderr);
-  const report = JSON.parse(run.stdout) as VotesJson;
-  assert.equal(report.since, "2026-12-02");
-  assert.deepEqual(report.answers.counts, { up: 1, down: 2 });
-  assert.deepEqual(
-    report.answers.votes.map((v) => [v.answerId, v.question]),
-    [
-      ["a3", null],
-      ["a2", "what top-5 error did the 2012 ImageNet network reach?"],
-    ],
-  );
-  assert.deepEqual(
-    report.digest.channels.map((c) => [c.channelId, c.up, c.down, c.asked]),
-    [["c-general", 1, 1, 1]],
-  );
+test(
+  "given --down and --since, then only the 👎 from that day on are listed, the counts cover the period, " +
+    "and a bad day is refused naming the flag",
+  async (t) => {
+    const dir = await tempDir(t);
+    const uri = await libraryWithVotes(dir);
+    const run = await runCli(["votes", "--down", "--since", "2026-12-02", "--json"], { cwd: dir, env: { LANCEDB_URI: uri } });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as VotesJson;
+    assert.equal(report.since, "2026-12-02");
+    assert.deepEqual(report.answers.counts, { up: 1, down: 2 });
+    assert.deepEqual(
+      report.answers.votes.map((v) => [v.answerId, v.question]),
+      [
+        ["a3", null],
+        ["a2", "what top-5 error did the 2012 ImageNet network reach?"],
+      ],
+    );
+    assert.deepEqual(
+      report.digest.channels.map((c) => [c.channelId, c.up, c.down, c.asked]),
+      [["c-general", 1, 1, 1]],
+    );
 
-  const bad = await runCli(["votes", "--since", "2026-02-30"], { cwd: dir, env: { LANCEDB_URI: uri } });
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /--since "2026-02-30": expected a day as YYYY-MM-DD/);
-  assert.equal(bad.stdout, "");
-});
+    const bad = await runCli(["votes", "--since", "2026-02-30"], { cwd: dir, env: { LANCEDB_URI: uri } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--since "2026-02-30": expected a day as YYYY-MM-DD/);
+    assert.equal(bad.stdout, "");
+  },
+);
 
 test("given votes, then `votes` prints the counts, the latest 👎 questions with their answers and citations, and the digest votes per channel", async (t) => {
   const dir = await tempDir(t);

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ChatOpenAI } from "@langchain/openai";
-import { authorLine, buildDigest, firstSentences, listingDays, topicTerms } from "../../../src/digest/buildDigest.js";
+import { authorLine, buildDigest } from "../../../src/digest/buildDigest.js";
+import { firstSentences } from "../../../src/digest/digestTldrs.js";
+import { listingDays } from "../../../src/digest/newPapers.js";
+import { topicTerms } from "../../../src/digest/topicTerms.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { makePaper, type NewPaperFields, type Paper } from "../../../src/paper.js";
 import { promptText, startOpenAiStandIn } from "../../helpers/openAiStandIn.js";

@@ -110,29 +110,33 @@ test("given 👍 on video diffusion and 👎 on robot agents, then the video dif
   assert.ok(ids.indexOf("2612.00101") > ids.indexOf("2612.00103"), "the robot manipulation paper below a less upvoted neutral one");
 });
 
-test("given a profile that would push one of the day's 3 most upvoted papers out, then it stays in the digest while its kind is not clearly disliked", async () => {
-  const profile = await learnProfile(votes, embeddings);
-  const without = await buildDigest({
-    papers: today,
-    date: DATE,
-    max: 4,
-    profile: { ...profile, weights: { ...profile.weights, dislikeTerms: -Infinity, dislikeMargin: -Infinity } },
-  });
-  assert.ok(
-    !without.entries.some((e) => e.arxivId === "2612.00101"),
-    "with every paper taken for a disliked kind, the robot paper leaves the digest",
-  );
-  const digest = await buildDigest({ papers: today, date: DATE, max: 4, profile });
-  const ids = digest.entries.map((e) => e.arxivId);
-  assert.equal(ids.length, 4);
-  assert.ok(
-    ids.includes("2612.00101"),
-    `two 👎 on robot papers do not yet make the day's most upvoted paper a disliked kind: ${JSON.stringify(ids)}`,
-  );
-  assert.ok(ids.includes("2612.00105"));
-  assert.ok(!ids.includes("2612.00106"), "the lowest ranked other paper made room");
-  assert.ok(ids.indexOf("2612.00101") > ids.indexOf("2612.00102"), "kept, but in its learned place");
-});
+test(
+  "given a profile that would push one of the day's 3 most upvoted papers out, then it stays in the " +
+    "digest while its kind is not clearly disliked",
+  async () => {
+    const profile = await learnProfile(votes, embeddings);
+    const without = await buildDigest({
+      papers: today,
+      date: DATE,
+      max: 4,
+      profile: { ...profile, weights: { ...profile.weights, dislikeTerms: -Infinity, dislikeMargin: -Infinity } },
+    });
+    assert.ok(
+      !without.entries.some((e) => e.arxivId === "2612.00101"),
+      "with every paper taken for a disliked kind, the robot paper leaves the digest",
+    );
+    const digest = await buildDigest({ papers: today, date: DATE, max: 4, profile });
+    const ids = digest.entries.map((e) => e.arxivId);
+    assert.equal(ids.length, 4);
+    assert.ok(
+      ids.includes("2612.00101"),
+      `two 👎 on robot papers do not yet make the day's most upvoted paper a disliked kind: ${JSON.stringify(ids)}`,
+    );
+    assert.ok(ids.includes("2612.00105"));
+    assert.ok(!ids.includes("2612.00106"), "the lowest ranked other paper made room");
+    assert.ok(ids.indexOf("2612.00101") > ids.indexOf("2612.00102"), "kept, but in its learned place");
+  },
+);
 
 test("given a member who changes a vote, then only the latest counts, and a 👍 and a 👎 by two members cancel out", async () => {
   const [a, b] = likedBefore as [Paper, Paper];

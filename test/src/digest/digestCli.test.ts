@@ -20,71 +20,75 @@ interface DigestJson extends Digest {
   channel: string | null;
 }
 
-test("given the sources, then `digest --dry-run --json` prints the digest and its messages and ingests nothing; without --dry-run the papers land in the library", async (t) => {
-  const dir = await tempDir(t);
-  const standIn = await startPaperSourcesStandIn();
-  t.after(() => standIn.close());
-  const env = {
-    LANCEDB_URI: join(dir, "db"),
-    HF_API_URL: standIn.hfApiUrl,
-    ARXIV_API_URL: standIn.arxivApiUrl,
-    DIGEST_ARXIV_CATEGORIES: "cs.CL",
-  };
+test(
+  "given the sources, then `digest --dry-run --json` prints the digest and its messages and ingests " +
+    "nothing; without --dry-run the papers land in the library",
+  async (t) => {
+    const dir = await tempDir(t);
+    const standIn = await startPaperSourcesStandIn();
+    t.after(() => standIn.close());
+    const env = {
+      LANCEDB_URI: join(dir, "db"),
+      HF_API_URL: standIn.hfApiUrl,
+      ARXIV_API_URL: standIn.arxivApiUrl,
+      DIGEST_ARXIV_CATEGORIES: "cs.CL",
+    };
 
-  standIn.hf.enqueue({ kind: "missingFields" });
-  const dry = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
-  assert.equal(dry.code, 0, dry.stderr);
-  const digest = JSON.parse(dry.stdout) as DigestJson;
-  assert.equal(digest.date, STAND_IN_DATE);
-  assert.equal(digest.origin, "sources");
-  assert.equal(digest.total, 7);
-  assert.equal(digest.ingested, null);
-  assert.equal(digest.wouldPost, true);
-  assert.deepEqual(
-    digest.entries.map((e) => [e.arxivId, e.upvotes ?? null]),
-    [
-      ["2611.10001", 57],
-      ["2611.10002", 31],
-      ["2611.10003", 12],
-      ["2611.10004", 8],
-      ["2611.10005", 3],
-      // arXiv only, no votes: newest first.
-      ["2611.10101", null],
-      ["2611.10102", null],
-    ],
-  );
-  const [cooking, rlhf] = digest.entries;
-  assert.equal(cooking?.url, "https://huggingface.co/papers/2611.10001");
-  assert.equal(cooking?.authors, "Marta Quince, Tobias Fenn, Ines Okoro et al.");
-  assert.equal(cooking?.codeUrl, "https://github.com/example-lab/stirring-policies");
-  assert.equal(
-    cooking?.tldr,
-    "Diffusion policies trained on forty hours of kitchen demonstrations cook in unseen kitchens. Most failures come from occluded pans.",
-  );
-  assert.equal(rlhf?.tldrSource, "ai-summary");
-  assert.equal(digest.entries[2]?.tldrSource, "abstract");
-  assert.ok(digest.messages.length >= 1);
-  for (const m of digest.messages) assert.ok(m.content.length <= 2000);
-  const text = digest.messages.map((m) => m.content).join("\n");
-  assert.match(text, /^\*\*📰 Daily papers — 2026-11-23(?: \(1\/\d\))?\*\* · 7 new papers/);
-  assert.doesNotMatch(text, /@everyone|<@\d+>/);
-  assert.match(text, /@\u200beveryone Look: A \\\*\\\*Loud\\\*\\\* Benchmark/);
-  assert.match(dry.stderr, /dry run: the fetched papers were not ingested/);
-  // The broken items are reported, and only them; nothing of theirs is shown.
-  assert.match(dry.stderr, /skipped what could not be read:\n {2}huggingface: item at line \d+ skipped: "paper\.title" is missing\n/);
-  assert.equal(digest.problems.length, 4);
-  assert.doesNotMatch(text, /An Item Without/);
-  assert.equal((await readLibrary(env.LANCEDB_URI)).papers.length, 0);
+    standIn.hf.enqueue({ kind: "missingFields" });
+    const dry = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
+    assert.equal(dry.code, 0, dry.stderr);
+    const digest = JSON.parse(dry.stdout) as DigestJson;
+    assert.equal(digest.date, STAND_IN_DATE);
+    assert.equal(digest.origin, "sources");
+    assert.equal(digest.total, 7);
+    assert.equal(digest.ingested, null);
+    assert.equal(digest.wouldPost, true);
+    assert.deepEqual(
+      digest.entries.map((e) => [e.arxivId, e.upvotes ?? null]),
+      [
+        ["2611.10001", 57],
+        ["2611.10002", 31],
+        ["2611.10003", 12],
+        ["2611.10004", 8],
+        ["2611.10005", 3],
+        // arXiv only, no votes: newest first.
+        ["2611.10101", null],
+        ["2611.10102", null],
+      ],
+    );
+    const [cooking, rlhf] = digest.entries;
+    assert.equal(cooking?.url, "https://huggingface.co/papers/2611.10001");
+    assert.equal(cooking?.authors, "Marta Quince, Tobias Fenn, Ines Okoro et al.");
+    assert.equal(cooking?.codeUrl, "https://github.com/example-lab/stirring-policies");
+    assert.equal(
+      cooking?.tldr,
+      "Diffusion policies trained on forty hours of kitchen demonstrations cook in unseen kitchens. Most failures come from occluded pans.",
+    );
+    assert.equal(rlhf?.tldrSource, "ai-summary");
+    assert.equal(digest.entries[2]?.tldrSource, "abstract");
+    assert.ok(digest.messages.length >= 1);
+    for (const m of digest.messages) assert.ok(m.content.length <= 2000);
+    const text = digest.messages.map((m) => m.content).join("\n");
+    assert.match(text, /^\*\*📰 Daily papers — 2026-11-23(?: \(1\/\d\))?\*\* · 7 new papers/);
+    assert.doesNotMatch(text, /@everyone|<@\d+>/);
+    assert.match(text, /@\u200beveryone Look: A \\\*\\\*Loud\\\*\\\* Benchmark/);
+    assert.match(dry.stderr, /dry run: the fetched papers were not ingested/);
+    // The broken items are reported, and only them; nothing of theirs is shown.
+    assert.match(dry.stderr, /skipped what could not be read:\n {2}huggingface: item at line \d+ skipped: "paper\.title" is missing\n/);
+    assert.equal(digest.problems.length, 4);
+    assert.doesNotMatch(text, /An Item Without/);
+    assert.equal((await readLibrary(env.LANCEDB_URI)).papers.length, 0);
 
-  const real = await runCli(["digest", "--date", STAND_IN_DATE, "--json"], { cwd: dir, env });
-  assert.equal(real.code, 0, real.stderr);
-  assert.deepEqual((JSON.parse(real.stdout) as DigestJson).ingested?.papers, { added: 7, updated: 0, unchanged: 0 });
-  assert.match(real.stderr, /ingested 7 papers into the library: 7 added/);
-  // The bot can answer about them at once.
-  const found = await runCli(["paper", "2611.10002", "--json"], { cwd: dir, env });
-  assert.equal(found.code, 0, found.stderr);
-  assert.match(found.stdout, /Cheaper RLHF by Distilling the Reward Model/);
-});
+    const real = await runCli(["digest", "--date", STAND_IN_DATE, "--json"], { cwd: dir, env });
+    assert.equal(real.code, 0, real.stderr);
+    assert.deepEqual((JSON.parse(real.stdout) as DigestJson).ingested?.papers, { added: 7, updated: 0, unchanged: 0 });
+    assert.match(real.stderr, /ingested 7 papers into the library: 7 added/);
+    // The bot can answer about them at once.
+    const found = await runCli(["paper", "2611.10002", "--json"], { cwd: dir, env });
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout, /Cheaper RLHF by Distilling the Reward Model/);
+  },
+);
 
 test("given topics, a size and a channel with no subscription, then the text digest ranks by the topics with reasons and notes the defaults", async (t) => {
   const dir = await tempDir(t);
@@ -177,90 +181,98 @@ test("given unreachable sources, then `digest` says so on stderr and builds from
   assert.match(digest.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-11-23(?: \(1\/\d\))?\*\* · 7 new papers/);
 });
 
-test("given a saved Hugging Face list, then `digest --offline` of its day uses all of its papers and names that day; of a later day, names the day they are from", async (t) => {
-  const dir = await tempDir(t);
-  const env = { LANCEDB_URI: join(dir, "db") };
-  // Two days' lists saved to files (no ?date= to go by). The 13th's papers were published on arXiv
-  // between 30 March and 12 May; the 12th's between 7 and 11 May.
-  const ingested = await runCli(
-    ["ingest", fixture("real-formats/hf-daily-2026-05-12.json"), fixture("real-formats/hf-daily-2026-05-13.json")],
-    { cwd: dir, env },
-  );
-  assert.equal(ingested.code, 0, ingested.stderr);
-  const offline = async (date: string) => {
-    const result = await runCli(["digest", "--offline", "--date", date, "--json"], { cwd: dir, env });
+test(
+  "given a saved Hugging Face list, then `digest --offline` of its day uses all of its papers and " +
+    "names that day; of a later day, names the day they are from",
+  async (t) => {
+    const dir = await tempDir(t);
+    const env = { LANCEDB_URI: join(dir, "db") };
+    // Two days' lists saved to files (no ?date= to go by). The 13th's papers were published on arXiv
+    // between 30 March and 12 May; the 12th's between 7 and 11 May.
+    const ingested = await runCli(
+      ["ingest", fixture("real-formats/hf-daily-2026-05-12.json"), fixture("real-formats/hf-daily-2026-05-13.json")],
+      { cwd: dir, env },
+    );
+    assert.equal(ingested.code, 0, ingested.stderr);
+    const offline = async (date: string) => {
+      const result = await runCli(["digest", "--offline", "--date", date, "--json"], { cwd: dir, env });
+      assert.equal(result.code, 0, result.stderr);
+      return { digest: JSON.parse(result.stdout) as DigestJson, stderr: result.stderr };
+    };
+
+    const { digest: day, stderr } = await offline("2026-05-13");
+    assert.equal(day.total, 6);
+    assert.deepEqual(day.entries.map((e) => e.arxivId).sort(), [
+      "2603.29870",
+      "2605.04115",
+      "2605.07731",
+      "2605.08302",
+      "2605.08420",
+      "2605.08811",
+    ]);
+    assert.equal(day.date, "2026-05-13");
+    assert.equal(day.libraryDate, "2026-05-13");
+    assert.doesNotMatch(stderr, /most recent day before/);
+    assert.match(day.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\* · 6 new papers/);
+    // The title is shown as its authors wrote it (escaped for Discord).
+    assert.equal(day.entries.find((e) => e.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
+
+    const { digest: before } = await offline("2026-05-12");
+    assert.deepEqual(
+      before.entries.map((e) => e.arxivId).sort(),
+      ["2605.04903", "2605.05540", "2605.07002"],
+      "the 12th's list, not the 13th's papers published on the 12th",
+    );
+
+    const { digest: later, stderr: laterNotes } = await offline("2026-05-20");
+    assert.match(laterNotes, /The library has no papers from 2026-05-20: using the most recent day before it, 2026-05-13\./);
+    assert.equal(later.total, 6);
+    assert.equal(later.date, "2026-05-13");
+    assert.match(later.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\*/);
+
+    // Months later, with nothing in the weeks before: still the last list, whole.
+    const { digest: much } = await offline("2026-09-01");
+    assert.equal(much.libraryDate, "2026-05-13");
+    assert.equal(much.total, 6);
+  },
+);
+
+test(
+  "given a source that accepts connections and never answers, then `digest --dry-run` finishes within " +
+    "its budget, names the source and goes on with the other",
+  async (t) => {
+    const dir = await tempDir(t);
+    const standIn = await startPaperSourcesStandIn();
+    t.after(() => standIn.close());
+    standIn.hf.setDefault({ kind: "hang" });
+    // The timeout alone would wait 20 s: the budget is what ends it.
+    const env = {
+      LANCEDB_URI: join(dir, "db"),
+      HF_API_URL: standIn.hfApiUrl,
+      ARXIV_API_URL: standIn.arxivApiUrl,
+      DIGEST_ARXIV_CATEGORIES: "cs.CL",
+      FETCH_TIMEOUT_MS: "20000",
+      DIGEST_FETCH_BUDGET_MS: "1500",
+    };
+    const started = performance.now();
+    const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
+    assert.ok(performance.now() - started < 12_000, `took ${Math.round(performance.now() - started)} ms`);
     assert.equal(result.code, 0, result.stderr);
-    return { digest: JSON.parse(result.stdout) as DigestJson, stderr: result.stderr };
-  };
-
-  const { digest: day, stderr } = await offline("2026-05-13");
-  assert.equal(day.total, 6);
-  assert.deepEqual(day.entries.map((e) => e.arxivId).sort(), [
-    "2603.29870",
-    "2605.04115",
-    "2605.07731",
-    "2605.08302",
-    "2605.08420",
-    "2605.08811",
-  ]);
-  assert.equal(day.date, "2026-05-13");
-  assert.equal(day.libraryDate, "2026-05-13");
-  assert.doesNotMatch(stderr, /most recent day before/);
-  assert.match(day.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\* · 6 new papers/);
-  // The title is shown as its authors wrote it (escaped for Discord).
-  assert.equal(day.entries.find((e) => e.arxivId === "2605.08420")?.title, "Making `torch.compile` Predictable: A Study of Graph Breaks");
-
-  const { digest: before } = await offline("2026-05-12");
-  assert.deepEqual(
-    before.entries.map((e) => e.arxivId).sort(),
-    ["2605.04903", "2605.05540", "2605.07002"],
-    "the 12th's list, not the 13th's papers published on the 12th",
-  );
-
-  const { digest: later, stderr: laterNotes } = await offline("2026-05-20");
-  assert.match(laterNotes, /The library has no papers from 2026-05-20: using the most recent day before it, 2026-05-13\./);
-  assert.equal(later.total, 6);
-  assert.equal(later.date, "2026-05-13");
-  assert.match(later.messages[0]?.content ?? "", /^\*\*📰 Daily papers — 2026-05-13\*\*/);
-
-  // Months later, with nothing in the weeks before: still the last list, whole.
-  const { digest: much } = await offline("2026-09-01");
-  assert.equal(much.libraryDate, "2026-05-13");
-  assert.equal(much.total, 6);
-});
-
-test("given a source that accepts connections and never answers, then `digest --dry-run` finishes within its budget, names the source and goes on with the other", async (t) => {
-  const dir = await tempDir(t);
-  const standIn = await startPaperSourcesStandIn();
-  t.after(() => standIn.close());
-  standIn.hf.setDefault({ kind: "hang" });
-  // The timeout alone would wait 20 s: the budget is what ends it.
-  const env = {
-    LANCEDB_URI: join(dir, "db"),
-    HF_API_URL: standIn.hfApiUrl,
-    ARXIV_API_URL: standIn.arxivApiUrl,
-    DIGEST_ARXIV_CATEGORIES: "cs.CL",
-    FETCH_TIMEOUT_MS: "20000",
-    DIGEST_FETCH_BUDGET_MS: "1500",
-  };
-  const started = performance.now();
-  const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
-  assert.ok(performance.now() - started < 12_000, `took ${Math.round(performance.now() - started)} ms`);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(
-    result.stderr,
-    /Hugging Face cannot be reached: cannot fetch the daily papers for 2026-11-23: no answer within the 1\.5 s allowed for the digest's sources/,
-  );
-  assert.match(
-    result.stderr,
-    /paperbot: fetching Hugging Face 2026-11-23 \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-23\) …/,
-  );
-  assert.match(result.stderr, /paperbot: arXiv cs\.CL: [\d,]+ (KB|bytes) in /);
-  const digest = JSON.parse(result.stdout) as DigestJson;
-  assert.equal(digest.origin, "sources");
-  assert.deepEqual(digest.reachable, { huggingface: false, arxiv: true });
-  assert.deepEqual(digest.entries.map((e) => e.arxivId).sort(), ["2611.10002", "2611.10101", "2611.10102"]);
-});
+    assert.match(
+      result.stderr,
+      /Hugging Face cannot be reached: cannot fetch the daily papers for 2026-11-23: no answer within the 1\.5 s allowed for the digest's sources/,
+    );
+    assert.match(
+      result.stderr,
+      /paperbot: fetching Hugging Face 2026-11-23 \(http:\/\/127\.0\.0\.1:\d+\/api\/daily_papers\?date=2026-11-23\) …/,
+    );
+    assert.match(result.stderr, /paperbot: arXiv cs\.CL: [\d,]+ (KB|bytes) in /);
+    const digest = JSON.parse(result.stdout) as DigestJson;
+    assert.equal(digest.origin, "sources");
+    assert.deepEqual(digest.reachable, { huggingface: false, arxiv: true });
+    assert.deepEqual(digest.entries.map((e) => e.arxivId).sort(), ["2611.10002", "2611.10101", "2611.10102"]);
+  },
+);
 
 test("given arXiv accepting connections and never answering, then `digest` asks it once and not for the other categories", async (t) => {
   const dir = await tempDir(t);

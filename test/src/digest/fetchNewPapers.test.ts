@@ -81,23 +81,27 @@ test("given arXiv entries published before the day, then only the day's entries 
   assert.ok(!twoDays.papers.some((p) => p.arxivId === "2611.09980"));
 });
 
-test("given an HTML error page from Hugging Face and a truncated arXiv feed, then both are logged and skipped and the other feed's papers are kept", async (t) => {
-  const { fetchFor, standIn, lines } = await setUp(t);
-  standIn.hf.enqueue({ kind: "html" });
-  standIn.arxiv.enqueue({ kind: "truncated" });
-  const result = await fetchFor();
+test(
+  "given an HTML error page from Hugging Face and a truncated arXiv feed, then both are logged and " +
+    "skipped and the other feed's papers are kept",
+  async (t) => {
+    const { fetchFor, standIn, lines } = await setUp(t);
+    standIn.hf.enqueue({ kind: "html" });
+    standIn.arxiv.enqueue({ kind: "truncated" });
+    const result = await fetchFor();
 
-  assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
-  assert.deepEqual(ids(result.papers), ["2611.10102", "2611.10201"]);
-  assert.equal(result.problems.length, 2);
-  assert.match(
-    result.problems.find((p) => p.source === "huggingface")!.message,
-    /unreadable response: line 1: expected JSON, got an HTML page titled "502 Bad Gateway"/,
-  );
-  assert.match(result.problems.find((p) => p.source === "arxiv")!.message, /cs\.CL: unreadable response: .*malformed XML/);
-  const logged = lines.filter((l) => l.msg === "paper source problem: skipped");
-  assert.equal(logged.length, 2);
-});
+    assert.deepEqual(result.reachable, { huggingface: true, arxiv: true });
+    assert.deepEqual(ids(result.papers), ["2611.10102", "2611.10201"]);
+    assert.equal(result.problems.length, 2);
+    assert.match(
+      result.problems.find((p) => p.source === "huggingface")!.message,
+      /unreadable response: line 1: expected JSON, got an HTML page titled "502 Bad Gateway"/,
+    );
+    assert.match(result.problems.find((p) => p.source === "arxiv")!.message, /cs\.CL: unreadable response: .*malformed XML/);
+    const logged = lines.filter((l) => l.msg === "paper source problem: skipped");
+    assert.equal(logged.length, 2);
+  },
+);
 
 test("given truncated JSON from Hugging Face, then the day's list is skipped with the line where it breaks", async (t) => {
   const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL" });
@@ -224,19 +228,23 @@ test("given the reset headers a 429 can carry, then the wait is read from each",
   assert.equal(wait({ "retry-after": "soon" }), undefined);
 });
 
-test("given arXiv accepting connections and never answering, then it is asked once, the other categories are not asked, and Hugging Face's papers still count", async (t) => {
-  const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG,stat.ML", FETCH_TIMEOUT_MS: "300" });
-  standIn.arxiv.setDefault({ kind: "hang" });
-  const started = performance.now();
-  const result = await fetchFor();
+test(
+  "given arXiv accepting connections and never answering, then it is asked once, the other categories " +
+    "are not asked, and Hugging Face's papers still count",
+  async (t) => {
+    const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG,stat.ML", FETCH_TIMEOUT_MS: "300" });
+    standIn.arxiv.setDefault({ kind: "hang" });
+    const started = performance.now();
+    const result = await fetchFor();
 
-  assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
-  assert.equal(standIn.arxiv.requests.length, 1, "a host that timed out is not asked again in the same run");
-  assert.deepEqual(result.reachable, { huggingface: true, arxiv: false });
-  const arxiv = result.problems.filter((p) => p.source === "arxiv").map((p) => p.message);
-  assert.deepEqual(arxiv, ["cannot fetch cs.CL: no answer within 300 ms", "not asked for cs.LG, stat.ML: arXiv gave no answer"]);
-  assert.equal(result.papers.length, 5);
-});
+    assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.equal(standIn.arxiv.requests.length, 1, "a host that timed out is not asked again in the same run");
+    assert.deepEqual(result.reachable, { huggingface: true, arxiv: false });
+    const arxiv = result.problems.filter((p) => p.source === "arxiv").map((p) => p.message);
+    assert.deepEqual(arxiv, ["cannot fetch cs.CL: no answer within 300 ms", "not asked for cs.LG, stat.ML: arXiv gave no answer"]);
+    assert.equal(result.papers.length, 5);
+  },
+);
 
 test("given a source that never answers and a budget shorter than the timeout, then the fetch ends within the budget, naming the source", async (t) => {
   const { fetchFor, standIn } = await setUp(t, { DIGEST_ARXIV_CATEGORIES: "cs.CL", FETCH_TIMEOUT_MS: "20000" });
@@ -299,20 +307,24 @@ test("given an empty arXiv feed, then it is no problem: the day simply has no ar
   assert.equal(result.papers.length, 5);
 });
 
-test("given a Hugging Face item whose summary is far bigger than a paper's, then it is skipped with its size, as ingest skips it, and the others still count", async (t) => {
-  const { fetchFor, standIn } = await setUp(t);
-  const items = JSON.parse(standIn.daily.get(STAND_IN_DATE)!) as { paper: { id: string; title: string; summary: string } }[];
-  const huge = structuredClone(items[0]!);
-  huge.paper.id = "2611.19999";
-  huge.paper.title = "A Whole Thesis Pasted Into One Record";
-  huge.paper.summary = "We pasted every chapter here. ".repeat(5_000);
-  standIn.daily.set(STAND_IN_DATE, JSON.stringify([...items, huge]));
-  const result = await fetchFor();
+test(
+  "given a Hugging Face item whose summary is far bigger than a paper's, then it is skipped with its " +
+    "size, as ingest skips it, and the others still count",
+  async (t) => {
+    const { fetchFor, standIn } = await setUp(t);
+    const items = JSON.parse(standIn.daily.get(STAND_IN_DATE)!) as { paper: { id: string; title: string; summary: string } }[];
+    const huge = structuredClone(items[0]!);
+    huge.paper.id = "2611.19999";
+    huge.paper.title = "A Whole Thesis Pasted Into One Record";
+    huge.paper.summary = "We pasted every chapter here. ".repeat(5_000);
+    standIn.daily.set(STAND_IN_DATE, JSON.stringify([...items, huge]));
+    const result = await fetchFor();
 
-  assert.equal(result.papers.length, 8);
-  assert.ok(!result.papers.some((p) => p.arxivId === "2611.19999"));
-  assert.ok(!result.records.some((p) => p.arxivId === "2611.19999"));
-  const problems = result.problems.filter((p) => p.source === "huggingface").map((p) => p.message);
-  assert.equal(problems.length, 1);
-  assert.match(problems[0]!, /item at line \d+ skipped: the summary is 149,999 characters long, more than the 100,000 a record may have/);
-});
+    assert.equal(result.papers.length, 8);
+    assert.ok(!result.papers.some((p) => p.arxivId === "2611.19999"));
+    assert.ok(!result.records.some((p) => p.arxivId === "2611.19999"));
+    const problems = result.problems.filter((p) => p.source === "huggingface").map((p) => p.message);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /item at line \d+ skipped: the summary is 149,999 characters long, more than the 100,000 a record may have/);
+  },
+);

@@ -3,7 +3,8 @@ import { readdir, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { DigestLedger, digestSince, lastDigestAt, type ClaimOutcome } from "../../../src/digest/digestLedger.js";
+import { digestSince, lastDigestAt } from "../../../src/digest/channelSince.js";
+import { DigestLedger, type ClaimOutcome } from "../../../src/digest/digestLedger.js";
 import { runWorker } from "../../helpers/digestHarness.js";
 import { tempDir } from "../../helpers/paths.js";
 

@@ -4,7 +4,9 @@ import { test, type TestContext } from "node:test";
 import { buildConfig } from "../../../src/config.js";
 import { nextDigestAt } from "../../../src/digest/digestSchedule.js";
 import { DigestLedger } from "../../../src/digest/digestLedger.js";
-import { DigestScheduler, openDigestService, type DigestPoster } from "../../../src/digest/digestScheduler.js";
+import type { DigestPoster } from "../../../src/digest/digestRun.js";
+import { DigestScheduler } from "../../../src/digest/digestScheduler.js";
+import { openDigestService } from "../../../src/digest/digestService.js";
 import { SubscriptionStore, type Subscription } from "../../../src/digest/subscriptions.js";
 import {
   FakeChannels,
@@ -158,51 +160,59 @@ test("given an unsubscribed channel, then nothing more is posted to it, and its 
   assert.equal(live.scheduler.nextRun(LONDON_UTC), undefined);
 });
 
-test("given a digest posted but not recorded (the process died in between), when a new scheduler starts on the same store, then it records what the channel shows and posts nothing again", async (t) => {
-  const { paths, clock, rig } = await rigAt(t, "2026-11-23T00:00:00Z", { poster: { crash: "throw-after-post" } });
-  await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "UTC" });
-  const [crashed] = await rig.scheduler.runDue(clock.set("2026-11-23T09:00:00Z"));
-  assert.equal(crashed?.status, "failed");
-  assert.equal((await rig.ledger.status(BERLIN, "2026-11-23")).state, "claimed", "the intent was recorded before posting");
-  assert.equal((await readChannels(paths.channels)).length, 1);
-  await rig.close();
+test(
+  "given a digest posted but not recorded (the process died in between), when a new scheduler starts " +
+    "on the same store, then it records what the channel shows and posts nothing again",
+  async (t) => {
+    const { paths, clock, rig } = await rigAt(t, "2026-11-23T00:00:00Z", { poster: { crash: "throw-after-post" } });
+    await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "UTC" });
+    const [crashed] = await rig.scheduler.runDue(clock.set("2026-11-23T09:00:00Z"));
+    assert.equal(crashed?.status, "failed");
+    assert.equal((await rig.ledger.status(BERLIN, "2026-11-23")).state, "claimed", "the intent was recorded before posting");
+    assert.equal((await readChannels(paths.channels)).length, 1);
+    await rig.close();
 
-  const restarted = await openRig(paths, { now: () => new Date("2026-11-23T09:02:00Z") });
-  t.after(() => restarted.close());
-  const outcomes = await restarted.scheduler.start();
-  assert.deepEqual(
-    outcomes.map((o) => o.status),
-    ["reconciled"],
-  );
-  assert.equal(restarted.poster.posts.length, 0, "not posted again");
-  const messages = await readChannels(paths.channels);
-  assert.equal(messages.length, 1);
-  const record = await restarted.ledger.record(BERLIN, "2026-11-23");
-  assert.deepEqual(record?.state === "posted" && [record.messageIds, record.reconciled], [[messages[0]!.messageId], true]);
-  assert.ok(restarted.logs.some((l) => /found already posted/.test(String(l.msg))));
-  assert.deepEqual(await restarted.scheduler.runDue(new Date("2026-11-23T10:00:00Z")), []);
-});
+    const restarted = await openRig(paths, { now: () => new Date("2026-11-23T09:02:00Z") });
+    t.after(() => restarted.close());
+    const outcomes = await restarted.scheduler.start();
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["reconciled"],
+    );
+    assert.equal(restarted.poster.posts.length, 0, "not posted again");
+    const messages = await readChannels(paths.channels);
+    assert.equal(messages.length, 1);
+    const record = await restarted.ledger.record(BERLIN, "2026-11-23");
+    assert.deepEqual(record?.state === "posted" && [record.messageIds, record.reconciled], [[messages[0]!.messageId], true]);
+    assert.ok(restarted.logs.some((l) => /found already posted/.test(String(l.msg))));
+    assert.deepEqual(await restarted.scheduler.runDue(new Date("2026-11-23T10:00:00Z")), []);
+  },
+);
 
-test("given a bot process killed with SIGKILL right after posting, when another starts, then the digest is recorded from the channel and not posted twice", async (t) => {
-  const { paths, rig } = await rigAt(t, "2026-11-23T00:00:00Z");
-  await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "Europe/Berlin" });
-  const killed = await runWorker({ mode: "run", paths, at: "2026-11-23T08:00:00Z", poster: { crash: "after-post" } });
-  assert.equal(killed.signal, "SIGKILL", killed.stderr);
-  assert.equal((await readChannels(paths.channels)).length, 1, "it did post");
+test(
+  "given a bot process killed with SIGKILL right after posting, when another starts, then the digest " +
+    "is recorded from the channel and not posted twice",
+  async (t) => {
+    const { paths, rig } = await rigAt(t, "2026-11-23T00:00:00Z");
+    await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "Europe/Berlin" });
+    const killed = await runWorker({ mode: "run", paths, at: "2026-11-23T08:00:00Z", poster: { crash: "after-post" } });
+    assert.equal(killed.signal, "SIGKILL", killed.stderr);
+    assert.equal((await readChannels(paths.channels)).length, 1, "it did post");
 
-  const outcomes = await rig.scheduler.runDue(new Date("2026-11-23T08:03:00Z"));
-  assert.deepEqual(
-    outcomes.map((o) => [o.date, o.status]),
-    [["2026-11-23", "reconciled"]],
-  );
-  assert.equal(rig.poster.posts.length, 0);
-  assert.equal((await readChannels(paths.channels)).length, 1);
-  assert.deepEqual(
-    rig.poster.lookups,
-    [{ channelId: BERLIN, date: "2026-11-23", after: new Date("2026-11-22T06:00:00Z") }],
-    "only messages from 26 h before the due time need reading",
-  );
-});
+    const outcomes = await rig.scheduler.runDue(new Date("2026-11-23T08:03:00Z"));
+    assert.deepEqual(
+      outcomes.map((o) => [o.date, o.status]),
+      [["2026-11-23", "reconciled"]],
+    );
+    assert.equal(rig.poster.posts.length, 0);
+    assert.equal((await readChannels(paths.channels)).length, 1);
+    assert.deepEqual(
+      rig.poster.lookups,
+      [{ channelId: BERLIN, date: "2026-11-23", after: new Date("2026-11-22T06:00:00Z") }],
+      "only messages from 26 h before the due time need reading",
+    );
+  },
+);
 
 test("given a bot process killed after claiming but before posting, when another starts, then that one posts the digest (late, once)", async (t) => {
   const { paths, rig } = await rigAt(t, "2026-11-23T00:00:00Z");
@@ -289,25 +299,29 @@ test("given the bot was down, when it starts, then a digest missed within 24 hou
   );
 });
 
-test("given the 25-hour day when summer time ends, when the bot starts 24.5 hours after a missed digest, then that one is skipped and the next is on time", async (t) => {
-  const { paths, clock, rig } = await rigAt(t, "2026-10-20T00:00:00Z");
-  await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "Europe/Berlin" });
-  await rig.scheduler.runDue(clock.set("2026-10-23T07:00:00Z"));
-  await rig.close();
+test(
+  "given the 25-hour day when summer time ends, when the bot starts 24.5 hours after a missed digest, " +
+    "then that one is skipped and the next is on time",
+  async (t) => {
+    const { paths, clock, rig } = await rigAt(t, "2026-10-20T00:00:00Z");
+    await rig.scheduler.subscribe(BERLIN, GUILD, { time: "09:00", timeZone: "Europe/Berlin" });
+    await rig.scheduler.runDue(clock.set("2026-10-23T07:00:00Z"));
+    await rig.close();
 
-  const back = await openRig(paths, { now: () => new Date("2026-10-25T07:30:00Z") });
-  t.after(() => back.close());
-  assert.deepEqual(
-    (await back.scheduler.start()).map((o) => [o.date, o.status]),
-    [["2026-10-24", "skipped"]],
-  );
-  assert.equal(back.poster.posts.length, 0);
-  assert.ok(back.logs.some((l) => /missed digests skipped.*2026-10-24/.test(String(l.msg))));
-  assert.deepEqual(
-    (await back.scheduler.runDue(new Date("2026-10-25T08:00:00Z"))).map((o) => [o.date, o.status]),
-    [["2026-10-25", "posted"]],
-  );
-});
+    const back = await openRig(paths, { now: () => new Date("2026-10-25T07:30:00Z") });
+    t.after(() => back.close());
+    assert.deepEqual(
+      (await back.scheduler.start()).map((o) => [o.date, o.status]),
+      [["2026-10-24", "skipped"]],
+    );
+    assert.equal(back.poster.posts.length, 0);
+    assert.ok(back.logs.some((l) => /missed digests skipped.*2026-10-24/.test(String(l.msg))));
+    assert.deepEqual(
+      (await back.scheduler.runDue(new Date("2026-10-25T08:00:00Z"))).map((o) => [o.date, o.status]),
+      [["2026-10-25", "posted"]],
+    );
+  },
+);
 
 test("given /digest now, then today's digest is posted at once and the scheduled run that day posts nothing", async (t) => {
   const { clock, rig } = await rigAt(t, "2026-11-20T00:00:00Z");

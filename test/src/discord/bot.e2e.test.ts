@@ -219,56 +219,60 @@ describe("chat questions", { concurrency: false }, () => {
     assert.match((await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer")).content, /ELECTRA/);
   });
 
-  test("given a 👍 on an answer, then the vote is stored in the library with its question, answer and citations, and a 👎 by the same member replaces it", async () => {
-    const { discord, services } = h;
-    const question = await discord.sendMessage({
-      channelId: discord.channelIds.general,
-      content: ELECTRA_QUESTION,
-      mentionBot: true,
-      authorId: discord.user(2),
-    });
-    const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
-    const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
-    const [row] = answer.components as { components: { custom_id: string }[] }[];
-    const up = row!.components[0]!;
-    const vote = await discord.interact({
-      kind: "button",
-      customId: up.custom_id,
-      message: answer.id,
-      channelId: thread.id,
-      userId: discord.user(2),
-    });
-    await vote.waitForFinal();
-    assert.match(vote.callbacks[0]!.data?.content ?? "", /Thanks/);
-    const mine = async () => (await services.votes.store.votes()).filter((v) => v.userId === discord.user(2));
-    const [stored] = await mine();
-    assert.equal(stored?.vote, "up");
-    assert.equal(stored.question, ELECTRA_QUESTION);
-    assert.equal(stored.grounded, true);
-    assert.equal(stored.mode, "extractive");
-    assert.equal(stored.channelId, thread.id);
-    assert.equal(stored.guildId, discord.guildId);
-    assert.match(stored.answer, /\[1\]/);
-    assert.deepEqual(
-      stored.citations.map((c) => [c.n, c.title]),
-      [[1, ELECTRA]],
-    );
+  test(
+    "given a 👍 on an answer, then the vote is stored in the library with its question, answer and " +
+      "citations, and a 👎 by the same member replaces it",
+    async () => {
+      const { discord, services } = h;
+      const question = await discord.sendMessage({
+        channelId: discord.channelIds.general,
+        content: ELECTRA_QUESTION,
+        mentionBot: true,
+        authorId: discord.user(2),
+      });
+      const thread = await discord.waitFor(() => discord.threads.find((t) => t.starterMessageId === question.id), 10_000, "a thread");
+      const answer = await discord.waitFor(() => finalAnswer(discord, thread.id), 10_000, "the answer");
+      const [row] = answer.components as { components: { custom_id: string }[] }[];
+      const up = row!.components[0]!;
+      const vote = await discord.interact({
+        kind: "button",
+        customId: up.custom_id,
+        message: answer.id,
+        channelId: thread.id,
+        userId: discord.user(2),
+      });
+      await vote.waitForFinal();
+      assert.match(vote.callbacks[0]!.data?.content ?? "", /Thanks/);
+      const mine = async () => (await services.votes.store.votes()).filter((v) => v.userId === discord.user(2));
+      const [stored] = await mine();
+      assert.equal(stored?.vote, "up");
+      assert.equal(stored.question, ELECTRA_QUESTION);
+      assert.equal(stored.grounded, true);
+      assert.equal(stored.mode, "extractive");
+      assert.equal(stored.channelId, thread.id);
+      assert.equal(stored.guildId, discord.guildId);
+      assert.match(stored.answer, /\[1\]/);
+      assert.deepEqual(
+        stored.citations.map((c) => [c.n, c.title]),
+        [[1, ELECTRA]],
+      );
 
-    const changed = await discord.interact({
-      kind: "button",
-      customId: row!.components[1]!.custom_id,
-      message: answer.id,
-      channelId: thread.id,
-      userId: discord.user(2),
-    });
-    await changed.waitForFinal();
-    assert.match(changed.callbacks[0]!.data?.content ?? "", /👎 \(was 👍\)/);
-    assert.deepEqual(
-      (await mine()).map((v) => [v.vote, v.question]),
-      [["down", ELECTRA_QUESTION]],
-      "one vote per member and answer",
-    );
-  });
+      const changed = await discord.interact({
+        kind: "button",
+        customId: row!.components[1]!.custom_id,
+        message: answer.id,
+        channelId: thread.id,
+        userId: discord.user(2),
+      });
+      await changed.waitForFinal();
+      assert.match(changed.callbacks[0]!.data?.content ?? "", /👎 \(was 👍\)/);
+      assert.deepEqual(
+        (await mine()).map((v) => [v.vote, v.question]),
+        [["down", ELECTRA_QUESTION]],
+        "one vote per member and answer",
+      );
+    },
+  );
 
   test("given twenty people asking at once, then every one gets an answer in their own thread, and waiting ones are told so", async () => {
     const { discord } = h;
@@ -331,43 +335,47 @@ describe("votes on answers across a restart", { concurrency: false }, () => {
     return pressed.callbacks[0]?.data?.content ?? "";
   }
 
-  test("given votes after the bot restarted, then none is lost: a changed vote and a new one keep the question from the vote before, and an answer nobody voted on is kept as shown", async () => {
-    const [alice, bob, carol] = [discord.user(301), discord.user(302), discord.user(303)];
-    const before = await startBotHarness({ libraryUri: library, discord });
-    const electra = await ask(before, ELECTRA_QUESTION, alice);
-    const churn = await ask(before, "how much did member churn drop when moderators muted mass mentions?", bob);
-    assert.match(await press(electra, 0, alice), /Thanks — glad it helped/);
-    await before.close();
+  test(
+    "given votes after the bot restarted, then none is lost: a changed vote and a new one keep the " +
+      "question from the vote before, and an answer nobody voted on is kept as shown",
+    async () => {
+      const [alice, bob, carol] = [discord.user(301), discord.user(302), discord.user(303)];
+      const before = await startBotHarness({ libraryUri: library, discord });
+      const electra = await ask(before, ELECTRA_QUESTION, alice);
+      const churn = await ask(before, "how much did member churn drop when moderators muted mass mentions?", bob);
+      assert.match(await press(electra, 0, alice), /Thanks — glad it helped/);
+      await before.close();
 
-    const after = await startBotHarness({ libraryUri: library, discord });
-    try {
-      assert.equal(after.services.votes.recall("anything"), undefined);
-      assert.match(await press(electra, 1, alice), /👎 \(was 👍\)/);
-      assert.match(await press(electra, 1, carol), /Thanks — noted/);
-      assert.match(await press(churn, 0, bob), /Thanks — glad it helped/);
+      const after = await startBotHarness({ libraryUri: library, discord });
+      try {
+        assert.equal(after.services.votes.recall("anything"), undefined);
+        assert.match(await press(electra, 1, alice), /👎 \(was 👍\)/);
+        assert.match(await press(electra, 1, carol), /Thanks — noted/);
+        assert.match(await press(churn, 0, bob), /Thanks — glad it helped/);
 
-      const votes = (await after.services.votes.store.votes()).filter((v) => [alice, bob, carol].includes(v.userId));
-      const of = (userId: string) => votes.filter((v) => v.userId === userId);
-      assert.deepEqual(
-        of(alice).map((v) => [v.vote, v.question, v.citations.map((c) => c.title)]),
-        [["down", ELECTRA_QUESTION, [ELECTRA]]],
-        "the changed vote replaced the one before the restart and kept its question",
-      );
-      assert.deepEqual(
-        of(carol).map((v) => [v.vote, v.question, v.grounded]),
-        [["down", ELECTRA_QUESTION, true]],
-        "a first vote after the restart takes the question from the earlier vote on that answer",
-      );
-      const [shown] = of(bob);
-      assert.equal(shown?.vote, "up");
-      assert.equal(shown.question, undefined, "nobody's vote remembered this question");
-      assert.equal(shown.answer, churn.answer.content, "the answer as shown stands in");
-      assert.match(shown.answer, /41% fewer/);
-      assert.equal(shown.messageId, churn.answer.id);
-    } finally {
-      await after.close();
-    }
-  });
+        const votes = (await after.services.votes.store.votes()).filter((v) => [alice, bob, carol].includes(v.userId));
+        const of = (userId: string) => votes.filter((v) => v.userId === userId);
+        assert.deepEqual(
+          of(alice).map((v) => [v.vote, v.question, v.citations.map((c) => c.title)]),
+          [["down", ELECTRA_QUESTION, [ELECTRA]]],
+          "the changed vote replaced the one before the restart and kept its question",
+        );
+        assert.deepEqual(
+          of(carol).map((v) => [v.vote, v.question, v.grounded]),
+          [["down", ELECTRA_QUESTION, true]],
+          "a first vote after the restart takes the question from the earlier vote on that answer",
+        );
+        const [shown] = of(bob);
+        assert.equal(shown?.vote, "up");
+        assert.equal(shown.question, undefined, "nobody's vote remembered this question");
+        assert.equal(shown.answer, churn.answer.content, "the answer as shown stands in");
+        assert.match(shown.answer, /41% fewer/);
+        assert.equal(shown.messageId, churn.answer.id);
+      } finally {
+        await after.close();
+      }
+    },
+  );
 });
 
 describe("answers written by a model", { concurrency: false }, () => {

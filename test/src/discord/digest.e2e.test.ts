@@ -55,55 +55,59 @@ test("given a member without Manage Server, then /digest subscribe is refused", 
   assert.equal(await h.services.digest!.subscriptions.get(h.discord.channelIds.general), undefined);
 });
 
-test("given a subscribed channel and the clock reaching its time, then one digest is posted with a thread, and a question there cites that day's paper", async () => {
-  const subscribe = await h.discord.interact({
-    kind: "command",
-    name: "digest",
-    subcommand: "subscribe",
-    options: { time: "09:00", timezone: "Europe/Berlin" },
-    userId: h.discord.users.carol,
-  });
-  await subscribe.waitForFinal(undefined, 10_000);
-  assert.match(subscribe.original?.content ?? "", /at 09:00 \(Europe\/Berlin\)/);
+test(
+  "given a subscribed channel and the clock reaching its time, then one digest is posted with a " +
+    "thread, and a question there cites that day's paper",
+  async () => {
+    const subscribe = await h.discord.interact({
+      kind: "command",
+      name: "digest",
+      subcommand: "subscribe",
+      options: { time: "09:00", timezone: "Europe/Berlin" },
+      userId: h.discord.users.carol,
+    });
+    await subscribe.waitForFinal(undefined, 10_000);
+    assert.match(subscribe.original?.content ?? "", /at 09:00 \(Europe\/Berlin\)/);
 
-  assert.deepEqual(
-    (await h.services.digest!.scheduler.runDue(now)).filter((o) => o.status === "posted"),
-    [],
-    "not yet at 07:00 UTC",
-  );
-  now = new Date("2026-11-23T08:00:30Z"); // 09:00 in Berlin
-  const outcomes = await h.services.digest!.scheduler.runDue(now);
-  assert.deepEqual(
-    outcomes.map((o) => o.status),
-    ["posted"],
-  );
+    assert.deepEqual(
+      (await h.services.digest!.scheduler.runDue(now)).filter((o) => o.status === "posted"),
+      [],
+      "not yet at 07:00 UTC",
+    );
+    now = new Date("2026-11-23T08:00:30Z"); // 09:00 in Berlin
+    const outcomes = await h.services.digest!.scheduler.runDue(now);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["posted"],
+    );
 
-  const posts = digestPosts();
-  assert.ok(posts.length >= 1);
-  assert.match(posts.map((p) => p.content).join("\n"), /Byte-Level Language Models Without a Tokenizer, at Scale/);
-  assert.doesNotMatch(posts.map((p) => p.content).join("\n"), /(?<!\\)@everyone|@here/);
-  const thread = h.discord.threads.find((t) => t.starterMessageId === posts[0]!.id);
-  assert.equal(thread?.name, "Ask about today's papers");
-  assert.deepEqual(h.discord.violations, []);
+    const posts = digestPosts();
+    assert.ok(posts.length >= 1);
+    assert.match(posts.map((p) => p.content).join("\n"), /Byte-Level Language Models Without a Tokenizer, at Scale/);
+    assert.doesNotMatch(posts.map((p) => p.content).join("\n"), /(?<!\\)@everyone|@here/);
+    const thread = h.discord.threads.find((t) => t.starterMessageId === posts[0]!.id);
+    assert.equal(thread?.name, "Ask about today's papers");
+    assert.deepEqual(h.discord.violations, []);
 
-  await h.discord.sendMessage({
-    channelId: thread.id,
-    content: "how much more compute does training without a tokenizer cost?",
-    authorId: h.discord.users.bob,
-  });
-  const answer = await h.discord.waitFor(
-    () => h.discord.channelMessages(thread.id).find((m) => m.author.id === h.discord.botUser.id && (m.components?.length ?? 0) > 0),
-    10_000,
-    "the answer in the digest thread",
-  );
-  assert.match(answer.content, /20% more compute/);
-  assert.match(answer.content, /\*\*Sources\*\*\n1\. \[Byte-Level Language Models Without a Tokenizer, at Scale\]/);
-});
+    await h.discord.sendMessage({
+      channelId: thread.id,
+      content: "how much more compute does training without a tokenizer cost?",
+      authorId: h.discord.users.bob,
+    });
+    const answer = await h.discord.waitFor(
+      () => h.discord.channelMessages(thread.id).find((m) => m.author.id === h.discord.botUser.id && (m.components?.length ?? 0) > 0),
+      10_000,
+      "the answer in the digest thread",
+    );
+    assert.match(answer.content, /20% more compute/);
+    assert.match(answer.content, /\*\*Sources\*\*\n1\. \[Byte-Level Language Models Without a Tokenizer, at Scale\]/);
+  },
+);
 
 test("given the digest restarted (twice) on the same day, then nothing is posted twice", async () => {
   const before = digestPosts().length;
   await h.services.digest!.close();
-  const { openDigestService } = await import("../../../src/digest/digestScheduler.js");
+  const { openDigestService } = await import("../../../src/digest/digestService.js");
   const app = { config: h.services.config, logger: h.services.logger };
   for (let i = 0; i < 2; i++) {
     const restarted = await openDigestService(
@@ -134,7 +138,7 @@ test("given the digest restarted (twice) on the same day, then nothing is posted
 
 test("given /digest unsubscribe, then the next day brings no post", async () => {
   const restarted = await (
-    await import("../../../src/digest/digestScheduler.js")
+    await import("../../../src/digest/digestService.js")
   ).openDigestService(
     h.services.config,
     h.services.logger,

@@ -87,52 +87,56 @@ async function press(customId: string, messageId: string, userId: string): Promi
   return pressed.callbacks.map((c) => c.data?.content ?? "").join("\n");
 }
 
-test("given a posted digest, then each paper has a 👍/👎 row (at most 5 per message), and votes are taken, changed and acknowledged only to the voter", async () => {
-  const subscribe = await h.discord.interact({
-    kind: "command",
-    name: "digest",
-    subcommand: "subscribe",
-    options: { time: "09:00", timezone: "Europe/Berlin" },
-    userId: h.discord.users.carol,
-  });
-  await subscribe.waitForFinal(undefined, 10_000);
-  now = new Date("2026-11-23T08:00:30Z");
-  assert.deepEqual(
-    (await h.services.digest!.scheduler.runDue(now)).map((o) => o.status),
-    ["posted"],
-  );
+test(
+  "given a posted digest, then each paper has a 👍/👎 row (at most 5 per message), and votes are taken, " +
+    "changed and acknowledged only to the voter",
+  async () => {
+    const subscribe = await h.discord.interact({
+      kind: "command",
+      name: "digest",
+      subcommand: "subscribe",
+      options: { time: "09:00", timezone: "Europe/Berlin" },
+      userId: h.discord.users.carol,
+    });
+    await subscribe.waitForFinal(undefined, 10_000);
+    now = new Date("2026-11-23T08:00:30Z");
+    assert.deepEqual(
+      (await h.services.digest!.scheduler.runDue(now)).map((o) => o.status),
+      ["posted"],
+    );
 
-  const day1 = posts("2026-11-23");
-  const rows = day1.flatMap(rowsOf);
-  assert.ok(day1.every((m) => rowsOf(m).length <= 5));
-  const titles = day1.map((m) => m.content).join("\n");
-  assert.equal(rows.length, (titles.match(/^\*\*\d+\.\*\*/gm) ?? []).length, "one row per paper");
-  assert.deepEqual(
-    rows[0]!.components.map((c) => c.emoji?.name),
-    ["👍", "👎"],
-  );
-  assert.deepEqual(h.discord.violations, []);
+    const day1 = posts("2026-11-23");
+    const rows = day1.flatMap(rowsOf);
+    assert.ok(day1.every((m) => rowsOf(m).length <= 5));
+    const titles = day1.map((m) => m.content).join("\n");
+    assert.equal(rows.length, (titles.match(/^\*\*\d+\.\*\*/gm) ?? []).length, "one row per paper");
+    assert.deepEqual(
+      rows[0]!.components.map((c) => c.emoji?.name),
+      ["👍", "👎"],
+    );
+    assert.deepEqual(h.discord.violations, []);
 
-  const byteLevel = rows.find((r) => /Byte-Level Language Models/.test(r.components[0]!.label))!;
-  const robots = rows.find((r) => /Stirring Policies/.test(r.components[0]!.label))!;
-  const messageOf = (row: Row) => day1.find((m) => rowsOf(m).includes(row))!.id;
+    const byteLevel = rows.find((r) => /Byte-Level Language Models/.test(r.components[0]!.label))!;
+    const robots = rows.find((r) => /Stirring Policies/.test(r.components[0]!.label))!;
+    const messageOf = (row: Row) => day1.find((m) => rowsOf(m).includes(row))!.id;
 
-  assert.match(
-    await press(byteLevel.components[0]!.custom_id, messageOf(byteLevel), h.discord.users.carol),
-    /👍 on “Byte-Level Language Models Without a Tokenizer, at Scale”/,
-  );
-  assert.match(await press(robots.components[1]!.custom_id, messageOf(robots), h.discord.users.bob), /👎 on “Stirring Policies/);
-  await press(robots.components[0]!.custom_id, messageOf(robots), h.discord.users.alice);
-  assert.match(await press(robots.components[1]!.custom_id, messageOf(robots), h.discord.users.alice), /\(was 👍\)/);
+    assert.match(
+      await press(byteLevel.components[0]!.custom_id, messageOf(byteLevel), h.discord.users.carol),
+      /👍 on “Byte-Level Language Models Without a Tokenizer, at Scale”/,
+    );
+    assert.match(await press(robots.components[1]!.custom_id, messageOf(robots), h.discord.users.bob), /👎 on “Stirring Policies/);
+    await press(robots.components[0]!.custom_id, messageOf(robots), h.discord.users.alice);
+    assert.match(await press(robots.components[1]!.custom_id, messageOf(robots), h.discord.users.alice), /\(was 👍\)/);
 
-  const votes = await h.services.digestVotes.votes(h.discord.channelIds.general);
-  assert.deepEqual(votes.map((v) => [v.paperId, v.vote]).sort(), [
-    ["arxiv:2611.10001", "down"],
-    ["arxiv:2611.10001", "down"],
-    ["arxiv:2611.10003", "up"],
-  ]);
-  assert.ok(h.discord.channelMessages(h.discord.channelIds.general).every((m) => (m.mentions?.length ?? 0) === 0));
-});
+    const votes = await h.services.digestVotes.votes(h.discord.channelIds.general);
+    assert.deepEqual(votes.map((v) => [v.paperId, v.vote]).sort(), [
+      ["arxiv:2611.10001", "down"],
+      ["arxiv:2611.10001", "down"],
+      ["arxiv:2611.10003", "up"],
+    ]);
+    assert.ok(h.discord.channelMessages(h.discord.channelIds.general).every((m) => (m.mentions?.length ?? 0) === 0));
+  },
+);
 
 test("given those votes, then the next digest puts the liked kind first with the reason line and sinks the disliked kind", async () => {
   now = new Date("2026-11-24T08:00:30Z");

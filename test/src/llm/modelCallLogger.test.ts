@@ -32,33 +32,37 @@ async function modelWithLog(t: { after(fn: () => unknown): void }, level = "debu
   return { standIn, llm, lines, calls };
 }
 
-test("given a configured chat model, when it is called and streamed through a chain, then each call is logged at debug level with its tokens and latency", async (t) => {
-  const { standIn, llm, lines, calls } = await modelWithLog(t);
-  standIn.chat.setDefault({ kind: "reply", content: "A reply of several words from the stand-in model." });
+test(
+  "given a configured chat model, when it is called and streamed through a chain, then each call is " +
+    "logged at debug level with its tokens and latency",
+  async (t) => {
+    const { standIn, llm, lines, calls } = await modelWithLog(t);
+    standIn.chat.setDefault({ kind: "reply", content: "A reply of several words from the stand-in model." });
 
-  await llm.invoke("What does the secret question ask?");
-  let streamed = "";
-  for await (const chunk of await ChatPromptTemplate.fromMessages([["human", "Tell me about {topic}"]])
-    .pipe(llm)
-    .stream({ topic: "tokenizers" }))
-    streamed += chunk.text;
-  assert.equal(streamed, "A reply of several words from the stand-in model.");
+    await llm.invoke("What does the secret question ask?");
+    let streamed = "";
+    for await (const chunk of await ChatPromptTemplate.fromMessages([["human", "Tell me about {topic}"]])
+      .pipe(llm)
+      .stream({ topic: "tokenizers" }))
+      streamed += chunk.text;
+    assert.equal(streamed, "A reply of several words from the stand-in model.");
 
-  const logged = calls();
-  assert.equal(logged.length, 2, lines.join(""));
-  for (const line of logged) {
-    assert.equal(line.level, 20, "debug");
-    assert.equal(line.use, "background");
-    assert.equal(line.model, "test-chat");
-    assert.equal(typeof line.latencyMs, "number");
-    const tokens = line.tokens as { input?: number; output?: number; total?: number };
-    assert.ok((tokens.input ?? 0) > 0 && (tokens.output ?? 0) > 0, JSON.stringify(line));
-    assert.equal(tokens.total, (tokens.input ?? 0) + (tokens.output ?? 0));
-  }
-  const all = lines.join("");
-  assert.doesNotMatch(all, /secret question|several words|tokenizers/, "neither the prompt nor the reply is logged");
-  assert.doesNotMatch(all, new RegExp(SECRET));
-});
+    const logged = calls();
+    assert.equal(logged.length, 2, lines.join(""));
+    for (const line of logged) {
+      assert.equal(line.level, 20, "debug");
+      assert.equal(line.use, "background");
+      assert.equal(line.model, "test-chat");
+      assert.equal(typeof line.latencyMs, "number");
+      const tokens = line.tokens as { input?: number; output?: number; total?: number };
+      assert.ok((tokens.input ?? 0) > 0 && (tokens.output ?? 0) > 0, JSON.stringify(line));
+      assert.equal(tokens.total, (tokens.input ?? 0) + (tokens.output ?? 0));
+    }
+    const all = lines.join("");
+    assert.doesNotMatch(all, /secret question|several words|tokenizers/, "neither the prompt nor the reply is logged");
+    assert.doesNotMatch(all, new RegExp(SECRET));
+  },
+);
 
 test("given a model that fails, then the failed call is logged at debug level with its latency and error, without the key", async (t) => {
   const { standIn, llm, calls } = await modelWithLog(t);

@@ -67,23 +67,27 @@ test("given what is left of a question, then newness words are not a topic and a
   assert.equal(topicOf("What's new on robot learning?"), "robot learning");
 });
 
-test("given one calendar day in a question, then findCalendarDay takes it (the last such day up to today when no year is given), and findTimeWindow leaves it alone", () => {
-  const cases: [string, string, string][] = [
-    ["which papers did the digest have on 3 Dec?", "2025-12-03", "which papers did the digest have?"],
-    ["the digest of November 20th", "2026-11-20", "the digest"],
-    ["what was posted on Nov. 23, 2026?", "2026-11-23", "what was posted?"],
-    ["the digest from the 2nd of March 2024", "2024-03-02", "the digest"],
-    ["anything on agents in the digest on 2026-11-21?", "2026-11-21", "anything on agents in the digest?"],
-    ["papers in today's digest", "2026-11-23", "papers in digest"],
-    ["yesterday's digest", "2026-11-22", "digest"],
-  ];
-  for (const [question, day, rest] of cases) {
-    const window = findCalendarDay(question, TODAY);
-    assert.deepEqual(window?.filters, { publishedAfter: day, publishedBefore: day }, question);
-    assert.equal(window?.rest, rest, question);
-  }
-  assert.equal(findCalendarDay("which papers did the digest have on 3 Dec?", TODAY)?.label, "on 3 Dec 2025");
-  assert.equal(findTimeWindow("which papers did the digest have on 3 Dec?", TODAY), undefined);
-  for (const question of ["the digest on 31 Feb", "what is the 2026-13-01 release?", "how may 3 layers help?", "results on 4 marathons"])
-    assert.equal(findCalendarDay(question, TODAY), undefined, question);
-});
+test(
+  "given one calendar day in a question, then findCalendarDay takes it (the last such day up to today " +
+    "when no year is given), and findTimeWindow leaves it alone",
+  () => {
+    const cases: [string, string, string][] = [
+      ["which papers did the digest have on 3 Dec?", "2025-12-03", "which papers did the digest have?"],
+      ["the digest of November 20th", "2026-11-20", "the digest"],
+      ["what was posted on Nov. 23, 2026?", "2026-11-23", "what was posted?"],
+      ["the digest from the 2nd of March 2024", "2024-03-02", "the digest"],
+      ["anything on agents in the digest on 2026-11-21?", "2026-11-21", "anything on agents in the digest?"],
+      ["papers in today's digest", "2026-11-23", "papers in digest"],
+      ["yesterday's digest", "2026-11-22", "digest"],
+    ];
+    for (const [question, day, rest] of cases) {
+      const window = findCalendarDay(question, TODAY);
+      assert.deepEqual(window?.filters, { publishedAfter: day, publishedBefore: day }, question);
+      assert.equal(window?.rest, rest, question);
+    }
+    assert.equal(findCalendarDay("which papers did the digest have on 3 Dec?", TODAY)?.label, "on 3 Dec 2025");
+    assert.equal(findTimeWindow("which papers did the digest have on 3 Dec?", TODAY), undefined);
+    for (const question of ["the digest on 31 Feb", "what is the 2026-13-01 release?", "how may 3 layers help?", "results on 4 marathons"])
+      assert.equal(findCalendarDay(question, TODAY), undefined, question);
+  },
+);

@@ -56,25 +56,29 @@ test("given votes changed and taken by several members, then each keeps one vote
   reopened.close();
 });
 
-test("given a vote that does not know its question (after a restart), then it takes the question from an earlier vote on the answer, or is kept as shown", async () => {
-  const store = await AnswerVoteStore.open({ uri: join(dir, "db2") });
-  await store.vote(vote({}));
-  const unknown = { question: undefined, answer: "as shown", citations: [], grounded: undefined, mode: undefined };
-  const { stored } = await store.vote({ ...vote({ userId: "u2", at: "2026-12-03T12:00:00.000Z" }), ...unknown });
-  assert.equal(stored.question, "which method detects replaced tokens?");
-  assert.equal(stored.citations.length, 1);
+test(
+  "given a vote that does not know its question (after a restart), then it takes the question from an " +
+    "earlier vote on the answer, or is kept as shown",
+  async () => {
+    const store = await AnswerVoteStore.open({ uri: join(dir, "db2") });
+    await store.vote(vote({}));
+    const unknown = { question: undefined, answer: "as shown", citations: [], grounded: undefined, mode: undefined };
+    const { stored } = await store.vote({ ...vote({ userId: "u2", at: "2026-12-03T12:00:00.000Z" }), ...unknown });
+    assert.equal(stored.question, "which method detects replaced tokens?");
+    assert.equal(stored.citations.length, 1);
 
-  // A DM (no guild) on an answer nobody voted on before: every cell of the unknown fields is empty.
-  const { guildId: _, ...inDm } = vote({ answerId: "a2", userId: "u3", at: "2026-12-03T13:00:00.000Z" });
-  await store.vote({ ...inDm, ...unknown });
-  const votes = await store.votes();
-  assert.deepEqual(
-    votes.map((v) => [v.answerId, v.userId, v.question ?? null, v.answer, v.grounded ?? null, v.guildId ?? null]),
-    [
-      ["a1", "u1", "which method detects replaced tokens?", "ELECTRA trains a discriminator [1].", true, "g1"],
-      ["a1", "u2", "which method detects replaced tokens?", "ELECTRA trains a discriminator [1].", true, "g1"],
-      ["a2", "u3", null, "as shown", null, null],
-    ],
-  );
-  store.close();
-});
+    // A DM (no guild) on an answer nobody voted on before: every cell of the unknown fields is empty.
+    const { guildId: _, ...inDm } = vote({ answerId: "a2", userId: "u3", at: "2026-12-03T13:00:00.000Z" });
+    await store.vote({ ...inDm, ...unknown });
+    const votes = await store.votes();
+    assert.deepEqual(
+      votes.map((v) => [v.answerId, v.userId, v.question ?? null, v.answer, v.grounded ?? null, v.guildId ?? null]),
+      [
+        ["a1", "u1", "which method detects replaced tokens?", "ELECTRA trains a discriminator [1].", true, "g1"],
+        ["a1", "u2", "which method detects replaced tokens?", "ELECTRA trains a discriminator [1].", true, "g1"],
+        ["a2", "u3", null, "as shown", null, null],
+      ],
+    );
+    store.close();
+  },
+);

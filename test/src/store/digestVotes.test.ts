@@ -55,38 +55,42 @@ test("given votes changed and taken by several members, then each member keeps o
   reopened.close();
 });
 
-test("given a member asking about papers in a digest's thread, then each paper is kept once per member beside their 👍/👎, and the channels' counts add them up", async () => {
-  const store = await DigestVoteStore.open({ uri: join(dir, "asked") });
-  const { vote: _, ...asked } = vote({ at: "2026-12-03T12:00:00.000Z" });
-  const other = { ...asked, paperId: "arxiv:2612.00002", title: "Robots", at: "2026-12-04T12:00:00.000Z" };
-  assert.deepEqual(await store.asked([asked, other, { ...other, userId: "u2" }]), [
-    "arxiv:2612.00001",
-    "arxiv:2612.00002",
-    "arxiv:2612.00002",
-  ]);
-  assert.deepEqual(await store.asked([{ ...asked, at: "2026-12-05T12:00:00.000Z" }]), [], "asked again: nothing new");
-  await store.vote(vote({ at: "2026-12-03T13:00:00.000Z" }));
-  await store.vote(vote({ vote: "down", channelId: "c2", at: "2026-12-05T13:00:00.000Z" }));
+test(
+  "given a member asking about papers in a digest's thread, then each paper is kept once per member " +
+    "beside their 👍/👎, and the channels' counts add them up",
+  async () => {
+    const store = await DigestVoteStore.open({ uri: join(dir, "asked") });
+    const { vote: _, ...asked } = vote({ at: "2026-12-03T12:00:00.000Z" });
+    const other = { ...asked, paperId: "arxiv:2612.00002", title: "Robots", at: "2026-12-04T12:00:00.000Z" };
+    assert.deepEqual(await store.asked([asked, other, { ...other, userId: "u2" }]), [
+      "arxiv:2612.00001",
+      "arxiv:2612.00002",
+      "arxiv:2612.00002",
+    ]);
+    assert.deepEqual(await store.asked([{ ...asked, at: "2026-12-05T12:00:00.000Z" }]), [], "asked again: nothing new");
+    await store.vote(vote({ at: "2026-12-03T13:00:00.000Z" }));
+    await store.vote(vote({ vote: "down", channelId: "c2", at: "2026-12-05T13:00:00.000Z" }));
 
-  assert.deepEqual(
-    (await store.votes("c1")).map((v) => [v.paperId, v.userId, v.vote, v.at]),
-    [
-      ["arxiv:2612.00001", "u1", "asked", "2026-12-03T12:00:00.000Z"],
-      ["arxiv:2612.00001", "u1", "up", "2026-12-03T13:00:00.000Z"],
-      ["arxiv:2612.00002", "u1", "asked", "2026-12-04T12:00:00.000Z"],
-      ["arxiv:2612.00002", "u2", "asked", "2026-12-04T12:00:00.000Z"],
-    ],
-  );
-  assert.deepEqual(await store.countsByChannel(), [
-    { channelId: "c1", up: 1, down: 0, asked: 3, papers: 2, latestAt: "2026-12-04T12:00:00.000Z" },
-    { channelId: "c2", up: 0, down: 1, asked: 0, papers: 1, latestAt: "2026-12-05T13:00:00.000Z" },
-  ]);
-  assert.deepEqual(
-    (await store.countsByChannel({ since: "2026-12-04" })).map((c) => [c.channelId, c.up, c.asked]),
-    [
-      ["c1", 0, 2],
-      ["c2", 0, 0],
-    ],
-  );
-  store.close();
-});
+    assert.deepEqual(
+      (await store.votes("c1")).map((v) => [v.paperId, v.userId, v.vote, v.at]),
+      [
+        ["arxiv:2612.00001", "u1", "asked", "2026-12-03T12:00:00.000Z"],
+        ["arxiv:2612.00001", "u1", "up", "2026-12-03T13:00:00.000Z"],
+        ["arxiv:2612.00002", "u1", "asked", "2026-12-04T12:00:00.000Z"],
+        ["arxiv:2612.00002", "u2", "asked", "2026-12-04T12:00:00.000Z"],
+      ],
+    );
+    assert.deepEqual(await store.countsByChannel(), [
+      { channelId: "c1", up: 1, down: 0, asked: 3, papers: 2, latestAt: "2026-12-04T12:00:00.000Z" },
+      { channelId: "c2", up: 0, down: 1, asked: 0, papers: 1, latestAt: "2026-12-05T13:00:00.000Z" },
+    ]);
+    assert.deepEqual(
+      (await store.countsByChannel({ since: "2026-12-04" })).map((c) => [c.channelId, c.up, c.asked]),
+      [
+        ["c1", 0, 2],
+        ["c2", 0, 0],
+      ],
+    );
+    store.close();
+  },
+);

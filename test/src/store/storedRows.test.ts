@@ -57,37 +57,41 @@ async function whatUsersSee(uri: string) {
   }
 }
 
-test("given a library written when each summary was stored five times, then it reads as one written now, re-ingesting writes nothing, and --reembed stores each summary twice", async (t) => {
-  const dir = await tempDir(t);
-  const old = join(dir, "old");
-  await cp(OLD_LIBRARY, old, { recursive: true });
-  const fresh = join(dir, "fresh");
-  await ingestInto(fresh, [fixture("pipeline")], { now: MADE_ON });
-  assert.ok(
-    [...(await summaryCopies(old)).values()].every((n) => n >= 5),
-    "the fixture holds the old layout",
-  );
-  assert.ok([...(await summaryCopies(fresh)).values()].every((n) => n === 2));
+test(
+  "given a library written when each summary was stored five times, then it reads as one written now, " +
+    "re-ingesting writes nothing, and --reembed stores each summary twice",
+  async (t) => {
+    const dir = await tempDir(t);
+    const old = join(dir, "old");
+    await cp(OLD_LIBRARY, old, { recursive: true });
+    const fresh = join(dir, "fresh");
+    await ingestInto(fresh, [fixture("pipeline")], { now: MADE_ON });
+    assert.ok(
+      [...(await summaryCopies(old)).values()].every((n) => n >= 5),
+      "the fixture holds the old layout",
+    );
+    assert.ok([...(await summaryCopies(fresh)).values()].every((n) => n === 2));
 
-  const [oldContent, freshContent] = [await readLibrary(old), await readLibrary(fresh)];
-  assert.equal(oldContent.papers.length, 6);
-  assert.deepEqual(oldContent.papers, freshContent.papers);
-  assert.deepEqual(oldContent.paperHashes, freshContent.paperHashes);
-  assert.deepEqual(oldContent.chunks, freshContent.chunks);
-  const seen = await whatUsersSee(old);
-  assert.ok(seen.stored[0]!.length > 0 && seen.digestDay.length > 0);
-  assert.match(seen.stored[0]![0]!.passages[0] ?? "", /\w/);
-  assert.deepEqual(seen, await whatUsersSee(fresh));
+    const [oldContent, freshContent] = [await readLibrary(old), await readLibrary(fresh)];
+    assert.equal(oldContent.papers.length, 6);
+    assert.deepEqual(oldContent.papers, freshContent.papers);
+    assert.deepEqual(oldContent.paperHashes, freshContent.paperHashes);
+    assert.deepEqual(oldContent.chunks, freshContent.chunks);
+    const seen = await whatUsersSee(old);
+    assert.ok(seen.stored[0]!.length > 0 && seen.digestDay.length > 0);
+    assert.match(seen.stored[0]![0]!.passages[0] ?? "", /\w/);
+    assert.deepEqual(seen, await whatUsersSee(fresh));
 
-  // The same inputs again: every row is found unchanged, old layout or not.
-  const again = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON });
-  assert.deepEqual(again.papers, { added: 0, updated: 0, unchanged: 6 });
-  assert.equal(again.chunks.written, 0);
-  assert.deepEqual((await readLibrary(old)).versions, oldContent.versions);
+    // The same inputs again: every row is found unchanged, old layout or not.
+    const again = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON });
+    assert.deepEqual(again.papers, { added: 0, updated: 0, unchanged: 6 });
+    assert.equal(again.chunks.written, 0);
+    assert.deepEqual((await readLibrary(old)).versions, oldContent.versions);
 
-  const rebuilt = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON, reembed: true });
-  assert.equal(rebuilt.papers.unchanged, 6);
-  assert.ok([...(await summaryCopies(old)).values()].every((n) => n === 2));
-  const after = await readLibrary(old);
-  assert.deepEqual([after.papers, after.paperHashes, after.chunks], [freshContent.papers, freshContent.paperHashes, freshContent.chunks]);
-});
+    const rebuilt = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON, reembed: true });
+    assert.equal(rebuilt.papers.unchanged, 6);
+    assert.ok([...(await summaryCopies(old)).values()].every((n) => n === 2));
+    const after = await readLibrary(old);
+    assert.deepEqual([after.papers, after.paperHashes, after.chunks], [freshContent.papers, freshContent.paperHashes, freshContent.chunks]);
+  },
+);
