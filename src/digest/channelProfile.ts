@@ -1,6 +1,6 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Paper } from "../paper.js";
-import { contentWords } from "./topicTerms.js";
+import { topicWords } from "./topicTerms.js";
 
 /*
  * What a channel has taught its digest with 👍/👎 on digest papers, and with questions asked in a
@@ -179,7 +179,7 @@ export async function learnProfile(
 
 /** The words of a paper's title and keywords, lower-cased, plural "s" dropped, each once. */
 export function paperTerms(paper: { title: string; keywords?: readonly string[] }): string[] {
-  const words = contentWords(`${paper.title} ${(paper.keywords ?? []).join(" ")}`).map((w) => {
+  const words = topicWords(`${paper.title} ${(paper.keywords ?? []).join(" ")}`).map((w) => {
     const lower = w.toLowerCase();
     return lower.length > 4 && /[^s]s$/.test(lower) ? lower.slice(0, -1) : lower;
   });

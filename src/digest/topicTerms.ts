@@ -16,8 +16,8 @@ const STOP = new Set([
   ).split(" "),
 ]);
 
-/** The words of a text that carry its meaning: no stop words, no one- or two-letter words unless an acronym ("RL"). */
-export function contentWords(text: string): string[] {
+/** The words of a topic or title that carry its meaning, case kept (unlike src/text contentWords): no stop words, no one- or two-letter words unless an acronym ("RL"). */
+export function topicWords(text: string): string[] {
   return (text.match(/[\p{L}\p{N}][\p{L}\p{N}+#.-]*[\p{L}\p{N}+#]|[\p{L}\p{N}]/gu) ?? []).filter(
     (w) => !STOP.has(w.toLowerCase()) && (w.length > 2 || /^\p{Lu}+$/u.test(w)),
   );
@@ -36,7 +36,7 @@ export function topicTerms(topics: string): string[] {
         .split(/[,;|\n]/)
         .map((t) => t.trim().replace(/^(and|or)\s+/i, ""))
         .filter((t) => t && !STOP.has(t.toLowerCase()))
-    : contentWords(rest);
+    : topicWords(rest);
   const terms: string[] = [];
   for (const term of [...quoted, ...listed]) if (!terms.some((t) => t.toLowerCase() === term.toLowerCase())) terms.push(term);
   return terms;
