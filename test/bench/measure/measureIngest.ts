@@ -1,19 +1,20 @@
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { bytesUnder } from "./corpora.js";
 import type { IngestFigures } from "./ingestRun.js";
-import { load, seconds, thousands } from "./report.js";
+import { load, median, seconds, thousands } from "./report.js";
 
 const RUNNER = fileURLToPath(new URL("./ingestRun.js", import.meta.url));
 
-/** Runs one ingest in its own process (see ingestRun.ts). */
-export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03"): IngestFigures {
+/** Runs one ingest in its own process (see ingestRun.ts); `inThread: false` embeds on the main thread. */
+export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03", { inThread = true } = {}): IngestFigures {
   const r = spawnSync(process.execPath, [RUNNER, uri, day, ...inputs], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
-    env: { ...process.env, LANCEDB_LOG: "off" },
+    env: { ...process.env, LANCEDB_LOG: "off", BENCH_EMBED_IN_THREAD: inThread ? "1" : "0" },
   });
   if (r.status !== 0) throw new Error(`ingest of ${uri} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as IngestFigures;
@@ -22,9 +23,10 @@ export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03")
 /**
  * First ingest of a new library, then the same inputs again on the same day (the ingest
  * memo answers) and on another day (every record parsed and compared): chunks/s, index
- * build time, peak RSS, bytes on disk, and what a re-ingest writes and costs.
+ * build time, peak RSS, bytes on disk, and what a re-ingest writes and costs. With
+ * `compare`, that many more first ingests each with the embedding thread and without.
  */
-export async function measureIngest(uri: string, inputs: string[]): Promise<void> {
+export async function measureIngest(uri: string, inputs: string[], { compare = 0 } = {}): Promise<void> {
   const first = ingestProcess(uri, inputs);
   const bytes = bytesUnder(uri);
   const perSecond = (ms: number) => thousands((first.chunksWritten * 1000) / ms);
@@ -48,6 +50,37 @@ export async function measureIngest(uri: string, inputs: string[]): Promise<void
   console.log(`  re-ingest, same inputs (memo): ${again.chunksWritten} rows written, ${seconds(again.totalMs)} = ${share(again)}`);
   console.log(
     `  re-ingest on another day (every record compared): ${compared.chunksWritten} rows written, ${seconds(compared.totalMs)} = ${share(compared)}   floor ≤ 10% at 1M   (${load()})`,
+  );
+  if (compare > 0) compareThread(uri, inputs, compare);
+}
+
+/**
+ * First ingests of the same inputs into fresh libraries, embedding on the thread and on the
+ * main thread in turn (each pair starting with the other than the last), `pairs` of each:
+ * medians and their ratio, measured under the same load.
+ */
+function compareThread(uri: string, inputs: string[], pairs: number): void {
+  const runs = { thread: [] as IngestFigures[], main: [] as IngestFigures[] };
+  for (let i = 0; i < pairs; i++) {
+    for (const inThread of i % 2 === 0 ? [false, true] : [true, false]) {
+      const fresh = `${uri}-compare`;
+      runs[inThread ? "thread" : "main"].push(ingestProcess(fresh, inputs, "2025-11-03", { inThread }));
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }
+  const rate = (fs: IngestFigures[], ms: (f: IngestFigures) => number) => median(fs.map((f) => (f.chunksWritten * 1000) / ms(f)));
+  const line = (what: string, ms: (f: IngestFigures) => number) => {
+    const [thread, main] = [rate(runs.thread, ms), rate(runs.main, ms)];
+    const all = (fs: IngestFigures[]) => fs.map((f) => thousands((f.chunksWritten * 1000) / ms(f))).join(", ");
+    console.log(
+      `    ${what}: embedding thread ${thousands(thread)} chunks/s (${all(runs.thread)}), main thread ${thousands(main)} (${all(runs.main)}): ${(thread / main).toFixed(2)}×`,
+    );
+  };
+  console.log(`  same run, ${pairs} first ingests each with the embedding thread and without, in turn (medians)   (${load()})`);
+  line("parse + chunk + embed + write", (f) => f.writeMs);
+  line("with index builds", (f) => f.totalMs);
+  console.log(
+    `    peak RSS: thread ${thousands(median(runs.thread.map((f) => f.peakRssMb)))} MB, main ${thousands(median(runs.main.map((f) => f.peakRssMb)))} MB`,
   );
 }
 
