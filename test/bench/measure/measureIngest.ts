@@ -9,9 +9,22 @@ import { load, median, seconds, thousands } from "./report.js";
 
 const RUNNER = fileURLToPath(new URL("./ingestRun.js", import.meta.url));
 
-/** Runs one ingest in its own process (see ingestRun.ts); `inThread: false` embeds on the main thread. */
-export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03", { inThread = true } = {}): IngestFigures {
-  const r = spawnSync(process.execPath, [RUNNER, uri, day, ...inputs], {
+export interface IngestProcessOptions {
+  /** false: embed on the main thread (as before the embedding thread). */
+  inThread?: boolean;
+  /** Node's heap limit for the ingest (--max-old-space-size), when the default (~4.3 GB here) cannot hold the run. */
+  heapMb?: number;
+}
+
+/** Runs one ingest in its own process (see ingestRun.ts). */
+export function ingestProcess(
+  uri: string,
+  inputs: string[],
+  day = "2025-11-03",
+  { inThread = true, heapMb }: IngestProcessOptions = {},
+): IngestFigures {
+  const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  const r = spawnSync(process.execPath, [...heap, RUNNER, uri, day, ...inputs], {
     encoding: "utf8",
     maxBuffer: 1 << 24,
     env: { ...process.env, LANCEDB_LOG: "off", BENCH_EMBED_IN_THREAD: inThread ? "1" : "0" },
@@ -26,8 +39,12 @@ export function ingestProcess(uri: string, inputs: string[], day = "2025-11-03",
  * build time, peak RSS, bytes on disk, and what a re-ingest writes and costs. With
  * `compare`, that many more first ingests each with the embedding thread and without.
  */
-export async function measureIngest(uri: string, inputs: string[], { compare = 0 } = {}): Promise<void> {
-  const first = ingestProcess(uri, inputs);
+export async function measureIngest(
+  uri: string,
+  inputs: string[],
+  { compare = 0, heapMb }: { compare?: number; heapMb?: number } = {},
+): Promise<void> {
+  const first = ingestProcess(uri, inputs, "2025-11-03", { heapMb });
   const bytes = bytesUnder(uri);
   const perSecond = (ms: number) => thousands((first.chunksWritten * 1000) / ms);
   console.log(`${thousands(first.papers)} papers → ${thousands(first.chunksWritten)} passages   (${load()})`);
@@ -44,8 +61,8 @@ export async function measureIngest(uri: string, inputs: string[], { compare = 0
   console.log(
     `  on disk: ${thousands(bytes / 1e6)} MB = ${thousands(((bytes / first.papers) * 1000) / 1e6)} MB per 1,000 papers, ${thousands(bytes / first.chunksWritten)} bytes per passage`,
   );
-  const again = ingestProcess(uri, inputs);
-  const compared = ingestProcess(uri, inputs, "2025-11-04");
+  const again = ingestProcess(uri, inputs, "2025-11-03", { heapMb });
+  const compared = ingestProcess(uri, inputs, "2025-11-04", { heapMb });
   const share = (f: IngestFigures) => `${((100 * f.totalMs) / first.totalMs).toFixed(1)}% of the first`;
   console.log(`  re-ingest, same inputs (memo): ${again.chunksWritten} rows written, ${seconds(again.totalMs)} = ${share(again)}`);
   console.log(
