@@ -187,24 +187,41 @@ async function ingestLocked(
     deps.onPhase?.("writing");
     deps.onProgress?.(0, toWrite.length);
   }
-  // Batch i+1 is chunked and embedded (JavaScript) while batch i is written
-  // (LanceDB's native threads); commits still happen strictly in order.
+  // Three stages overlap, each batch passing through them in order: the main thread chunks a
+  // batch and builds its rows, the embedder makes its vectors (the local one on a thread of its
+  // own when there is more than one batch: see embeddingThread.ts), and LanceDB's native threads
+  // write it. Embeddings are made, and commits happen, strictly in batch order; at most three
+  // batches are in flight behind the one being built.
+  const inThread = batches.length > 1 && hasThreadPath(deps.embeddings);
+  const inFlight: Promise<void>[] = [];
+  let embedding: Promise<unknown> = Promise.resolve();
   let committing: Promise<void> = Promise.resolve();
   let done = 0;
-  for (const batch of batches) {
-    const prepared = await prepareBatch(batch, chunkCounts, deps);
+  try {
+    for (const batch of batches) {
+      if (inFlight.length >= 3) await inFlight.shift();
+      const prepared = await prepareBatch(batch, chunkCounts, deps);
+      const embedded = embedding.then(() => embedRows(prepared.needEmbedding, deps, inThread));
+      embedding = embedded;
+      // Awaited by the commit below; until then a failure must not count as unhandled.
+      embedded.catch(() => undefined);
+      committing = committing.then(async () => {
+        await embedded;
+        await commitBatch(batch, prepared, deps, options.reembed ?? false);
+        summary.chunks.written += prepared.written;
+        summary.chunks.unchanged += prepared.rows.length - prepared.written;
+        done += batch.length;
+        deps.onProgress?.(done, toWrite.length);
+        logger.debug({ papers: batch.length, chunks: prepared.rows.length, written: prepared.written }, "batch committed");
+      });
+      committing.catch(() => undefined);
+      inFlight.push(committing);
+    }
     await committing;
-    committing = commitBatch(batch, prepared, deps, options.reembed ?? false).then(() => {
-      summary.chunks.written += prepared.written;
-      summary.chunks.unchanged += prepared.rows.length - prepared.written;
-      done += batch.length;
-      deps.onProgress?.(done, toWrite.length);
-      logger.debug({ papers: batch.length, chunks: prepared.rows.length, written: prepared.written }, "batch committed");
-    });
-    // Awaited at the top of the next round; until then a failure must not count as unhandled.
-    committing.catch(() => undefined);
+  } finally {
+    // A run that fails must not release the write lock while a batch is still being written.
+    await committing.catch(() => undefined);
   }
-  await committing;
   if (superseded.length > 0) await store.deletePapers(superseded);
   deps.onPhase?.("indexing");
   const wrote = toWrite.length > 0 || superseded.length > 0;
@@ -283,16 +300,14 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
 
 interface PreparedBatch {
   rows: ChunkRow[];
+  /** The rows whose text has no stored vector to reuse: their vectors are still empty. */
+  needEmbedding: ChunkRow[];
   /** Whether any of the batch's papers has chunks stored (else they are simply appended). */
   anyStored: boolean;
   /** How many rows differ from what is stored. */
   written: number;
 }
 
-/**
- * Chunks a batch, reuses stored vectors for unchanged text and embeds the rest.
- * `chunked`: papers with chunks stored when the run began (new papers have none to look up).
- */
 /** An embedder that can hand over float32 vectors directly (the local one). */
 function hasFloat32Path(
   embeddings: EmbeddingsInterface,
@@ -300,6 +315,18 @@ function hasFloat32Path(
   return typeof (embeddings as { embedFloat32?: unknown }).embedFloat32 === "function";
 }
 
+/** An embedder that can make those vectors on a thread of its own (the local one). */
+function hasThreadPath(
+  embeddings: EmbeddingsInterface,
+): embeddings is EmbeddingsInterface & { embedFloat32InThread(texts: readonly string[]): Promise<Float32Array[]> } {
+  return typeof (embeddings as { embedFloat32InThread?: unknown }).embedFloat32InThread === "function";
+}
+
+/**
+ * Chunks a batch and reuses stored vectors for unchanged text; embedRows makes the
+ * rest. `chunked`: papers with chunks stored when the run began (new papers have none
+ * to look up).
+ */
 async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, number>, deps: IngestDeps): Promise<PreparedBatch> {
   const { store, embedder } = deps;
   const storedChunks = await store.findChunks(batch.map((p) => p.paper.id).filter((id) => chunked.has(id)));
@@ -339,15 +366,29 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
     }
   }
 
-  for (let i = 0; i < needEmbedding.length; i += deps.embedBatchSize) {
-    const slice = needEmbedding.slice(i, i + deps.embedBatchSize);
+  return {
+    rows,
+    needEmbedding,
+    anyStored: storedChunks.length > 0,
+    written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length,
+  };
+}
+
+/** Fills in the vectors of `rows`: `embedBatchSize` texts per request, or the whole batch at once on the embedding thread. */
+async function embedRows(rows: ChunkRow[], { embeddings, embedBatchSize }: IngestDeps, inThread: boolean): Promise<void> {
+  const size = inThread ? Math.max(1, rows.length) : embedBatchSize;
+  for (let i = 0; i < rows.length; i += size) {
+    const slice = rows.slice(i, i + size);
     const texts = slice.map((r) => r.text);
-    const vectors = hasFloat32Path(deps.embeddings) ? deps.embeddings.embedFloat32(texts) : await deps.embeddings.embedDocuments(texts);
+    const vectors =
+      inThread && hasThreadPath(embeddings)
+        ? await embeddings.embedFloat32InThread(texts)
+        : hasFloat32Path(embeddings)
+          ? embeddings.embedFloat32(texts)
+          : await embeddings.embedDocuments(texts);
     if (vectors.length !== slice.length) throw new Error(`the embedder returned ${vectors.length} vectors for ${slice.length} texts`);
     slice.forEach((row, k) => (row.vector = vectors[k]!));
   }
-
-  return { rows, anyStored: storedChunks.length > 0, written: rows.filter((r) => storedById.get(r.id)?.hash !== r.hash).length };
 }
 
 /**

@@ -122,6 +122,18 @@ export class LocalEmbeddings extends Embeddings {
     return documents.map((d) => this.embedText(d));
   }
 
+  /**
+   * The same vectors, computed on a thread of its own (embeddingThread.ts), for an ingest
+   * large enough to overlap embedding with its other work. Loaded on first use, so that
+   * a search or a small ingest pays nothing for it.
+   */
+  async embedFloat32InThread(documents: readonly string[]): Promise<Float32Array[]> {
+    // The thread reads the default word vectors; another table's vectors are made here.
+    if (this.loadTable !== defaultTable) return this.embedFloat32(documents);
+    const { embedInThread } = await import("./embeddingThread.js");
+    return embedInThread(documents, this.dimensions);
+  }
+
   override async embedDocuments(documents: string[]): Promise<number[][]> {
     return documents.map((d) => Array.from(this.embedText(d)));
   }

@@ -5,7 +5,8 @@
  *     wall time and in-process (start-up excluded, the work itself);
  *  3. the real corpus and resampled libraries (BENCH_SIZES, default "real,100k"; see measure/corpora.ts),
  *     each ingested in a process of its own: chunks/s with and without the index builds, index build
- *     time, peak RSS, bytes on disk per 1,000 papers, and what a re-ingest writes and costs.
+ *     time, peak RSS, bytes on disk per 1,000 papers, and what a re-ingest writes and costs; then
+ *     BENCH_COMPARE (default 3) more first ingests each with the embedding thread and without, in turn.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -91,7 +92,7 @@ try {
   for (const size of parseSizes(process.env.BENCH_SIZES ?? "real,100k")) {
     heading(`ingest: ${label(size)}, local embedder`);
     const dir = join(work, String(size));
-    await measureIngest(join(dir, "db"), await writeCorpus(size, dir));
+    await measureIngest(join(dir, "db"), await writeCorpus(size, dir), { compare: Number(process.env.BENCH_COMPARE ?? 3) });
     rmSync(dir, { recursive: true, force: true });
   }
 } finally {

@@ -2,7 +2,10 @@
  * One ingest, in a process of its own so that its peak RSS is the ingest's alone:
  * `node ingestRun.js <uri> <day|-> <input>…` prints one line of JSON (IngestFigures).
  * `day` is "today" for the ingest memo (another day compares every record).
+ * With BENCH_EMBED_IN_THREAD=0 the local embedder runs on the main thread, as it did
+ * before the embedding thread, for a same-run comparison.
  */
+import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto } from "../../helpers/library.js";
 
@@ -30,8 +33,16 @@ PaperStore.prototype.refreshIndexes = async function (this: PaperStore, ...args:
     indexMs += performance.now() - start;
   }
 };
+const local = new LocalEmbeddings();
+// The local embedder without its thread path: ingest then embeds on the main thread.
+const onMainThread = {
+  embedQuery: (text: string) => local.embedQuery(text),
+  embedDocuments: (texts: string[]) => local.embedDocuments(texts),
+  embedFloat32: (texts: readonly string[]) => local.embedFloat32(texts),
+};
+const inThread = process.env.BENCH_EMBED_IN_THREAD !== "0";
 const start = performance.now();
-const summary = await ingestInto(uri, inputs, { now: new Date(`${day}T12:00:00Z`) });
+const summary = await ingestInto(uri, inputs, { now: new Date(`${day}T12:00:00Z`), ...(inThread ? {} : { embeddings: onMainThread }) });
 const totalMs = performance.now() - start;
 const figures: IngestFigures = {
   papers: summary.papers.added + summary.papers.updated + summary.papers.unchanged,
