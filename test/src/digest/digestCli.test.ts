@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import type { Digest } from "../../../src/digest/buildDigest.js";
 import type { DigestMessage } from "../../../src/discord/renderDigest.js";
 import { SubscriptionStore } from "../../../src/digest/subscriptions.js";
@@ -8,6 +8,21 @@ import { readLibrary } from "../../helpers/library.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE, unreachableUrl } from "../../helpers/paperSourcesStandIn.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
 import { runCli } from "../../helpers/runCli.js";
+
+/** A temp folder, the paper sources' stand-in, and the CLI's environment pointing at both (arXiv: cs.CL unless `extra` says). */
+async function digestCliRig(t: TestContext, extra: Record<string, string> = {}) {
+  const dir = await tempDir(t);
+  const standIn = await startPaperSourcesStandIn();
+  t.after(() => standIn.close());
+  const env = {
+    LANCEDB_URI: join(dir, "db"),
+    HF_API_URL: standIn.hfApiUrl,
+    ARXIV_API_URL: standIn.arxivApiUrl,
+    DIGEST_ARXIV_CATEGORIES: "cs.CL",
+    ...extra,
+  };
+  return { dir, standIn, env };
+}
 
 interface DigestJson extends Digest {
   messages: DigestMessage[];
@@ -24,15 +39,7 @@ test(
   "given the sources, then `digest --dry-run --json` prints the digest and its messages and ingests " +
     "nothing; without --dry-run the papers land in the library",
   async (t) => {
-    const dir = await tempDir(t);
-    const standIn = await startPaperSourcesStandIn();
-    t.after(() => standIn.close());
-    const env = {
-      LANCEDB_URI: join(dir, "db"),
-      HF_API_URL: standIn.hfApiUrl,
-      ARXIV_API_URL: standIn.arxivApiUrl,
-      DIGEST_ARXIV_CATEGORIES: "cs.CL",
-    };
+    const { dir, standIn, env } = await digestCliRig(t);
 
     standIn.hf.enqueue({ kind: "missingFields" });
     const dry = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
@@ -91,15 +98,7 @@ test(
 );
 
 test("given topics, a size and a channel with no subscription, then the text digest ranks by the topics with reasons and notes the defaults", async (t) => {
-  const dir = await tempDir(t);
-  const standIn = await startPaperSourcesStandIn();
-  t.after(() => standIn.close());
-  const env = {
-    LANCEDB_URI: join(dir, "db"),
-    HF_API_URL: standIn.hfApiUrl,
-    ARXIV_API_URL: standIn.arxivApiUrl,
-    DIGEST_ARXIV_CATEGORIES: "cs.CL",
-  };
+  const { dir, env } = await digestCliRig(t);
 
   const result = await runCli(
     ["digest", "--date", STAND_IN_DATE, "--topics", "RLHF, grammar", "--max", "2", "--channel", "123456789012345678", "--dry-run"],
@@ -122,15 +121,7 @@ test("given topics, a size and a channel with no subscription, then the text dig
 });
 
 test("given a channel subscribed in the library, then `digest --channel` ranks by its topics and size, as the bot would post it", async (t) => {
-  const dir = await tempDir(t);
-  const standIn = await startPaperSourcesStandIn();
-  t.after(() => standIn.close());
-  const env = {
-    LANCEDB_URI: join(dir, "db"),
-    HF_API_URL: standIn.hfApiUrl,
-    ARXIV_API_URL: standIn.arxivApiUrl,
-    DIGEST_ARXIV_CATEGORIES: "cs.CL",
-  };
+  const { dir, env } = await digestCliRig(t);
   const subscriptions = await SubscriptionStore.open({ uri: env.LANCEDB_URI });
   await subscriptions.subscribe("123456789012345678", "223456789012345678", {
     time: "09:00",
@@ -241,19 +232,9 @@ test(
   "given a source that accepts connections and never answers, then `digest --dry-run` finishes within " +
     "its budget, names the source and goes on with the other",
   async (t) => {
-    const dir = await tempDir(t);
-    const standIn = await startPaperSourcesStandIn();
-    t.after(() => standIn.close());
-    standIn.hf.setDefault({ kind: "hang" });
     // The timeout alone would wait 20 s: the budget is what ends it.
-    const env = {
-      LANCEDB_URI: join(dir, "db"),
-      HF_API_URL: standIn.hfApiUrl,
-      ARXIV_API_URL: standIn.arxivApiUrl,
-      DIGEST_ARXIV_CATEGORIES: "cs.CL",
-      FETCH_TIMEOUT_MS: "20000",
-      DIGEST_FETCH_BUDGET_MS: "1500",
-    };
+    const { dir, standIn, env } = await digestCliRig(t, { FETCH_TIMEOUT_MS: "20000", DIGEST_FETCH_BUDGET_MS: "1500" });
+    standIn.hf.setDefault({ kind: "hang" });
     const started = performance.now();
     const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
     assert.ok(performance.now() - started < 12_000, `took ${Math.round(performance.now() - started)} ms`);
@@ -275,17 +256,8 @@ test(
 );
 
 test("given arXiv accepting connections and never answering, then `digest` asks it once and not for the other categories", async (t) => {
-  const dir = await tempDir(t);
-  const standIn = await startPaperSourcesStandIn();
-  t.after(() => standIn.close());
+  const { dir, standIn, env } = await digestCliRig(t, { FETCH_TIMEOUT_MS: "500", DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG" });
   standIn.arxiv.setDefault({ kind: "hang" });
-  const env = {
-    LANCEDB_URI: join(dir, "db"),
-    HF_API_URL: standIn.hfApiUrl,
-    ARXIV_API_URL: standIn.arxivApiUrl,
-    DIGEST_ARXIV_CATEGORIES: "cs.CL,cs.LG",
-    FETCH_TIMEOUT_MS: "500",
-  };
   const result = await runCli(["digest", "--date", STAND_IN_DATE, "--dry-run", "--json"], { cwd: dir, env });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(standIn.arxiv.requests.length, 1);

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { createDigestPoster } from "../../../src/discord/digestPoster.js";
-import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
-import { ingestInto } from "../../helpers/library.js";
-import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn } from "../../helpers/paperSourcesStandIn.js";
+import { subscribeGeneral, askInThread, startDigestBot, type DigestBot } from "../../helpers/digestBot.js";
+import { type BotHarness } from "../../helpers/botHarness.js";
 
 /**
  * The digest end to end: a channel subscribes with /digest, the clock reaches
@@ -16,26 +11,15 @@ import { startPaperSourcesStandIn, type PaperSourcesStandIn } from "../../helper
  * from those papers, and restarting the digest posts nothing twice.
  */
 
-let dir = "";
-let sources: PaperSourcesStandIn;
+let rig: DigestBot;
 let h: BotHarness;
 let now = new Date("2026-11-23T07:00:00Z");
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paperbot-digest-bot-"));
-  await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
-  sources = await startPaperSourcesStandIn();
-  h = await startBotHarness({
-    libraryUri: join(dir, "db"),
-    digestClock: () => now,
-    settings: { HF_API_URL: sources.hfApiUrl, ARXIV_API_URL: sources.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" },
-  });
+  rig = await startDigestBot("paperbot-digest-bot-", () => now);
+  h = rig.h;
 });
-after(async () => {
-  await h.close();
-  await sources.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => rig.close());
 
 const digestPosts = () =>
   h.discord
@@ -59,14 +43,7 @@ test(
   "given a subscribed channel and the clock reaching its time, then one digest is posted with a " +
     "thread, and a question there cites that day's paper",
   async () => {
-    const subscribe = await h.discord.interact({
-      kind: "command",
-      name: "digest",
-      subcommand: "subscribe",
-      options: { time: "09:00", timezone: "Europe/Berlin" },
-      userId: h.discord.users.carol,
-    });
-    await subscribe.waitForFinal(undefined, 10_000);
+    const subscribe = await subscribeGeneral(h);
     assert.match(subscribe.original?.content ?? "", /at 09:00 \(Europe\/Berlin\)/);
 
     assert.deepEqual(
@@ -89,16 +66,7 @@ test(
     assert.equal(thread?.name, "Ask about today's papers");
     assert.deepEqual(h.discord.violations, []);
 
-    await h.discord.sendMessage({
-      channelId: thread.id,
-      content: "how much more compute does training without a tokenizer cost?",
-      authorId: h.discord.users.bob,
-    });
-    const answer = await h.discord.waitFor(
-      () => h.discord.channelMessages(thread.id).find((m) => m.author.id === h.discord.botUser.id && (m.components?.length ?? 0) > 0),
-      10_000,
-      "the answer in the digest thread",
-    );
+    const answer = await askInThread(h, thread.id, "how much more compute does training without a tokenizer cost?");
     assert.match(answer.content, /20% more compute/);
     assert.match(answer.content, /\*\*Sources\*\*\n1\. \[Byte-Level Language Models Without a Tokenizer, at Scale\]/);
   },

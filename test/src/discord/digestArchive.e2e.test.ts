@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { subscribeGeneral } from "../../helpers/digestBot.js";
 import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
 import type { MessageObject } from "../../helpers/discordStandIn.js";
 import { ingestInto } from "../../helpers/library.js";
@@ -97,14 +98,7 @@ async function ask(question: string): Promise<string> {
 }
 
 test("given digests posted on two days, then /digest history lists both, newest first, with links to the posts and the papers", async () => {
-  const subscribe = await h.discord.interact({
-    kind: "command",
-    name: "digest",
-    subcommand: "subscribe",
-    options: { time: "09:00", timezone: "Europe/Berlin" },
-    userId: h.discord.users.carol,
-  });
-  await subscribe.waitForFinal(undefined, 10_000);
+  await subscribeGeneral(h);
   for (const at of ["2026-11-23T08:00:30Z", "2026-11-24T08:00:30Z"]) {
     now = new Date(at);
     assert.deepEqual(

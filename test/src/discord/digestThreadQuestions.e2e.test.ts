@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
+import { subscribeGeneral, askInThread, startDigestBot, type DigestBot } from "../../helpers/digestBot.js";
+import { type BotHarness } from "../../helpers/botHarness.js";
 import { eventually } from "../../helpers/eventually.js";
-import { ingestInto } from "../../helpers/library.js";
-import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
+import { dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
 
 /**
  * Questions in a digest's thread teach the channel's digest, end to end: the real bot posts a digest with
@@ -15,8 +11,7 @@ import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } f
  * it higher, saying it was asked about; `/digest profile` shows it. No one pressed a vote button.
  */
 
-let dir = "";
-let sources: PaperSourcesStandIn;
+let rig: DigestBot;
 let h: BotHarness;
 let now = new Date("2026-11-23T07:00:00Z");
 
@@ -57,21 +52,10 @@ const NEXT_DAY = [
 ];
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paperbot-digest-asked-"));
-  await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
-  sources = await startPaperSourcesStandIn();
-  sources.daily.set("2026-11-24", dailyPapersList("2026-11-24", NEXT_DAY));
-  h = await startBotHarness({
-    libraryUri: join(dir, "db"),
-    digestClock: () => now,
-    settings: { HF_API_URL: sources.hfApiUrl, ARXIV_API_URL: sources.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" },
-  });
+  rig = await startDigestBot("paperbot-digest-asked-", () => now, { "2026-11-24": dailyPapersList("2026-11-24", NEXT_DAY) });
+  h = rig.h;
 });
-after(async () => {
-  await h.close();
-  await sources.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => rig.close());
 
 const general = () => h.discord.channelIds.general;
 /** The entries of the digest posted for the date, each "**n.** [title](…)" with its lines, in order. */
@@ -83,14 +67,7 @@ const entries = (date: string) =>
     .filter((part) => /^\*\*\d+\.\*\* \[/.test(part));
 
 test("given a question in a digest's thread answered citing one of its papers, then the channel keeps that paper as asked about by the member", async () => {
-  const subscribe = await h.discord.interact({
-    kind: "command",
-    name: "digest",
-    subcommand: "subscribe",
-    options: { time: "09:00", timezone: "Europe/Berlin" },
-    userId: h.discord.users.carol,
-  });
-  await subscribe.waitForFinal(undefined, 10_000);
+  await subscribeGeneral(h);
   now = new Date("2026-11-23T08:00:30Z");
   assert.deepEqual(
     (await h.services.digest!.scheduler.runDue(now)).map((o) => o.status),
@@ -101,16 +78,7 @@ test("given a question in a digest's thread answered citing one of its papers, t
     .find((m) => m.author.id === h.discord.botUser.id && m.content.includes("📰 Daily papers — 2026-11-23"))!;
   const thread = h.discord.threads.find((t) => t.starterMessageId === post.id)!;
 
-  await h.discord.sendMessage({
-    channelId: thread.id,
-    content: "how much more compute does training without a tokenizer cost?",
-    authorId: h.discord.users.bob,
-  });
-  const answer = await h.discord.waitFor(
-    () => h.discord.channelMessages(thread.id).find((m) => m.author.id === h.discord.botUser.id && (m.components?.length ?? 0) > 0),
-    10_000,
-    "the answer in the digest thread",
-  );
+  const answer = await askInThread(h, thread.id, "how much more compute does training without a tokenizer cost?");
   assert.match(answer.content, new RegExp(`\\*\\*Sources\\*\\*\\n1\\. \\[${BYTE_LEVEL}\\]`));
 
   const asked = await eventually(

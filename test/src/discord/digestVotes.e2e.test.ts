@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startBotHarness, type BotHarness } from "../../helpers/botHarness.js";
-import { ingestInto } from "../../helpers/library.js";
-import { fixture } from "../../helpers/paths.js";
-import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
+import { subscribeGeneral, startDigestBot, type DigestBot } from "../../helpers/digestBot.js";
+import { type BotHarness } from "../../helpers/botHarness.js";
+import { dailyPapersList } from "../../helpers/paperSourcesStandIn.js";
 
 /**
  * 👍/👎 on digest papers end to end: the real bot posts a digest with a vote row under each paper,
@@ -14,8 +10,7 @@ import { startPaperSourcesStandIn, type PaperSourcesStandIn, dailyPapersList } f
  * it, saying why; the votes are in the library's database and outlive the bot's memory.
  */
 
-let dir = "";
-let sources: PaperSourcesStandIn;
+let rig: DigestBot;
 let h: BotHarness;
 let now = new Date("2026-11-23T07:00:00Z");
 
@@ -53,21 +48,10 @@ const NEXT_DAY = [
 ];
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paperbot-digest-votes-"));
-  await ingestInto(join(dir, "db"), [fixture("pipeline/papers.jsonl")]);
-  sources = await startPaperSourcesStandIn();
-  sources.daily.set("2026-11-24", dailyPapersList("2026-11-24", NEXT_DAY));
-  h = await startBotHarness({
-    libraryUri: join(dir, "db"),
-    digestClock: () => now,
-    settings: { HF_API_URL: sources.hfApiUrl, ARXIV_API_URL: sources.arxivApiUrl, DIGEST_ARXIV_CATEGORIES: "cs.CL" },
-  });
+  rig = await startDigestBot("paperbot-digest-votes-", () => now, { "2026-11-24": dailyPapersList("2026-11-24", NEXT_DAY) });
+  h = rig.h;
 });
-after(async () => {
-  await h.close();
-  await sources.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => rig.close());
 
 const posts = (date: string) =>
   h.discord
@@ -91,14 +75,7 @@ test(
   "given a posted digest, then each paper has a 👍/👎 row (at most 5 per message), and votes are taken, " +
     "changed and acknowledged only to the voter",
   async () => {
-    const subscribe = await h.discord.interact({
-      kind: "command",
-      name: "digest",
-      subcommand: "subscribe",
-      options: { time: "09:00", timezone: "Europe/Berlin" },
-      userId: h.discord.users.carol,
-    });
-    await subscribe.waitForFinal(undefined, 10_000);
+    await subscribeGeneral(h);
     now = new Date("2026-11-23T08:00:30Z");
     assert.deepEqual(
       (await h.services.digest!.scheduler.runDue(now)).map((o) => o.status),
