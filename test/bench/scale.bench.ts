@@ -34,7 +34,7 @@ try {
     const inputs = await writeCorpus(size, dir);
     console.log(`  ${inputs.length} files in ${seconds(performance.now() - writing)}`);
     step(`${label(size)}: ingest`);
-    // A first ingest holds every parsed record: ~8 GB of heap at 1M passages (2.6 GB RSS at 300k), past Node's default limit.
+    // A first ingest holds every parsed record: 4–7 GB of heap at 1M passages (6.3 GB RSS), at or past Node's default limit.
     await measureIngest(uri, inputs, { heapMb: typeof size === "number" && size > 500_000 ? 12_288 : undefined });
     await rm(join(dir, "sampled"), { recursive: true, force: true });
     step(`${label(size)}: search`);
