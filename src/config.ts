@@ -173,7 +173,7 @@ export interface Config {
     postWhenEmpty: boolean;
     /** Time for all of a digest's requests to its sources; a source not done by then is reported and left out. */
     fetchBudgetMs: number;
-    /** Local folder for the digest ledger (claims and posted records); shared by every bot process on the machine. */
+    /** Local folder for the digest's state (subscriptions, claims, posted records); shared by every bot process on the machine. */
     stateDir: string;
   };
   log: { level: Parsed["LOG_LEVEL"]; format: Parsed["LOG_FORMAT"] };

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { link, open, readdir, unlink, utimes } from "node:fs/promises";
+import { link, open, readdir, rename, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
- * The atomic step of every cross-process claim on this machine (the digest ledger's
- * claims, the library's write lock): creating a file that must not exist. The file is
- * written complete under a unique temporary name, then hard-linked to its final name;
- * link(2) fails with EEXIST when the name is taken, atomically, so of any number of
- * processes racing for a name exactly one wins, and nobody reads a half-written file.
+ * The atomic steps of every cross-process claim and state file on this machine (the
+ * digest's claims, records and subscriptions, the library's write lock): a file is
+ * written complete under a unique temporary name, then given its final name in one
+ * step, so nobody ever reads a half-written file. To create a file that must not
+ * exist, the step is link(2), which fails with EEXIST when the name is taken,
+ * atomically: of any number of processes racing for a name exactly one wins. To
+ * replace a file's content, it is rename(2): a reader sees the old file or the new.
  */
 
 export function isErrno(error: unknown, code: string): boolean {
@@ -26,14 +28,7 @@ export async function fileNames(dir: string): Promise<string[]> {
 
 /** Writes `text` to `path` only if no file has that name yet; false if one has. The file appears complete or not at all. */
 export async function createExclusive(dir: string, path: string, text: string): Promise<boolean> {
-  const tmp = join(dir, `.${randomUUID()}.tmp`);
-  const handle = await open(tmp, "wx");
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const tmp = await writeTemporary(dir, text);
   try {
     await link(tmp, path);
     return true;
@@ -42,6 +37,48 @@ export async function createExclusive(dir: string, path: string, text: string): 
     throw error;
   } finally {
     await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Writes `text` to `path`, replacing any file of that name: a reader sees the old content or the new, never a mix. */
+export async function replaceAtomically(dir: string, path: string, text: string): Promise<void> {
+  const tmp = await writeTemporary(dir, text);
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+/** `text` in a new file of a unique name in `dir`, flushed to disk: what createExclusive and replaceAtomically name. */
+async function writeTemporary(dir: string, text: string): Promise<string> {
+  const tmp = join(dir, `.${randomUUID()}.tmp`);
+  const handle = await open(tmp, "wx");
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  return tmp;
+}
+
+/** Flushes a folder's entries, so that a new name survives a power cut, not only the file's content. Best effort: not every platform can. */
+export async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* ignored */
   }
 }
 

@@ -8,6 +8,7 @@ import { DigestVoteStore } from "../store/digestVotes.js";
 import { gatherDigestPapers, todayIn, type GatheredPapers } from "../digest/digestSources.js";
 import { isDiscordId } from "../discord/discordIds.js";
 import { renderDigest, type DigestMessage } from "../discord/renderDigest.js";
+import { subscriptionsIn } from "../digest/digestService.js";
 import { MAX_PAPERS_PER_DIGEST, SubscriptionStore } from "../digest/subscriptions.js";
 import { UserFacingError } from "../errors.js";
 import { fetchProgress } from "./fetchProgress.js";
@@ -35,18 +36,12 @@ export function parseDigestDate(value: string): string {
   return dateFlag("--date", value);
 }
 
-/** The channel's subscription as the bot keeps it, in the library's subscriptions table. */
-function librarySubscription(app: App): SubscriptionLookup {
+/** The channel's subscription as the bot keeps it, in DIGEST_STATE_DIR. */
+function storedSubscription(app: App): SubscriptionLookup {
   return async (channelId) => {
-    const subscriptions = await SubscriptionStore.open({ uri: app.config.lancedb.uri, storageOptions: app.config.lancedb.storageOptions });
-    try {
-      const subscription = await subscriptions.get(channelId);
-      return (
-        subscription && { topics: subscription.topics.join(", "), ...(subscription.max !== undefined ? { max: subscription.max } : {}) }
-      );
-    } finally {
-      subscriptions.close();
-    }
+    const subscriptions = await SubscriptionStore.open(subscriptionsIn(app.config));
+    const subscription = await subscriptions.get(channelId);
+    return subscription && { topics: subscription.topics.join(", "), ...(subscription.max !== undefined ? { max: subscription.max } : {}) };
   };
 }
 
@@ -54,12 +49,12 @@ function librarySubscription(app: App): SubscriptionLookup {
  * Prints the digest that would be posted for a day. Unless --dry-run (or
  * --offline), the fetched papers are also ingested into the library.
  * `subscriptionFor` supplies a channel's topics and size for --channel (by default,
- * the library's subscriptions, as the bot reads them); flags override them.
+ * the subscriptions, as the bot reads them); flags override them.
  */
 export async function digestCommand(
   app: App,
   flags: DigestFlags,
-  subscriptionFor: SubscriptionLookup = librarySubscription(app),
+  subscriptionFor: SubscriptionLookup = storedSubscription(app),
 ): Promise<void> {
   const { config, logger } = app;
   const date = flags.date ? parseDigestDate(flags.date) : todayIn(config.digest.defaultTimeZone);

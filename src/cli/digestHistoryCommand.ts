@@ -2,6 +2,7 @@ import type { App } from "../app.js";
 import { DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS, digestArchive, lastDaysRange, libraryPapers } from "../digest/digestArchive.js";
 import { DigestLedger } from "../digest/digestLedger.js";
 import { todayIn } from "../digest/digestSources.js";
+import { subscriptionsIn } from "../digest/digestService.js";
 import { SubscriptionStore } from "../digest/subscriptions.js";
 import { isDiscordId } from "../discord/discordIds.js";
 import { historyMessages, withPostLinks } from "../discord/digestHistory.js";
@@ -39,8 +40,7 @@ export async function digestHistoryCommand(app: App, flags: DigestHistoryFlags):
   const channelId = flags.channel;
   const { config } = app;
 
-  const subscriptions = await SubscriptionStore.open({ uri: config.lancedb.uri, storageOptions: config.lancedb.storageOptions });
-  const subscription = await subscriptions.get(channelId).finally(() => subscriptions.close());
+  const subscription = await (await SubscriptionStore.open(subscriptionsIn(config))).get(channelId);
   const range = lastDaysRange(days, todayIn(subscription?.timeZone ?? config.digest.defaultTimeZone));
   const store = await app.openStore();
   try {

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { claimFiles, claimStatus, createClaimFile, DigestClaim, dropClaimFile, type ClaimHolder } from "./digestClaim.js";
 import { readRecord, recordsNewestFirst, type DigestDate, type DigestRecord, type PostedRecord } from "./digestRecords.js";
+import { channelFolder } from "./stateFolder.js";
 
 // The record types are what the ledger's many readers (the scheduler, the archive, the CLI, answers) work with.
 export type { DigestDate, DigestRecord, DigestResult, PostedPaper, PostedRecord, SkippedRecord } from "./digestRecords.js";
@@ -47,7 +48,6 @@ export interface LedgerOptions {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const CHANNEL = /^[\w-]{1,64}$/;
 
 export class DigestLedger {
   /** Identifies this ledger connection in claims and records. */
@@ -161,9 +161,8 @@ export class DigestLedger {
   }
 
   private async channelDir(channelId: string, date: DigestDate | undefined, create: boolean): Promise<string> {
-    if (!CHANNEL.test(channelId)) throw new Error(`not a channel id: ${JSON.stringify(channelId)}`);
+    const dir = channelFolder(this.dir, channelId);
     if (date !== undefined && !DATE.test(date)) throw new Error(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-    const dir = join(this.dir, channelId);
     if (create) await mkdir(dir, { recursive: true });
     return dir;
   }

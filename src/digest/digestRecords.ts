@@ -1,6 +1,6 @@
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createExclusive, fileNames, isErrno } from "../exclusiveFiles.js";
+import { createExclusive, fileNames, isErrno, syncDir } from "../exclusiveFiles.js";
 
 /*
  * The ledger's final records, one file `<channelId>/<date>.json` per (channel, date):
@@ -122,18 +122,4 @@ export async function writeRecord(dir: string, record: DigestRecord): Promise<{ 
     return { record, written: true };
   }
   return { record: (await readJson<DigestRecord>(path)) ?? record, written: false };
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // So that the new name survives a power cut, not only the file's content. Best effort: not every platform can.
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* ignored */
-  }
 }

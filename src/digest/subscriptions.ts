@@ -1,21 +1,27 @@
-import { Field, Int32, List, Schema, Utf8 } from "apache-arrow";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
 import { UserFacingError } from "../errors.js";
-import { rowsToArrow } from "../store/arrowRows.js";
+import { createExclusive, fileNames, isErrno, replaceAtomically } from "../exclusiveFiles.js";
 import type { StoreOptions } from "../store/paperStore.js";
-import { SharedTable } from "../store/sharedTable.js";
+import { subscriptionRows, SUBSCRIPTIONS_TABLE, type SubscriptionRow } from "../store/subscriptionsTable.js";
+import { channelFolder, isChannelFolderName, SUBSCRIPTION_FILE, SUBSCRIPTIONS_IMPORTED } from "./stateFolder.js";
 
 /**
- * Which channels get a daily digest, when, and of what. Stored as a LanceDB table
- * in the same database as the papers (same URI), so a subscription lives and is
- * backed up with the library and every bot process sees the others' changes.
+ * Which channels get a daily digest, when, and of what: one file per channel,
+ * `<DIGEST_STATE_DIR>/<channelId>/subscription.json`, beside the channel's claims and
+ * records (stateFolder.ts), so that the digest's whole state is in one folder and
+ * written one way. A subscribe replaces the file in one step (write a temporary file,
+ * rename it: exclusiveFiles.ts), so a reader in any process sees the old subscription
+ * or the new, and of two processes writing at once the last wins, whole. Unsubscribing
+ * replaces it with a note of when (not a deletion), so that the one-time import below,
+ * racing in another process, cannot bring the subscription back.
  *
- * LanceDB's mergeInsert is not atomic between two writers (two processes upserting
- * the same key at once can both insert), so reads keep the newest row per channel
- * and unsubscribe deletes every row of the channel. Nothing here needs more: the
- * once-per-day guarantee lives in the ledger (digestLedger.ts), not in this table.
+ * Until this folder, subscriptions lived in the library (LanceDB table
+ * `digest_subscriptions`); the first open with the library given copies that table's
+ * newest row per channel here, once (a marker file says it is done), without replacing
+ * a file already here.
  */
-
-export const SUBSCRIPTIONS = "digest_subscriptions";
 
 export interface SubscriptionOptions {
   /** Local time of day, "HH:MM" (24-hour). */
@@ -39,17 +45,6 @@ export interface Subscription {
   createdAt: string;
   updatedAt: string;
 }
-
-const subscriptionsSchema = new Schema([
-  new Field("channelId", new Utf8(), false),
-  new Field("guildId", new Utf8(), false),
-  new Field("time", new Utf8(), false),
-  new Field("timeZone", new Utf8(), false),
-  new Field("topics", new List(new Field("item", new Utf8(), true)), false),
-  new Field("max", new Int32(), true),
-  new Field("createdAt", new Utf8(), false),
-  new Field("updatedAt", new Utf8(), false),
-]);
 
 export const MAX_TOPICS = 10;
 export const MAX_PAPERS_PER_DIGEST = 25;
@@ -91,17 +86,45 @@ export function parseTopics(text: string | undefined): string[] {
     .filter(Boolean);
 }
 
-type ListCell = string[] | { toArray(): ArrayLike<string> };
+/** A channel's subscription file: its subscription, or when it ended. */
+const subscribedFile = z.object({
+  channelId: z.string(),
+  guildId: z.string(),
+  time: z.string(),
+  timeZone: z.string(),
+  topics: z.array(z.string()),
+  max: z.number().int().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const unsubscribedFile = z.object({ channelId: z.string(), unsubscribedAt: z.string() });
+
+export interface SubscriptionStoreOptions {
+  /** The digest's state folder (DIGEST_STATE_DIR). */
+  dir: string;
+  /** The library whose old subscriptions table is imported on the first open; none: nothing to import. */
+  library?: StoreOptions;
+  now?: () => Date;
+  /**
+   * Told of a subscription file that cannot be read (edited by hand), which is then left out; the bot
+   * logs it and serves the other channels. Without it, reading one throws an error naming the file.
+   */
+  onUnreadable?: (path: string, reason: string) => void;
+}
 
 export class SubscriptionStore {
   private constructor(
-    private readonly shared: SharedTable,
+    private readonly dir: string,
     private readonly now: () => Date,
+    private readonly onUnreadable: ((path: string, reason: string) => void) | undefined,
   ) {}
 
-  /** Opens the subscriptions of the library at `uri`; the table is created by the first subscribe. */
-  static async open(options: StoreOptions & { now?: () => Date }): Promise<SubscriptionStore> {
-    return new SubscriptionStore(await SharedTable.open(options, SUBSCRIPTIONS, subscriptionsSchema), options.now ?? (() => new Date()));
+  /** Opens the subscriptions in `dir`, first importing the library's old table if that was never done. */
+  static async open(options: SubscriptionStoreOptions): Promise<SubscriptionStore> {
+    const store = new SubscriptionStore(options.dir, options.now ?? (() => new Date()), options.onUnreadable);
+    await mkdir(options.dir, { recursive: true });
+    if (options.library) await store.importOnce(options.library);
+    return store;
   }
 
   /**
@@ -113,45 +136,107 @@ export class SubscriptionStore {
     const existing = await this.get(channelId);
     const at = this.now().toISOString();
     const subscription: Subscription = { channelId, guildId, ...valid, createdAt: existing?.createdAt ?? at, updatedAt: at };
-    await this.shared.upsert("channelId", rowsToArrow([{ ...subscription, max: subscription.max ?? null }], subscriptionsSchema));
+    await this.write(channelId, subscription);
     return subscription;
   }
 
   /** Ends the channel's subscription; false if it had none. */
   async unsubscribe(channelId: string): Promise<boolean> {
-    return (await this.shared.deleteRowsWith("channelId", channelId)) > 0;
+    if (!(await this.get(channelId))) return false;
+    await this.write(channelId, { channelId, unsubscribedAt: this.now().toISOString() });
+    return true;
   }
 
   async get(channelId: string): Promise<Subscription | undefined> {
-    return newestPerChannel((await this.shared.rowsWith("channelId", channelId)) as StoredRow[])[0];
+    return this.read(channelFolder(this.dir, channelId));
   }
 
+  /** Every subscribed channel's subscription, by channel id. */
   async list(): Promise<Subscription[]> {
-    return newestPerChannel((await this.shared.rows()) as StoredRow[]);
+    const channels = (await fileNames(this.dir)).filter(isChannelFolderName).sort();
+    const subscriptions = await Promise.all(channels.map((channelId) => this.read(join(this.dir, channelId))));
+    return subscriptions.filter((s) => s !== undefined);
   }
 
-  close(): void {
-    this.shared.close();
+  private async write(channelId: string, content: Subscription | z.infer<typeof unsubscribedFile>): Promise<void> {
+    const folder = channelFolder(this.dir, channelId);
+    await mkdir(folder, { recursive: true });
+    await replaceAtomically(folder, join(folder, SUBSCRIPTION_FILE), fileText(content));
+  }
+
+  private async read(folder: string): Promise<Subscription | undefined> {
+    const path = join(folder, SUBSCRIPTION_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      // ENOTDIR: a file named like a channel, not a channel's folder.
+      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) return undefined;
+      throw error;
+    }
+    let content: unknown;
+    try {
+      content = JSON.parse(text);
+    } catch (error) {
+      return this.unreadable(path, `not JSON (${(error as Error).message})`);
+    }
+    // Which of the two a file is, is told by `unsubscribedAt`: then an error names the fields that file lacks.
+    const ended = typeof content === "object" && content !== null && "unsubscribedAt" in content;
+    const parsed = (ended ? unsubscribedFile : subscribedFile).safeParse(content);
+    if (!parsed.success) return this.unreadable(path, z.prettifyError(parsed.error).replace(/\n/g, "; "));
+    if ("unsubscribedAt" in parsed.data) return undefined;
+    return { ...parsed.data, max: parsed.data.max };
+  }
+
+  private unreadable(path: string, reason: string): undefined {
+    if (!this.onUnreadable) throw new UserFacingError(`The digest subscription ${path} cannot be read: ${reason}. Fix or delete the file.`);
+    this.onUnreadable(path, reason);
+    return undefined;
+  }
+
+  /**
+   * Copies the library's old subscriptions table into the folder, once. Each channel's file is
+   * created only where none exists: a file already here is newer (a subscribe or unsubscribe since,
+   * or another process's import of the same rows). The marker is written last, so an import cut
+   * short is done again in full on the next open.
+   */
+  private async importOnce(library: StoreOptions): Promise<void> {
+    const marker = join(this.dir, SUBSCRIPTIONS_IMPORTED);
+    if (await exists(marker)) return;
+    const newest = new Map<string, SubscriptionRow>();
+    for (const row of await subscriptionRows(library)) {
+      const seen = newest.get(row.channelId);
+      if (!seen || seen.updatedAt < row.updatedAt) newest.set(row.channelId, row);
+    }
+    const imported: string[] = [];
+    for (const row of newest.values()) {
+      if (!isChannelFolderName(row.channelId)) {
+        this.unreadable(
+          `${library.uri} (table ${SUBSCRIPTIONS_TABLE})`,
+          `channel id ${JSON.stringify(row.channelId)} cannot be a folder name`,
+        );
+        continue;
+      }
+      const folder = channelFolder(this.dir, row.channelId);
+      await mkdir(folder, { recursive: true });
+      const subscription: Subscription = { ...row, max: row.max ?? undefined };
+      if (await createExclusive(folder, join(folder, SUBSCRIPTION_FILE), fileText(subscription))) imported.push(row.channelId);
+    }
+    const note = { from: `${library.uri} (table ${SUBSCRIPTIONS_TABLE})`, at: this.now().toISOString(), channels: imported };
+    await createExclusive(this.dir, marker, fileText(note));
   }
 }
 
-type StoredRow = Omit<Subscription, "topics" | "max"> & { topics: ListCell; max: number | null };
+function fileText(content: object): string {
+  return `${JSON.stringify(content, null, 2)}\n`;
+}
 
-function newestPerChannel(rows: StoredRow[]): Subscription[] {
-  const byChannel = new Map<string, Subscription>();
-  for (const row of rows) {
-    const sub: Subscription = {
-      channelId: row.channelId,
-      guildId: row.guildId,
-      time: row.time,
-      timeZone: row.timeZone,
-      topics: Array.isArray(row.topics) ? [...row.topics] : Array.from(row.topics.toArray()),
-      max: row.max ?? undefined,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-    };
-    const seen = byChannel.get(sub.channelId);
-    if (!seen || seen.updatedAt < sub.updatedAt) byChannel.set(sub.channelId, sub);
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (isErrno(error, "ENOENT")) return false;
+    throw error;
   }
-  return [...byChannel.values()].sort((a, b) => a.channelId.localeCompare(b.channelId));
 }

@@ -15,8 +15,8 @@ import { newestPerKey, SharedTable } from "./sharedTable.js";
  * their question cited the paper), once per member, paper and channel, beside (not replacing) their 👍/👎:
  * the profile weighs the two (channelProfile.ts).
  *
- * LanceDB's mergeInsert is not atomic between two writers, so reads keep the newest row per key (as the
- * subscriptions do).
+ * LanceDB's mergeInsert is not atomic between two writers, so reads keep the newest row per key
+ * (newestPerKey, as the answer votes do).
  */
 
 export const DIGEST_VOTES = "digest_votes";

@@ -1,13 +1,14 @@
 import * as lancedb from "@lancedb/lancedb";
 import type { Connection, Table } from "@lancedb/lancedb";
-import type { Table as ArrowTable, Schema } from "apache-arrow";
+import type { Schema } from "apache-arrow";
 import type { StoreOptions } from "./paperStore.js";
 import { sqlString } from "./sql.js";
 
 /**
- * A small table of the library that every bot process reads and writes (subscriptions, digest
- * votes): read with no cache, as another process may have written since, and created by
- * whichever process writes first.
+ * A small table of the library that every bot process reads and writes (votes on answers and on
+ * digest papers): read with no cache, as another process may have written since, and created by
+ * whichever process writes first. Opened without a schema, it is only read (the old subscriptions
+ * table, subscriptionsTable.ts).
  */
 export class SharedTable {
   private table: Table | undefined;
@@ -15,10 +16,10 @@ export class SharedTable {
   private constructor(
     private readonly db: Connection,
     private readonly name: string,
-    private readonly schema: Schema,
+    private readonly schema: Schema | undefined,
   ) {}
 
-  static async open(options: StoreOptions, name: string, schema: Schema): Promise<SharedTable> {
+  static async open(options: StoreOptions, name: string, schema?: Schema): Promise<SharedTable> {
     const db = await lancedb.connect(options.uri, {
       storageOptions: options.storageOptions ?? {},
       readConsistencyInterval: options.readConsistencySeconds ?? 0,
@@ -33,6 +34,7 @@ export class SharedTable {
   }
 
   async ensure(): Promise<Table> {
+    if (!this.schema) throw new Error(`the ${this.name} table was opened to be read, not written`);
     // exist_ok: another process may create it at the same moment.
     this.table ??= await this.db.createEmptyTable(this.name, this.schema, { mode: "create", existOk: true });
     return this.table;
@@ -44,17 +46,6 @@ export class SharedTable {
     return table ? table.query().toArray() : [];
   }
 
-  /** The rows whose `column` holds `value`. */
-  async rowsWith(column: string, value: string): Promise<unknown[]> {
-    const table = await this.existing();
-    return table
-      ? table
-          .query()
-          .where(`${column} = ${sqlString(value)}`)
-          .toArray()
-      : [];
-  }
-
   /** Deletes the rows whose `column` holds `value`; how many there were. */
   async deleteRowsWith(column: string, value: string): Promise<number> {
     const table = await this.existing();
@@ -63,12 +54,6 @@ export class SharedTable {
     const count = await table.countRows(where);
     if (count > 0) await table.delete(where);
     return count;
-  }
-
-  /** Writes `data`'s rows, each replacing the row with the same `key` if there is one; creates the table if needed. */
-  async upsert(key: string, data: ArrowTable): Promise<void> {
-    const table = await this.ensure();
-    await table.mergeInsert(key).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
   }
 
   close(): void {

@@ -5,7 +5,8 @@
  *  3. on the real corpus and resampled libraries (BENCH_SIZES, default "real,100k"): search held in
  *     memory and not held, beside its two bare LanceDB queries and a MiniSearch BM25 peer, in turn on
  *     each query (measure/measureSearch.ts); the vector index's recall@20 against exact search
- *     (measure/measureRecall.ts; BENCH_PROBES="10,20,…" adds a sweep); the bot's start-up and RSS;
+ *     (measure/measureRecall.ts; BENCH_PROBES="10,20,…" adds a sweep); the bot's start-up and RSS; on the
+ *     real corpus, paper look-ups with and without the chunks' paperId index (measure/measurePaperLookups.ts);
  *  4. the real corpus in s3:// on an S3-compatible server on 127.0.0.1 (s3rver), searched the same way.
  */
 import { spawnSync } from "node:child_process";
@@ -25,6 +26,7 @@ import { startS3ServerProcess } from "../helpers/s3Server.js";
 import { benchQueries, label, parseSizes, writeCorpus } from "./measure/corpora.js";
 import { ingestProcess } from "./measure/measureIngest.js";
 import { measureRecall } from "./measure/measureRecall.js";
+import { measurePaperLookups } from "./measure/measurePaperLookups.js";
 import { measureSearch } from "./measure/measureSearch.js";
 import { printBot } from "./measure/printBot.js";
 import { heading, ms, percentile, seconds } from "./measure/report.js";
@@ -79,6 +81,7 @@ try {
     console.log(`  ${built.chunksWritten} passages of ${built.papers} papers (ingested in ${seconds(built.totalMs)})`);
     await measureSearch({ uri }, timed, warmUp, { holdUpTo: memoryChunks });
     await measureRecall({ uri }, timed, sweep);
+    if (size === "real") await measurePaperLookups(uri, memoryChunks);
     await printBot(uri, timed.slice(0, 20), dir);
     if (size !== "real") await rm(dir, { recursive: true, force: true });
   }

@@ -141,7 +141,7 @@ export async function openRig(
   >,
 ): Promise<DigestRig> {
   const { poster: posterOptions, leaseMs, ...schedulerOptions } = options;
-  const subscriptions = await SubscriptionStore.open({ uri: paths.uri, now: options.now });
+  const subscriptions = await SubscriptionStore.open({ dir: paths.stateDir, library: { uri: paths.uri }, now: options.now });
   const ledger = await DigestLedger.open(paths.stateDir, { now: options.now, leaseMs });
   const poster = new FakeChannels(paths.channels, posterOptions);
   const { logger, lines } = capturingLogger();
@@ -154,7 +154,6 @@ export async function openRig(
     logs: lines,
     async close() {
       await scheduler.stop();
-      subscriptions.close();
     },
   };
 }

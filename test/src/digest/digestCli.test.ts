@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { Digest } from "../../../src/digest/buildDigest.js";
@@ -16,6 +17,7 @@ async function digestCliRig(t: TestContext, extra: Record<string, string> = {}) 
   t.after(() => standIn.close());
   const env = {
     LANCEDB_URI: join(dir, "db"),
+    DIGEST_STATE_DIR: join(dir, "digest"),
     HF_API_URL: standIn.hfApiUrl,
     ARXIV_API_URL: standIn.arxivApiUrl,
     DIGEST_ARXIV_CATEGORIES: "cs.CL",
@@ -120,16 +122,15 @@ test("given topics, a size and a channel with no subscription, then the text dig
   assert.match(grammar ?? "", /\n\*matches: grammar\*$/);
 });
 
-test("given a channel subscribed in the library, then `digest --channel` ranks by its topics and size, as the bot would post it", async (t) => {
+test("given a subscribed channel, then `digest --channel` ranks by its topics and size, as the bot would post it", async (t) => {
   const { dir, env } = await digestCliRig(t);
-  const subscriptions = await SubscriptionStore.open({ uri: env.LANCEDB_URI });
+  const subscriptions = await SubscriptionStore.open({ dir: env.DIGEST_STATE_DIR });
   await subscriptions.subscribe("123456789012345678", "223456789012345678", {
     time: "09:00",
     timeZone: "UTC",
     topics: ["grammar"],
     max: 1,
   });
-  subscriptions.close();
 
   const result = await runCli(["digest", "--date", STAND_IN_DATE, "--channel", "123456789012345678", "--dry-run"], { cwd: dir, env });
   assert.equal(result.code, 0, result.stderr);
@@ -139,6 +140,20 @@ test("given a channel subscribed in the library, then `digest --channel` ranks b
   assert.equal(lines[1], "-# Topics: grammar");
   assert.match(result.stdout, /Grammar Induction from Child-Directed Speech with Tiny Transformers/);
 });
+
+test(
+  "given a library whose channels subscribed before subscriptions moved to the state folder, then `digest --channel` " +
+    "uses the channel's subscription, imported from the library",
+  async (t) => {
+    const { dir, env } = await digestCliRig(t);
+    await cp(fixture("library-with-subscriptions-a3377f0"), env.LANCEDB_URI, { recursive: true });
+
+    const result = await runCli(["digest", "--date", STAND_IN_DATE, "--channel", "100000000000000001", "--dry-run"], { cwd: dir, env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /no digest subscription/);
+    assert.match(result.stdout, /^\*\*📰 Daily papers — 2026-11-23\*\* · top 3 of \d+ new papers\n-# Topics: grammar, speech\n/);
+  },
+);
 
 test("given unreachable sources, then `digest` says so on stderr and builds from the library", async (t) => {
   const dir = await tempDir(t);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { buildConfig } from "../../../src/config.js";
@@ -20,7 +21,7 @@ import {
   type DigestRig,
   type FakePosterOptions,
 } from "../../helpers/digestHarness.js";
-import { tempDir } from "../../helpers/paths.js";
+import { fixture, tempDir } from "../../helpers/paths.js";
 
 const BERLIN = "100000000000000001";
 const NEW_YORK = "100000000000000002";
@@ -144,9 +145,8 @@ test("given an unsubscribed channel, then nothing more is posted to it, and its 
 
   assert.equal(await rig.scheduler.unsubscribe(BERLIN), true);
   // NEW_YORK unsubscribes through another bot process's connection.
-  const otherShard = await SubscriptionStore.open({ uri: paths.uri });
+  const otherShard = await SubscriptionStore.open({ dir: paths.stateDir });
   assert.equal(await otherShard.unsubscribe(NEW_YORK), true);
-  otherShard.close();
   assert.deepEqual(await runThrough(rig, clock, "2026-11-21T00:00:00Z", "2026-11-23T00:00:00Z", 60 * MIN), []);
   assert.equal(rig.poster.posts.length, 2);
 
@@ -365,7 +365,7 @@ test("given a post that fails, then it is retried after a pause and posted once"
   assert.ok(rig.logs.some((l) => l.msg === "digest failed; will retry"));
 });
 
-test("given the configuration, then the digest service opens subscriptions in the library's database and the ledger in the state folder", async (t) => {
+test("given the configuration, then the digest service opens the subscriptions and the ledger in the state folder", async (t) => {
   const paths = digestPaths(await tempDir(t));
   const config = buildConfig({ LANCEDB_URI: paths.uri, DIGEST_STATE_DIR: paths.stateDir });
   const poster = new FakeChannels(paths.channels);
@@ -381,10 +381,57 @@ test("given the configuration, then the digest service opens subscriptions in th
     [["2026-11-24", "posted"]],
   );
   assert.equal((await service.ledger.lastPosted(BERLIN))?.date, "2026-11-24");
-  const reopened = await SubscriptionStore.open({ uri: config.lancedb.uri });
+  const reopened = await SubscriptionStore.open({ dir: paths.stateDir });
   assert.equal((await reopened.get(BERLIN))?.timeZone, "UTC");
-  reopened.close();
 });
+
+test(
+  "given a library whose channels subscribed before subscriptions moved to the state folder (paperbot a3377f0), " +
+    "when the upgraded digest service starts, then each of those channels gets its digest at its time with its topics, " +
+    "the one that had unsubscribed gets none, and a restart imports nothing again",
+  async (t) => {
+    const dir = await tempDir(t);
+    const paths = digestPaths(dir);
+    await cp(fixture("library-with-subscriptions-a3377f0"), paths.uri, { recursive: true });
+    const config = buildConfig({ LANCEDB_URI: paths.uri, DIGEST_STATE_DIR: paths.stateDir });
+    const poster = new FakeChannels(paths.channels);
+    const start = async () => {
+      const service = await openDigestService(config, capturingLogger().logger, poster, {
+        timers: false,
+        now: () => new Date("2026-12-07T06:00:00Z"),
+      });
+      t.after(() => service.close());
+      return service;
+    };
+    const service = await start();
+    // 08:30 in Berlin is 07:30 UTC on 7 Dec, as is the other channel's 07:30 UTC.
+    const outcomes = await service.scheduler.runDue(new Date("2026-12-07T07:30:00Z"));
+    assert.deepEqual(
+      outcomes
+        .filter((o) => o.status === "posted")
+        .map((o) => [o.channelId, o.date])
+        .sort(),
+      [
+        [BERLIN, "2026-12-07"],
+        [NEW_YORK, "2026-12-07"],
+      ],
+    );
+    assert.deepEqual(poster.posts.map((p) => [p.channelId, p.subscription.time, p.subscription.topics, p.subscription.max]).sort(), [
+      [BERLIN, "08:30", ["grammar", "speech"], 3],
+      [NEW_YORK, "07:30", [], undefined],
+    ]);
+    assert.ok(!outcomes.some((o) => o.channelId === LONDON_UTC), "unsubscribed before the upgrade: nothing for it");
+
+    // Unsubscribed after the upgrade: a restart (which finds the import done) does not bring it back from the library.
+    await service.scheduler.unsubscribe(NEW_YORK);
+    await service.close();
+    const restarted = await start();
+    assert.deepEqual(
+      (await restarted.subscriptions.list()).map((s) => s.channelId),
+      [BERLIN],
+    );
+  },
+);
 
 test("given real timers and a subscription due three seconds from now, then croner fires it and the digest is posted once, at its time", async (t) => {
   const dir = await tempDir(t);

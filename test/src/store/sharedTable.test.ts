@@ -13,7 +13,7 @@ const rows = (...pairs: [string, string][]) =>
     schema,
   );
 
-test("given rows keyed by values with quotes, then each is read, replaced and deleted as itself and no other", async (t) => {
+test("given rows keyed by values with quotes, then each is read and deleted as itself and no other", async (t) => {
   const uri = join(await tempDir(t, "paperbot-shared-table-"), "db");
   const table = await SharedTable.open({ uri }, "shared", schema);
   t.after(() => table.close());
@@ -21,12 +21,15 @@ test("given rows keyed by values with quotes, then each is read, replaced and de
   assert.equal(await table.deleteRowsWith("key", "a"), 0);
 
   const sly = "x' OR 'a' = 'a";
-  await table.upsert("key", rows(["a", "1"], [sly, "2"], ["b'", "3"]));
-  await table.upsert("key", rows([sly, "4"]));
-  assert.deepEqual(
-    ((await table.rowsWith("key", sly)) as { value: string }[]).map((r) => r.value),
-    ["4"],
-  );
+  await (await table.ensure()).add(rows(["a", "1"], [sly, "2"], ["b'", "3"]));
   assert.equal(await table.deleteRowsWith("key", sly), 1);
   assert.deepEqual(((await table.rows()) as { key: string }[]).map((r) => r.key).sort(), ["a", "b'"]);
+});
+
+test("given a table opened without a schema (to be read), then writing to it is refused rather than creating it", async (t) => {
+  const uri = join(await tempDir(t, "paperbot-shared-table-"), "db");
+  const table = await SharedTable.open({ uri }, "shared");
+  t.after(() => table.close());
+  assert.deepEqual(await table.rows(), []);
+  await assert.rejects(table.ensure(), /opened to be read, not written/);
 });

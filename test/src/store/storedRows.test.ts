@@ -82,11 +82,12 @@ test(
     assert.match(seen.stored[0]![0]!.passages[0] ?? "", /\w/);
     assert.deepEqual(seen, await whatUsersSee(fresh));
 
-    // The same inputs again: every row is found unchanged, old layout or not.
+    // The same inputs again: every row is found unchanged, old layout or not (the chunks table gains
+    // its paperId index once, which is no row written: test/src/store/indexes.test.ts).
     const again = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON });
     assert.deepEqual(again.papers, { added: 0, updated: 0, unchanged: 6 });
     assert.equal(again.chunks.written, 0);
-    assert.deepEqual((await readLibrary(old)).versions, oldContent.versions);
+    assert.equal((await readLibrary(old)).versions.papers, oldContent.versions.papers);
 
     const rebuilt = await ingestInto(old, [fixture("pipeline")], { now: MADE_ON, reembed: true });
     assert.equal(rebuilt.papers.unchanged, 6);
