@@ -42,6 +42,16 @@ describe("the paper each side of a comparison means", () => {
       authors: ["Wilhelmina Quarrington", "Tobias Feld"],
     },
     { title: "Adapters Everywhere: A Survey", summary: "A survey of adapter layers in vision and language." },
+    {
+      title: "Chart of Currents Prompting: Reading Ocean Data with Language Models",
+      summary: "A prompt that has the model write a program which reads the ocean charts.",
+    },
+    { title: "Ocean Charts with Graph Networks", summary: "Graph networks read currents from ocean charts and sea maps." },
+    {
+      title: "Recurrent Sea Charts",
+      summary: "This paper by Marchetti et al. reads sea charts with a recurrent network, one line at a time.",
+    },
+    { title: "Sea Charts Read by Recurrent Networks, Revisited", summary: "Recurrent networks reading sea charts, with a larger model." },
   ];
   let library: TempLibrary | undefined;
   let searcher: Searcher | undefined;
@@ -51,8 +61,9 @@ describe("the paper each side of a comparison means", () => {
   });
   after(() => library?.remove());
 
-  const compare = async (question: string) => {
-    const found = await searcher!.search(question, { k: 10 });
+  // `k`: how many papers the whole question found.
+  const compare = async (question: string, k = 10) => {
+    const found = await searcher!.search(question, { k });
     return (await comparedPapers(question, searcher!, {}, found)).map((side) => [side.hit.title.split(":")[0], side.matched]);
   };
 
@@ -75,6 +86,18 @@ describe("the paper each side of a comparison means", () => {
       ["Parameter Sharing Across Tiny Adapters", true],
       ["Lantern", true],
     ]);
+  });
+
+  test("given a side written as the start of a title, then that paper is the side's, even if the whole question did not find it", async () => {
+    assert.deepEqual(await compare("Chart of Currents vs Quill: how do they use code?", 0), [
+      ["Chart of Currents Prompting", true],
+      ["Quill", true],
+    ]);
+  });
+
+  test("given a side named by an author its summary credits (“This paper by … et al.”), then that paper is the side's", async () => {
+    const sides = await compare("Marchetti's recurrent sea chart paper vs Harbor: which reads faster?");
+    assert.deepEqual(sides[0], ["Recurrent Sea Charts", true]);
   });
 
   test("given a side whose words no title holds, then it is not matched, and the answer is left to the evidence", async () => {
