@@ -135,9 +135,19 @@ export async function comparedPapers(
         : leadBeginsWith(hit.title, side)
           ? 5
           : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) + (byAuthor(hit) ? 2 : 0);
-    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || score(hit) > score(top) ? hit : top), undefined);
-    // A side of plain words keeps its paper only if the whole question found it too: words match too loosely alone.
-    if (best && (names.length > 0 || score(best) >= 5 || found.some((hit) => hit.paperId === best.paperId)))
+    // Of papers that fit the side's name or title equally ("Chameleon" names two), the one the whole question
+    // ranks higher ("… a visual expert or early fusion?"); of papers that fit it in no such way, the side's own search's first.
+    const wholeRank = (hit: PaperHit) => {
+      const at = found.findIndex((other) => other.paperId === hit.paperId);
+      return at < 0 ? found.length : at;
+    };
+    const better = (hit: PaperHit, top: PaperHit) =>
+      score(hit) > score(top) || (score(hit) > 0 && score(hit) === score(top) && wholeRank(hit) < wholeRank(top));
+    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || better(hit, top) ? hit : top), undefined);
+    // A side of plain words keeps its paper only if the whole question found it too, as words match loosely
+    // alone; unless the title begins with the side, or holds every word of a side of three or more.
+    const surely = (hit: PaperHit) => score(hit) >= 5 || (contentWords(side).length >= 3 && titleHasAll(hit.title, side));
+    if (best && (names.length > 0 || surely(best) || found.some((hit) => hit.paperId === best.paperId)))
       chosen.push({ hit: best, matched: score(best) >= 2 });
   }
   return chosen;
