@@ -1,5 +1,5 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
-import { contentWords, prefixStem, stemCoverage } from "../text/words.js";
+import { contentWords, prefixStem, stemCoverage, wordsAsWritten } from "../text/words.js";
 import { isShortNameOf, mentions, namesIn, rareCapitalisedWords } from "./questionTerms.js";
 
 /**
@@ -75,6 +75,25 @@ export interface ComparedSide {
   matched: boolean;
 }
 
+/**
+ * The side is how the title's lead begins, two words or more: "Program of Thoughts" is "Program of
+ * Thoughts Prompting: Disentangling …". A name so written needs no confirmation from the whole question.
+ */
+function leadBeginsWith(title: string, side: string): boolean {
+  const lead = title.split(":")[0] ?? "";
+  return (
+    contentWords(side).length >= 2 && wordsAsWritten(lead).join(" ").toLowerCase().startsWith(wordsAsWritten(side).join(" ").toLowerCase())
+  );
+}
+
+/** A paper by `name`: among its authors, or so credited in its text ("This paper by Sutskever et al."), as summaries do when the record lists none. */
+function isBy(hit: PaperHit, name: string): boolean {
+  return (
+    hit.paper.authors.some((author) => mentions(author, name)) ||
+    new RegExp(`\\b(?:by\\s+${name}\\b|${name}\\s+et\\s+al\\b)`, "u").test(hit.passages.join("\n"))
+  );
+}
+
 /** Every content word of a side ("latent diffusion") is in the title ("… with Latent Diffusion Models"). */
 function titleHasAll(title: string, side: string): boolean {
   const stems = contentWords(side).map(prefixStem);
@@ -108,15 +127,27 @@ export async function comparedPapers(
     const hits = [...byName, ...bySearch, ...found].filter((hit) => !chosen.some((c) => c.hit.paperId === hit.paperId));
     // Search's order, unless a paper is more surely the one meant.
     // The side written out as a title's lead ("One RL to See Them All") is that paper, whatever names it holds.
-    const byAuthor = (hit: PaperHit) => authors.some((name) => hit.paper.authors.some((author) => mentions(author, name)));
+    const byAuthor = (hit: PaperHit) => authors.some((name) => isBy(hit, name));
     // An author named adds to what the words say: "adapters (Houlsby et al.)" is the adapters paper by Houlsby.
     const score = (hit: PaperHit) =>
       isShortNameOf(hit.title, side)
         ? 6
-        : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) + (byAuthor(hit) ? 2 : 0);
-    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || score(hit) > score(top) ? hit : top), undefined);
-    // A side of plain words keeps its paper only if the whole question found it too: words match too loosely alone.
-    if (best && (names.length > 0 || found.some((hit) => hit.paperId === best.paperId)))
+        : leadBeginsWith(hit.title, side)
+          ? 5
+          : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) + (byAuthor(hit) ? 2 : 0);
+    // Of papers that fit the side's name or title equally ("Chameleon" names two), the one the whole question
+    // ranks higher ("… a visual expert or early fusion?"); of papers that fit it in no such way, the side's own search's first.
+    const wholeRank = (hit: PaperHit) => {
+      const at = found.findIndex((other) => other.paperId === hit.paperId);
+      return at < 0 ? found.length : at;
+    };
+    const better = (hit: PaperHit, top: PaperHit) =>
+      score(hit) > score(top) || (score(hit) > 0 && score(hit) === score(top) && wholeRank(hit) < wholeRank(top));
+    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || better(hit, top) ? hit : top), undefined);
+    // A side of plain words keeps its paper only if the whole question found it too, as words match loosely
+    // alone; unless the title begins with the side, or holds every word of a side of three or more.
+    const surely = (hit: PaperHit) => score(hit) >= 5 || (contentWords(side).length >= 3 && titleHasAll(hit.title, side));
+    if (best && (names.length > 0 || surely(best) || found.some((hit) => hit.paperId === best.paperId)))
       chosen.push({ hit: best, matched: score(best) >= 2 });
   }
   return chosen;

@@ -1,8 +1,7 @@
-import { wordRank } from "../embeddings/localEmbeddings.js";
 import type { PaperHit } from "../retrieve/searchPapers.js";
 import type { WordCounts } from "../store/wordCounts.js";
 import { mentions, rareWords, type QuestionShape } from "./questionTerms.js";
-import { prefixStem, stemCoverage } from "../text/words.js";
+import { INDEX_STOP_WORDS, prefixStem, stemCoverage } from "../text/words.js";
 
 /**
  * Whether the retrieved papers answer a question: the names the question uses that
@@ -64,22 +63,14 @@ export const FEATURE_NAMES = [
 /** What a hit says of itself: its title, authors and retrieved passages. */
 export const textOf = (hit: PaperHit) => `${hit.title}\n${hit.paper.authors.join(", ")}\n${hit.passages.join("\n")}`;
 
-/**
- * English's commonest words: one the full-text index finds nowhere is one of its stop
- * words ("between", "more"), not a word the library lacks.
- */
-const COMMON_RANK = 1000;
-
 /** The question's words as this library knows them: how often each is used, and whether the top paper has it. */
 function libraryFeatures(
   words: readonly string[],
   topText: string,
   library: WordCounts,
 ): Pick<Features, "libraryCoverage" | "absentWords" | "rarestMissing"> {
-  const counted = words.filter((word) => {
-    const rank = wordRank(word);
-    return !((library.counts.get(word) ?? 0) === 0 && rank >= 0 && rank < COMMON_RANK);
-  });
+  // A word the index finds nowhere is one of its stop words, which says nothing, or one the library never uses, which does.
+  const counted = words.filter((word) => (library.counts.get(word) ?? 0) > 0 || !INDEX_STOP_WORDS.has(word));
   if (counted.length === 0) return { libraryCoverage: 0, absentWords: 0, rarestMissing: 0 };
   const idf = (word: string) => Math.log((library.passages + 1) / ((library.counts.get(word) ?? 0) + 1));
   const lower = topText.toLowerCase();

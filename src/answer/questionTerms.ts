@@ -40,6 +40,35 @@ const NOT_NAMES = new Set([
   "FAQ",
   "arXiv",
 ]);
+/**
+ * The field's own abbreviations ("LLMs", "CNN", "ML"): every paper is about one, so they name no paper,
+ * and one missing from the sources says nothing about what the library lacks. Within a name they
+ * are part of it: "Logic-RL", "LLM-Pruner".
+ */
+const FIELD_WORDS = new Set([
+  "AI",
+  "ML",
+  "DL",
+  "NLP",
+  "CV",
+  "RL",
+  "NN",
+  "DNN",
+  "CNN",
+  "RNN",
+  "GNN",
+  "LLM",
+  "VLM",
+  "MLLM",
+  "LM",
+  "SOTA",
+  "GPU",
+  "CPU",
+  "TPU",
+  "API",
+  "QA",
+]);
+const isFieldWord = (part: string) => FIELD_WORDS.has(part.replace(/s$/, ""));
 
 /** Words past this frequency rank in the word-vector vocabulary are rare enough to be names when capitalised. */
 const RARE_RANK = 60_000;
@@ -155,7 +184,9 @@ function nameIn(token: string): string | undefined {
   if (/\p{Lu}/u.test(token)) while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
   if (!/^\p{L}/u.test(parts[0] ?? "")) return undefined;
   const named =
-    parts.some((part) => NAME_TOKEN.test(part) && !NOT_NAMES.has(part) && /^\p{L}/u.test(part)) ||
+    parts.some(
+      (part) => NAME_TOKEN.test(part) && !NOT_NAMES.has(part) && !(parts.length === 1 && isFieldWord(part)) && /^\p{L}/u.test(part),
+    ) ||
     // Words and a version: "Mamba-2", "phi-4-mini-reasoning".
     (parts.length > 1 && parts.some((part) => /^\d/.test(part)));
   return named ? token.slice(0, parts.join("-").length) : undefined;

@@ -38,7 +38,7 @@ export class WordCounter {
     }
     const wanted = [...new Set(words)].filter((word) => !this.counts.has(word));
     const found = await Promise.all(
-      wanted.map(async (word) => (await table.search(word, "fts").select(["_rowid"]).limit(COUNTED_UP_TO).toArray()).length),
+      wanted.map(async (word) => (await table.search(word, "fts").select(["_score"]).limit(COUNTED_UP_TO).toArray()).length),
     );
     if (this.counts.size + wanted.length > REMEMBERED) this.counts.clear();
     wanted.forEach((word, i) => this.counts.set(word, found[i]!));

@@ -9,7 +9,7 @@
  * count when the thresholds are chosen. Two fits: one for the local embedder (with
  * its cosine similarity), and `words`, with no similarity, for any other embedder.
  *
- *   npm run eval:fit -- [--keep DIR]
+ *   npm run eval:fit -- [--keep DIR] [--without a,b] [--dump FILE: each turn's features and out-of-fold probability, as JSON]
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -30,7 +30,9 @@ import { buildLibrary } from "./evalLibraries.js";
 import { isOutside, loadQuestions, type Kind, type Library } from "./evalQuestions.js";
 
 // --without a,b: fit without these features, to see what each one is worth out of fold.
-const { values: args } = parseArgs({ options: { keep: { type: "string" }, without: { type: "string", default: "" } } });
+const { values: args } = parseArgs({
+  options: { keep: { type: "string" }, without: { type: "string", default: "" }, dump: { type: "string" } },
+});
 const without = new Set(args.without.split(",").filter(Boolean));
 
 /** Answerable questions the extractive answer may refuse, and the model gate, on the tune half. */
@@ -41,6 +43,8 @@ interface Example {
   /** The question's id: all turns of a conversation fall in one fold. */
   id: string;
   kind: Kind;
+  question: string;
+  top: string;
   features: Features;
   /** A name in the question no retrieved paper mentions: refused before the model is consulted. */
   missing: boolean;
@@ -68,6 +72,8 @@ async function collect(library: Library, root: string): Promise<Example[]> {
         examples.push({
           id: q.id,
           kind: q.kind,
+          question: turn.question,
+          top: hits[0]?.title ?? "",
           features: evidence.features,
           missing: evidence.missing.length > 0,
           label: isOutside(q.kind) ? 0 : first ? 1 : undefined,
@@ -194,6 +200,17 @@ try {
     `tune examples: ${examples.length} (${labelled.filter((e) => e.label === 1).length} yes, ${labelled.filter((e) => e.label === 0).length} no)`,
   );
   for (const c of calibrations) report(c.embedder, examples, c);
+  if (args.dump) {
+    const unseen = outOfFold(examples, all);
+    writeFileSync(
+      args.dump,
+      JSON.stringify(
+        examples.map((e) => ({ ...e, p: unseen.get(e) })),
+        null,
+        1,
+      ),
+    );
+  }
 
   const file = join(PROJECT_ROOT, "src", "answer", "calibration.ts");
   const source = readFileSync(file, "utf8");

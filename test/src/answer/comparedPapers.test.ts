@@ -42,6 +42,19 @@ describe("the paper each side of a comparison means", () => {
       authors: ["Wilhelmina Quarrington", "Tobias Feld"],
     },
     { title: "Adapters Everywhere: A Survey", summary: "A survey of adapter layers in vision and language." },
+    {
+      title: "Chart of Currents Prompting: Reading Ocean Data with Language Models",
+      summary: "A prompt that has the model write a program which reads the ocean charts.",
+    },
+    { title: "Ocean Charts with Graph Networks", summary: "Graph networks read currents from ocean charts and sea maps." },
+    {
+      title: "Recurrent Sea Charts",
+      summary: "This paper by Marchetti et al. reads sea charts with a recurrent network, one line at a time.",
+    },
+    { title: "Sea Charts Read by Recurrent Networks, Revisited", summary: "Recurrent networks reading sea charts, with a larger model." },
+    { title: "Beacon: Lighthouse Detection with Visual Experts", summary: "Beacon adds visual expert layers to find lighthouses." },
+    { title: "Beacon: Early-Fusion Models of Ship Signals", summary: "Beacon fuses radio and radar signals from ships early." },
+    { title: "Scaling Tide Forecasts with Looped Tide Forecasters", summary: "A forecaster applied in a loop to its own tide output." },
   ];
   let library: TempLibrary | undefined;
   let searcher: Searcher | undefined;
@@ -51,8 +64,9 @@ describe("the paper each side of a comparison means", () => {
   });
   after(() => library?.remove());
 
-  const compare = async (question: string) => {
-    const found = await searcher!.search(question, { k: 10 });
+  // `k`: how many papers the whole question found.
+  const compare = async (question: string, k = 10) => {
+    const found = await searcher!.search(question, { k });
     return (await comparedPapers(question, searcher!, {}, found)).map((side) => [side.hit.title.split(":")[0], side.matched]);
   };
 
@@ -74,6 +88,50 @@ describe("the paper each side of a comparison means", () => {
     assert.deepEqual(await compare("adapters (Quarrington et al.) vs Lantern: which trains fewer weights?"), [
       ["Parameter Sharing Across Tiny Adapters", true],
       ["Lantern", true],
+    ]);
+  });
+
+  test("given a side written as the start of a title, then that paper is the side's, even if the whole question did not find it", async () => {
+    assert.deepEqual(await compare("Chart of Currents vs Quill: how do they use code?", 0), [
+      ["Chart of Currents Prompting", true],
+      ["Quill", true],
+    ]);
+  });
+
+  test("given a side named by an author its summary credits (“This paper by … et al.”), then that paper is the side's", async () => {
+    const sides = await compare("Marchetti's recurrent sea chart paper vs Harbor: which reads faster?");
+    assert.deepEqual(sides[0], ["Recurrent Sea Charts", true]);
+  });
+
+  test("given two papers of the same short name, then the side is the one the whole question ranks higher", async () => {
+    assert.equal(
+      (
+        await comparedPapers(
+          "Sextant vs Beacon: which fuses ship signals early?",
+          searcher!,
+          {},
+          await searcher!.search("ship signals fused early", { k: 10 }),
+        )
+      )[1]?.hit.title,
+      "Beacon: Early-Fusion Models of Ship Signals",
+    );
+    assert.equal(
+      (
+        await comparedPapers(
+          "Sextant vs Beacon: visual experts for lighthouses?",
+          searcher!,
+          {},
+          await searcher!.search("visual experts for lighthouses", { k: 10 }),
+        )
+      )[1]?.hit.title,
+      "Beacon: Lighthouse Detection with Visual Experts",
+    );
+  });
+
+  test("given a side of three words or more that a title holds, then that paper is the side's, even if the whole question did not find it", async () => {
+    assert.deepEqual(await compare("looped tide forecasters vs Quill: which is faster?", 0), [
+      ["Scaling Tide Forecasts with Looped Tide Forecasters", true],
+      ["Quill", true],
     ]);
   });
 

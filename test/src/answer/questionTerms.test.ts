@@ -11,7 +11,12 @@ test("given a question naming systems, then their names are found as written", (
 
 test("given quantities and plain hyphenated words, then they are not taken for names", () => {
   assert.deepEqual(namesIn("the 2.3B-parameter model trained on 10k examples"), []);
-  assert.deepEqual(namesIn("Swin vs CvT: CNN-like biases"), ["CvT", "CNN"], "a sentence's first word may be any capitalised word");
+  assert.deepEqual(namesIn("Swin vs CvT: CNN-like biases"), ["CvT"], "a sentence's first word may be any capitalised word");
+});
+
+test("given the field's own abbreviations, then they name no paper alone, but do within a name", () => {
+  assert.deepEqual(namesIn("lane detection with CNNs, or should I use LLMs and RL?"), []);
+  assert.deepEqual(namesIn("what is Logic-RL? does RL on puzzles transfer?"), ["Logic-RL"]);
 });
 
 test("given a name and a text, then it is mentioned despite case, hyphens, plurals and acronyms", () => {
