@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { connect } from "@lancedb/lancedb";
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
 import { PaperStore } from "../../src/store/paperStore.js";
-import { capturingLogger } from "../helpers/digestHarness.js";
+import { capturingLogger } from "../helpers/capturingLogger.js";
 import { ingestInto, readLibrary } from "../helpers/library.js";
 import { fixture, tempDir } from "../helpers/paths.js";
 
