@@ -106,6 +106,11 @@ export async function rememberRun(store: PaperStore, run: Omit<IngestMemo, "vers
   await store.setMetaValues({ [MEMO_KEY]: JSON.stringify({ ...run, versions: { papers, chunks } } satisfies IngestMemo) });
 }
 
+/** Drops the memo, so that the next run parses and compares every record (the benchmarks measure that path so). */
+export async function forgetRun(store: PaperStore): Promise<void> {
+  await store.setMetaValues({ [MEMO_KEY]: "" });
+}
+
 function parseMemo(value: string | undefined): IngestMemo | undefined {
   if (!value) return undefined;
   try {
