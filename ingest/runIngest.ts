@@ -83,7 +83,7 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
         skipped: memo.skipped,
       };
     }
-    if (repeated) deps.logger.debug({ memo: repeated.miss }, "the last ingest's memo does not apply: parsing and comparing every record");
+    if (repeated) deps.logger.debug({ memo: repeated.miss }, "parsing and comparing every record: no memo of the last ingest applies");
 
     const parsed = parseInputs(inputs, { format: options.format, now });
     const summary = await ingestLocked(
