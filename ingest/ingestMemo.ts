@@ -15,12 +15,19 @@ import type { InputText } from "./readInputs.js";
  * versions, has nothing to do and says so at once, provided the library is
  * complete: a run killed while building indexes leaves no memo, but a library
  * written before that rule may hold one, and a memo must never stand for a library
- * that search cannot read. Anything else (another input, another day, another
- * embedder, changed ingest code, any write in between, unfinished indexes) takes
- * the full path, which is idempotent in its own right and finishes the indexes.
+ * that search cannot read. Anything else (another input, another embedder, changed
+ * ingest code, any write in between, unfinished indexes) takes the full path, which
+ * is idempotent in its own right and finishes the indexes.
+ *
+ * The day is not part of the fingerprint: most inputs read the same on any day. An
+ * input whose parse read the day (a page's dates without a year, see parseInputs)
+ * makes the memo hold on that day only (`day`), as the same text read on another
+ * day may give other dates.
  */
 interface IngestMemo {
   fingerprint: string;
+  /** Set when some input's parse read the day: the (UTC) day it was read, the only one the memo holds on. */
+  day?: string;
   versions: { papers: number; chunks: number };
   papers: number;
   chunks: number;
@@ -53,14 +60,13 @@ function codeFiles(dir: string): string[] {
 }
 
 /** Order-independent: the same files in another order make the same library. */
-export function ingestFingerprint(inputs: readonly InputText[], context: { format?: string; day: string; embedderId: string }): string {
+export function ingestFingerprint(inputs: readonly InputText[], context: { format?: string; embedderId: string }): string {
   const perInput = inputs.map((input) => createHash("sha256").update(input.source).update("\0").update(input.text).digest("hex")).sort();
   return createHash("sha256")
     .update(
       JSON.stringify({
         code: (codeDigest ??= digestIngestCode()),
         format: context.format ?? "auto",
-        day: context.day,
         embedder: context.embedderId,
         inputs: perInput,
       }),
@@ -71,13 +77,26 @@ export function ingestFingerprint(inputs: readonly InputText[], context: { forma
 /** Meta row holding the last finished ingest's memo. */
 const MEMO_KEY = "lastIngest";
 
-/** The totals of the run that left the memo, if this run would repeat it exactly. */
-export async function repeatedRun(store: PaperStore, fingerprint: string): Promise<IngestMemo | undefined> {
+/** Why a run cannot be answered from the memo, for the log of a re-run that takes longer than expected. */
+export type MemoMiss =
+  | "no memo"
+  | "other inputs, format, embedder or ingest code"
+  | "another day, and an input has dates without a year"
+  | "library written since"
+  | "library incomplete";
+
+/**
+ * The totals of the run that left the memo, if this run would repeat it exactly on
+ * `day` (the UTC day, as "YYYY-MM-DD"); else why not.
+ */
+export async function repeatedRun(store: PaperStore, fingerprint: string, day: string): Promise<{ memo: IngestMemo } | { miss: MemoMiss }> {
   const memo = parseMemo((await store.metaValues([MEMO_KEY]))[MEMO_KEY]);
-  if (memo?.fingerprint !== fingerprint) return undefined;
+  if (!memo) return { miss: "no memo" };
+  if (memo.fingerprint !== fingerprint) return { miss: "other inputs, format, embedder or ingest code" };
+  if (memo.day !== undefined && memo.day !== day) return { miss: "another day, and an input has dates without a year" };
   const now = await store.versions();
-  if (now.papers !== memo.versions.papers || now.chunks !== memo.versions.chunks) return undefined;
-  return (await store.unfinishedWork()).length === 0 ? memo : undefined;
+  if (now.papers !== memo.versions.papers || now.chunks !== memo.versions.chunks) return { miss: "library written since" };
+  return (await store.unfinishedWork()).length === 0 ? { memo } : { miss: "library incomplete" };
 }
 
 /** Records a finished run's totals with the table versions it left; called once its indexes are complete. */
@@ -85,6 +104,11 @@ export async function rememberRun(store: PaperStore, run: Omit<IngestMemo, "vers
   const { papers, chunks } = await store.versions();
   if (papers === undefined || chunks === undefined) return; // nothing was stored: nothing to repeat
   await store.setMetaValues({ [MEMO_KEY]: JSON.stringify({ ...run, versions: { papers, chunks } } satisfies IngestMemo) });
+}
+
+/** Drops the memo, so that the next run parses and compares every record (the benchmarks measure that path so). */
+export async function forgetRun(store: PaperStore): Promise<void> {
+  await store.setMetaValues({ [MEMO_KEY]: "" });
 }
 
 function parseMemo(value: string | undefined): IngestMemo | undefined {

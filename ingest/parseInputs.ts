@@ -3,12 +3,18 @@ import { errorMessage } from "../src/errors.js";
 import { PARSERS, detectFormat } from "./detectFormat.js";
 import { ParseError } from "./parsers/parseError.js";
 import { oversizeReason } from "./recordLimits.js";
-import type { SourceFormat } from "./parsers/types.js";
+import type { ParseContext, SourceFormat } from "./parsers/types.js";
 import type { InputText } from "./readInputs.js";
 
 export interface ParsedInputs {
   papers: ParsedPaper[];
   skipped: SkippedRecord[];
+  /**
+   * The inputs whose parse read the day (a page's dates without a year): the same
+   * text read on another day may give other papers. Every other input reads the same
+   * on any day.
+   */
+  dayBound: string[];
 }
 
 const KNOWN_FORMATS = "a Daily Papers page, a Papers List, Hugging Face daily_papers JSON, arXiv Atom, or paperbot JSON/JSONL";
@@ -22,14 +28,25 @@ const KNOWN_FORMATS = "a Daily Papers page, a Papers List, Hugging Face daily_pa
 export function parseInputs(inputs: readonly InputText[], options: { format: SourceFormat | undefined; now: Date }): ParsedInputs {
   const papers: ParsedPaper[] = [];
   const skipped: SkippedRecord[] = [];
+  const dayBound: string[] = [];
   for (const input of inputs) {
     const format = options.format ?? detectFormat(input.text, input.source);
     if (!format) {
       skipped.push({ source: input.source, line: 1, reason: `unknown format: expected ${KNOWN_FORMATS} (use --format to say which)` });
       continue;
     }
+    // Whether a parse depends on the day is decided by what the parser did, not by its
+    // format: a page whose dates all carry a year never reads the day.
+    let readDay = false;
+    const ctx: ParseContext = {
+      source: input.source,
+      get referenceDate() {
+        readDay = true;
+        return options.now;
+      },
+    };
     try {
-      const result = PARSERS[format](input.text, { source: input.source, referenceDate: options.now });
+      const result = PARSERS[format](input.text, ctx);
       const tooBig: SkippedRecord[] = [];
       for (const parsed of result.papers) {
         const reason = oversizeReason(parsed.paper);
@@ -49,6 +66,8 @@ export function parseInputs(inputs: readonly InputText[], options: { format: Sou
         reason: `${format}: ${error instanceof ParseError ? error.reason : errorMessage(error)}`,
       });
     }
+    // Also when the parser threw: what it read before failing may have shaped the error.
+    if (readDay) dayBound.push(input.source);
   }
-  return { papers, skipped };
+  return { papers, skipped, dayBound };
 }

@@ -70,20 +70,20 @@ interface PlannedPaper {
  */
 export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, options: IngestOptions = {}): Promise<IngestSummary> {
   const now = options.now ?? new Date();
-  // Dates without a year are read relative to today, so a memo holds for the day it was made.
-  const fingerprint = options.reembed
-    ? undefined
-    : ingestFingerprint(inputs, { format: options.format, day: now.toISOString().slice(0, 10), embedderId: deps.embedder.id });
+  const day = now.toISOString().slice(0, 10);
+  const fingerprint = options.reembed ? undefined : ingestFingerprint(inputs, { format: options.format, embedderId: deps.embedder.id });
   return underWriteLock(deps, options.dryRun ?? false, async () => {
-    const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint) : undefined;
-    if (repeated) {
-      deps.logger.debug({ papers: repeated.papers }, "same inputs as the last ingest, library unchanged since: nothing to do");
+    const repeated = fingerprint ? await repeatedRun(deps.store, fingerprint, day) : undefined;
+    if (repeated && "memo" in repeated) {
+      const { memo } = repeated;
+      deps.logger.debug({ papers: memo.papers, memo: "holds" }, "same inputs as the last ingest, library unchanged since: nothing to do");
       return {
-        papers: { added: 0, updated: 0, unchanged: repeated.papers },
-        chunks: { written: 0, unchanged: repeated.chunks },
-        skipped: repeated.skipped,
+        papers: { added: 0, updated: 0, unchanged: memo.papers },
+        chunks: { written: 0, unchanged: memo.chunks },
+        skipped: memo.skipped,
       };
     }
+    if (repeated) deps.logger.debug({ memo: repeated.miss }, "parsing and comparing every record: no memo of the last ingest applies");
 
     const parsed = parseInputs(inputs, { format: options.format, now });
     const summary = await ingestLocked(
@@ -94,8 +94,12 @@ export async function runIngest(inputs: readonly InputText[], deps: IngestDeps, 
     );
     if (fingerprint && !options.dryRun) {
       const { papers, chunks } = summary;
+      const dayBound = parsed.dayBound.length > 0;
+      if (dayBound)
+        deps.logger.debug({ inputs: parsed.dayBound, day }, "these inputs print dates without a year: the memo holds today only");
       await rememberRun(deps.store, {
         fingerprint,
+        ...(dayBound ? { day } : {}),
         papers: papers.added + papers.updated + papers.unchanged,
         chunks: chunks.written + chunks.unchanged,
         skipped: summary.skipped,

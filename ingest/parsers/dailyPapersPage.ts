@@ -99,7 +99,7 @@ class DailyPageReader {
       this.previousKind = "blank";
       return;
     }
-    const date = parseDateLine(text, this.ctx.referenceDate);
+    const date = parseDateLine(text, () => this.ctx.referenceDate);
     if (date) return this.readDate(date, number);
     const authors = AUTHORS_LINE.exec(text);
     if (authors || SEPARATOR_LINE.test(text)) {
@@ -274,15 +274,22 @@ function paragraphText(paragraph: Paragraph): string {
  * Reads "May 20", "May 28, 2020" or "Jul 17, 2023 1" (trailing upvote count).
  * A date without a year takes the reference date's year, or the year before when
  * that would put it after the reference date (a page read in January lists December papers).
+ * `today` is asked for only then, so a page whose dates all carry a year reads the
+ * same on any day (see ParseContext.referenceDate).
  */
-export function parseDateLine(text: string, referenceDate: Date): PageDate | undefined {
+export function parseDateLine(text: string, today: () => Date): PageDate | undefined {
   const m = DATE_LINE.exec(text);
   if (!m?.[1] || !m[2]) return undefined;
   const month = MONTHS.indexOf(m[1].slice(0, 3).toLowerCase()) + 1;
   const day = Number(m[2]);
-  const reference = referenceDate.toISOString().slice(0, 10);
-  let year = m[3] ? Number(m[3]) : referenceDate.getUTCFullYear();
-  if (!m[3] && isoDate(year, month, day) > reference) year -= 1;
+  let year: number;
+  if (m[3]) year = Number(m[3]);
+  else {
+    // Asked before the date is checked: whether "Feb 29" is a date at all depends on the year.
+    const referenceDate = today();
+    year = referenceDate.getUTCFullYear();
+    if (isoDate(year, month, day) > referenceDate.toISOString().slice(0, 10)) year -= 1;
+  }
   if (!isRealDate(year, month, day)) return undefined;
   const date: PageDate = { publishedAt: isoDate(year, month, day) };
   if (m[4]) date.upvotes = Number(m[4].replace(/,/g, ""));

@@ -6,8 +6,11 @@ export interface ParseContext {
   /**
    * "Today" for the page: dates printed without a year ("May 20") belong to this
    * date's year, or the year before when that would put them in the future.
+   * Read it only when a date needs it: reading it is what makes an input's papers
+   * depend on the day (parseInputs notes it, and the ingest memo then holds on that
+   * day only).
    */
-  referenceDate: Date;
+  readonly referenceDate: Date;
 }
 
 /** Every source format is one pure function from text to papers plus skipped records. */

@@ -2,8 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import { pino, type Logger } from "pino";
+import { capturingLogger } from "./capturingLogger.js";
 import { DigestLedger } from "../../src/digest/digestLedger.js";
 import { digestMarker, findDigestMarker } from "../../src/discord/renderDigest.js";
 import type { DigestContext, DigestPoster } from "../../src/digest/digestRun.js";
@@ -102,17 +101,7 @@ export class TestClock {
   }
 }
 
-/** Log lines as objects (a pino logger writing JSON to memory). */
-export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: "debug" }, sink), lines };
-}
+export { capturingLogger };
 
 export interface DigestPaths {
   uri: string;

@@ -2,7 +2,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { readInputs } from "../../ingest/readInputs.js";
 import { createFetcher } from "../../src/fetch/fetchText.js";
 import { runIngest, type IngestOptions, type IngestSummary } from "../../ingest/runIngest.js";
@@ -17,6 +17,8 @@ export interface IngestIntoOptions extends IngestOptions {
   embeddings?: EmbeddingsInterface;
   embedder?: EmbedderInfo;
   writeBatchSize?: number;
+  /** Where the run logs (silent by default). */
+  logger?: Logger;
 }
 
 const local = new LocalEmbeddings();
@@ -30,7 +32,7 @@ export async function ingestInto(uri: string, args: string[], options: IngestInt
       inputs,
       {
         store,
-        logger: silentLogger,
+        logger: options.logger ?? silentLogger,
         embeddings: options.embeddings ?? local,
         embedder: options.embedder ?? { id: local.id, dimensions: local.dimensions },
         embedBatchSize: 64,

@@ -178,11 +178,27 @@ test("given Windows line endings, then the page parses the same", () => {
 
 test("given a yearless date read in early January, then a December date belongs to the previous year", () => {
   const january = new Date("2026-01-05T00:00:00Z");
-  assert.deepEqual(parseDateLine("Dec 30", january), { publishedAt: "2025-12-30" });
-  assert.deepEqual(parseDateLine("Jan 5 2", january), { publishedAt: "2026-01-05", upvotes: 2 });
-  assert.deepEqual(parseDateLine("Jul 17, 2023 1", january), { publishedAt: "2023-07-17", upvotes: 1 });
-  assert.equal(parseDateLine("Feb 30, 2023", january), undefined, "not a real date");
-  assert.equal(parseDateLine("May the force be with you", january), undefined);
+  assert.deepEqual(
+    parseDateLine("Dec 30", () => january),
+    { publishedAt: "2025-12-30" },
+  );
+  assert.deepEqual(
+    parseDateLine("Jan 5 2", () => january),
+    { publishedAt: "2026-01-05", upvotes: 2 },
+  );
+  assert.deepEqual(
+    parseDateLine("Jul 17, 2023 1", () => january),
+    { publishedAt: "2023-07-17", upvotes: 1 },
+  );
+  assert.equal(
+    parseDateLine("Feb 30, 2023", () => january),
+    undefined,
+    "not a real date",
+  );
+  assert.equal(
+    parseDateLine("May the force be with you", () => january),
+    undefined,
+  );
 });
 
 test("given an empty page, then there are no papers and nothing skipped", () => {
