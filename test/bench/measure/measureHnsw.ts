@@ -1,5 +1,6 @@
 import { cp, rm } from "node:fs/promises";
 import { Index } from "@lancedb/lancedb";
+import { CANDIDATES } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { recallAgainstExact } from "./measureRecall.js";
 import { load, ms, seconds } from "./report.js";
@@ -55,6 +56,8 @@ export async function measureHnsw(
       for (const ef of efs) {
         const figures = [];
         for (const refine of REFINE) {
+          // A refine step asks the graph for limit × refine candidates, and LanceDB refuses an ef below that.
+          if (refine && ef < CANDIDATES * refine) continue;
           const r = await recall.of((q) => {
             const tuned = q.ef(ef).nprobes(partitions);
             return refine ? tuned.refineFactor(refine) : tuned;
