@@ -117,9 +117,10 @@ async function tableWork(
   if (rows >= VECTOR_INDEX_MIN_ROWS) {
     // IVF-flat: partitions keep the full vectors, so `_distance` is the exact cosine
     // distance, which search reports as similarity and the answerer compares with
-    // fixed thresholds. (The HNSW-SQ index used before returned twice the cosine
-    // distance, from quantised vectors.) At 100k chunks it builds in ~3 s instead of
-    // ~8, and answers as fast with better recall (see vectorProbes).
+    // fixed thresholds. Not HNSW-SQ: its `_distance` comes from quantised vectors, and
+    // on these vectors, which barely cluster, its graph finds 95% of the exact top 20
+    // only with a large ef and a refine step, slower than these probes and many times
+    // slower to build (docs/benchmarks.md, issue #13).
     reasons.push(`${name}: no vector index`);
     builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions: vectorPartitions(rows) }) });
   }
