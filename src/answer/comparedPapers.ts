@@ -1,5 +1,5 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
-import { contentWords, prefixStem, stemCoverage, wordsAsWritten } from "../text/words.js";
+import { contentWords, prefixStem, stemCoverage, words } from "../text/words.js";
 import { isShortNameOf, mentions, namesIn, rareCapitalisedWords } from "./questionTerms.js";
 
 /**
@@ -81,17 +81,19 @@ export interface ComparedSide {
  */
 function leadBeginsWith(title: string, side: string): boolean {
   const lead = title.split(":")[0] ?? "";
-  return (
-    contentWords(side).length >= 2 && wordsAsWritten(lead).join(" ").toLowerCase().startsWith(wordsAsWritten(side).join(" ").toLowerCase())
-  );
+  return contentWords(side).length >= 2 && words(lead).join(" ").startsWith(words(side).join(" "));
 }
 
-/** A paper by `name`: among its authors, or so credited in its text ("This paper by Sutskever et al."), as summaries do when the record lists none. */
-function isBy(hit: PaperHit, name: string): boolean {
-  return (
-    hit.paper.authors.some((author) => mentions(author, name)) ||
-    new RegExp(`\\b(?:by\\s+${name}\\b|${name}\\s+et\\s+al\\b)`, "u").test(hit.passages.join("\n"))
-  );
+/** An author named in a question (a capitalised word of letters only), and how a text credits them: "by Sutskever", "Sutskever et al.". */
+interface Author {
+  name: string;
+  credit: RegExp;
+}
+const authorOf = (name: string): Author => ({ name, credit: new RegExp(`\\b(?:by\\s+${name}\\b|${name}\\s+et\\s+al\\b)`, "u") });
+
+/** A paper by the author: among its authors, or so credited in its text ("This paper by Sutskever et al."), as summaries do when the record lists none. */
+function isBy(hit: PaperHit, { name, credit }: Author): boolean {
+  return hit.paper.authors.some((author) => mentions(author, name)) || hit.passages.some((passage) => credit.test(passage));
 }
 
 /** Every content word of a side ("latent diffusion") is in the title ("… with Latent Diffusion Models"). */
@@ -116,7 +118,9 @@ export async function comparedPapers(
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words;
     // a rare capitalised word as written ("adapters (Houlsby et al.)", "the Bahdanau paper") may be an author.
     const names = namesIn(side).slice(0, 1);
-    const authors = rareCapitalisedWords(written).filter((word) => !names.includes(word));
+    const authors = rareCapitalisedWords(written)
+      .filter((word) => !names.includes(word))
+      .map(authorOf);
     // The papers of that short name or acronym ("DDPM" spells a title its text may never write out),
     // the side's own search, and the whole question's papers.
     const namedIds = names[0] ? await searcher.papersNamed(names[0]) : [];
@@ -127,28 +131,31 @@ export async function comparedPapers(
     const hits = [...byName, ...bySearch, ...found].filter((hit) => !chosen.some((c) => c.hit.paperId === hit.paperId));
     // Search's order, unless a paper is more surely the one meant.
     // The side written out as a title's lead ("One RL to See Them All") is that paper, whatever names it holds.
-    const byAuthor = (hit: PaperHit) => authors.some((name) => isBy(hit, name));
     // An author named adds to what the words say: "adapters (Houlsby et al.)" is the adapters paper by Houlsby.
     const score = (hit: PaperHit) =>
       isShortNameOf(hit.title, side)
         ? 6
         : leadBeginsWith(hit.title, side)
           ? 5
-          : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) + (byAuthor(hit) ? 2 : 0);
+          : (names.length > 0 ? nameScore(hit, names) : titleHasAll(hit.title, side) ? 2 : 0) +
+            (authors.some((author) => isBy(hit, author)) ? 2 : 0);
+    // Each paper scored once, with its rank in the whole question's results (past the end if absent).
+    const scored = hits.map((hit) => {
+      const at = found.findIndex((other) => other.paperId === hit.paperId);
+      return { hit, score: score(hit), wholeRank: at < 0 ? found.length : at };
+    });
     // Of papers that fit the side's name or title equally ("Chameleon" names two), the one the whole question
     // ranks higher ("… a visual expert or early fusion?"); of papers that fit it in no such way, the side's own search's first.
-    const wholeRank = (hit: PaperHit) => {
-      const at = found.findIndex((other) => other.paperId === hit.paperId);
-      return at < 0 ? found.length : at;
-    };
-    const better = (hit: PaperHit, top: PaperHit) =>
-      score(hit) > score(top) || (score(hit) > 0 && score(hit) === score(top) && wholeRank(hit) < wholeRank(top));
-    const best = hits.reduce<PaperHit | undefined>((top, hit) => (top === undefined || better(hit, top) ? hit : top), undefined);
+    const best = scored.reduce<(typeof scored)[number] | undefined>(
+      (top, x) =>
+        top === undefined || x.score > top.score || (x.score > 0 && x.score === top.score && x.wholeRank < top.wholeRank) ? x : top,
+      undefined,
+    );
+    if (!best) continue;
     // A side of plain words keeps its paper only if the whole question found it too, as words match loosely
     // alone; unless the title begins with the side, or holds every word of a side of three or more.
-    const surely = (hit: PaperHit) => score(hit) >= 5 || (contentWords(side).length >= 3 && titleHasAll(hit.title, side));
-    if (best && (names.length > 0 || surely(best) || found.some((hit) => hit.paperId === best.paperId)))
-      chosen.push({ hit: best, matched: score(best) >= 2 });
+    const surely = best.score >= 5 || (contentWords(side).length >= 3 && titleHasAll(best.hit.title, side));
+    if (names.length > 0 || surely || best.wholeRank < found.length) chosen.push({ hit: best.hit, matched: best.score >= 2 });
   }
   return chosen;
 }

@@ -101,8 +101,6 @@ export class TestClock {
   }
 }
 
-export { capturingLogger };
-
 export interface DigestPaths {
   uri: string;
   stateDir: string;

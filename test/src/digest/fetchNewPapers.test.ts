@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
 import { test } from "node:test";
-import { pino } from "pino";
 import { buildConfig } from "../../../src/config.js";
 import { fetchNewPapers, type FetchNewPapersOptions } from "../../../src/digest/fetchNewPapers.js";
 import { createRateGate, retryAfterMs } from "../../../src/fetch/fetchText.js";
+import { capturingLogger } from "../../helpers/capturingLogger.js";
 import { startPaperSourcesStandIn, STAND_IN_DATE } from "../../helpers/paperSourcesStandIn.js";
-
-/** A logger whose lines a test can read. */
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: "debug" }, stream), lines };
-}
 
 const FAST_RETRY = { retries: 2, minDelayMs: 10, maxDelayMs: 50 };
 

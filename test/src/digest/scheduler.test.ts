@@ -9,10 +9,10 @@ import type { DigestPoster } from "../../../src/digest/digestRun.js";
 import { DigestScheduler } from "../../../src/digest/digestScheduler.js";
 import { openDigestService } from "../../../src/digest/digestService.js";
 import { SubscriptionStore, type Subscription } from "../../../src/digest/subscriptions.js";
+import { capturingLogger } from "../../helpers/capturingLogger.js";
 import {
   FakeChannels,
   TestClock,
-  capturingLogger,
   digestPaths,
   openRig,
   readChannels,
