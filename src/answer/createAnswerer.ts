@@ -96,6 +96,8 @@ export interface AnswererDeps {
 const DEFAULT_SOURCES = 5;
 /** Papers searched to decide: a name the question uses must be in none of them to be missing. */
 const EVIDENCE_HITS = 10;
+/** Shorter words have too many near spellings that are other words ("model", "modal"). */
+const MIN_VARIANT_LENGTH = 7;
 
 /** The id an embedder gives itself (the local one does), which selects its calibration. */
 const embedderIdOf = (embeddings: EmbeddingsInterface) =>
@@ -204,11 +206,15 @@ export function createAnswerer(deps: AnswererDeps) {
     // "What does 2401.00001 propose?": that paper, if the library has it, is the one asked about.
     const arxivId = arxivIdIn(query);
     const shape = shapeOf(query);
-    const [found, [byId] = [], library] = await Promise.all([
-      deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters }),
+    const k = Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS);
+    const [firstFound, [byId] = [], library] = await Promise.all([
+      deps.searcher.search(query, { k, filters }),
       arxivId ? deps.searcher.search(query, { k: 1, filters: { ...filters, paperIds: [paperIdFor("", arxivId)] } }) : [],
       deps.searcher.wordCounts(evidenceWords(shape)),
     ]);
+    // A word no passage uses as written may be another form of one that some do ("astronomy", "astronomical").
+    const variants = evidenceWords(shape).filter((word) => word.length >= MIN_VARIANT_LENGTH && library.counts.get(word) === 0);
+    const found = variants.length > 0 ? await deps.searcher.search(query, { k, filters, variants }) : firstFound;
     const hits = byId ? [byId, ...found.filter((hit) => hit.paperId !== byId.paperId)] : found;
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
