@@ -14,7 +14,7 @@ import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines
 import { evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
-import { condenseQuestion, type Turn } from "./followUp.js";
+import { condenseQuestion, inConversation, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 import { archiveAnswer, archiveQuestion } from "./archiveAnswer.js";
@@ -96,6 +96,8 @@ export interface AnswererDeps {
 const DEFAULT_SOURCES = 5;
 /** Papers searched to decide: a name the question uses must be in none of them to be missing. */
 const EVIDENCE_HITS = 10;
+/** Shorter words have too many near spellings that are other words ("model", "modal"). */
+const MIN_VARIANT_LENGTH = 7;
 
 /** The id an embedder gives itself (the local one does), which selects its calibration. */
 const embedderIdOf = (embeddings: EmbeddingsInterface) =>
@@ -191,9 +193,9 @@ export function createAnswerer(deps: AnswererDeps) {
    * What the answer is decided on: the standalone question, its time window, the papers found and the evidence in them.
    * `asked` is when the question came (`performance.now()`): a follow-up's rewrite by the model spends the answer's time.
    */
-  async function assess(question: string, options: AnswerOptions = {}, asked = performance.now()): Promise<Assessment> {
+  async function assess(question: string, options: AnswerOptions = {}, asked = performance.now(), rewritten?: string): Promise<Assessment> {
     const rewriteBy = asked + Math.min(deadlines.firstTokenMs, deadlines.answerMs);
-    const searchedFor = await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger, rewriteBy);
+    const searchedFor = rewritten ?? (await condenseQuestion(question, options.history ?? [], deps.llm, deps.logger, rewriteBy));
     // "This week", "since 2023": a window on the publication date (or year); the rest of the question is searched.
     const window = findTimeWindow(searchedFor, deps.now?.() ?? new Date());
     const filters = window ? { ...window.filters, ...options.filters } : (options.filters ?? {});
@@ -204,11 +206,15 @@ export function createAnswerer(deps: AnswererDeps) {
     // "What does 2401.00001 propose?": that paper, if the library has it, is the one asked about.
     const arxivId = arxivIdIn(query);
     const shape = shapeOf(query);
-    const [found, [byId] = [], library] = await Promise.all([
-      deps.searcher.search(query, { k: Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS), filters }),
+    const k = Math.max(options.k ?? DEFAULT_SOURCES, EVIDENCE_HITS);
+    const [firstFound, [byId] = [], library] = await Promise.all([
+      deps.searcher.search(query, { k, filters }),
       arxivId ? deps.searcher.search(query, { k: 1, filters: { ...filters, paperIds: [paperIdFor("", arxivId)] } }) : [],
       deps.searcher.wordCounts(evidenceWords(shape)),
     ]);
+    // A word no passage uses as written may be another form of one that some do ("astronomy", "astronomical").
+    const variants = evidenceWords(shape).filter((word) => word.length >= MIN_VARIANT_LENGTH && library.counts.get(word) === 0);
+    const found = variants.length > 0 ? await deps.searcher.search(query, { k, filters, variants }) : firstFound;
     const hits = byId ? [byId, ...found.filter((hit) => hit.paperId !== byId.paperId)] : found;
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
@@ -241,6 +247,23 @@ export function createAnswerer(deps: AnswererDeps) {
     };
   }
 
+  /**
+   * Whether an assessment is answered. A name no retrieved paper mentions is not in the library: say so,
+   * whatever the neighbours say. Otherwise the calibrated model decides; a language model is asked on
+   * weaker evidence, since it can still answer that the sources do not say.
+   */
+  function decide({ hits, evidence, namedPaper, comparedNamed }: Assessment): { answerable: boolean; probability: number } {
+    if (!evidence) return { answerable: true, probability: 1 };
+    const probability = calibration ? answerProbability(calibration, evidence.features) : 1;
+    const answerable =
+      hits.length > 0 &&
+      evidence.missing.length === 0 &&
+      (namedPaper === true ||
+        comparedNamed === true ||
+        probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
+    return { answerable, probability };
+  }
+
   async function* stream(question: string, options: AnswerOptions = {}): AsyncGenerator<AnswerEvent> {
     // A question about the channel's past digests is answered from them; any other goes on as always.
     const { archive, searcher } = deps;
@@ -252,29 +275,29 @@ export function createAnswerer(deps: AnswererDeps) {
       return;
     }
     const asked = performance.now();
-    const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper, comparedNamed } = await assess(
-      question,
-      options,
-      asked,
-    );
+    let assessment = await assess(question, options, asked);
+    // A follow-up the rule took to stand alone, as it names something ("how does that compare with
+    // BERT-style masked modeling?"), may still ask about the thread's paper: it is also read with the
+    // conversation, and that reading is answered instead when the library answers it more surely.
+    const history = options.history ?? [];
+    if (!deps.llm && history.length > 0 && assessment.evidence) {
+      const withThread = inConversation(question, history);
+      if (withThread !== assessment.searchedFor) {
+        const second = await assess(question, options, asked, withThread);
+        const { answerable, probability } = decide(second);
+        if (second.evidence && answerable && probability > decide(assessment).probability) assessment = second;
+      }
+    }
+    const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper } = assessment;
     if (!evidence) {
       yield { type: "done", answer: await whatsNew(window!, filters, options.k, searchedFor) };
       return;
     }
-    const { missing, features } = evidence;
+    const { missing } = evidence;
     const k = options.k ?? DEFAULT_SOURCES;
     const mode = deps.llm ? "llm" : "extractive";
-    // A name no retrieved paper mentions is not in the library: say so, whatever the neighbours say.
-    // Otherwise the calibrated model decides; a language model is asked on weaker evidence,
-    // since it can still answer that the sources do not say.
-    const probability = calibration ? answerProbability(calibration, features) : 1;
-    const answerable =
-      hits.length > 0 &&
-      missing.length === 0 &&
-      (namedPaper === true ||
-        comparedNamed === true ||
-        probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
-    deps.logger?.debug({ missing, features, probability, answerable }, "answer or refuse");
+    const { answerable, probability } = decide(assessment);
+    deps.logger?.debug({ missing, features: evidence.features, probability, answerable }, "answer or refuse");
     if (!answerable) {
       // What could be fetched from arXiv: the paper the question names by id, or by its title.
       const title = arxivId ? undefined : titleIn(query);

@@ -65,6 +65,23 @@ export function standaloneQuestion(question: string, history: readonly Turn[], t
     if (title) return `${question.replace(ordinal[0], `"${title}"`)}`;
   }
   if (!refersBack(question)) return question;
+  return withPrevious(question, history, turns);
+}
+
+/**
+ * The question read with the conversation it continues, whether or not it points back:
+ * for a question that names something yet asks about the thread's paper ("how does that
+ * compare with BERT-style masked modeling?"), which alone may find another paper.
+ * Not one that starts a new search ("is there a paper that…?"): that one is about
+ * something else.
+ */
+export function inConversation(question: string, history: readonly Turn[]): string {
+  return NEW_SEARCH.test(question) ? question : withPrevious(question, history, CONTEXT_TURNS);
+}
+
+function withPrevious(question: string, history: readonly Turn[], turns: number): string {
+  const previous = history.at(-1);
+  if (!previous || turns === 0) return question;
   return `${question} (follow-up to: ${standaloneQuestion(previous.question, history.slice(0, -1), turns - 1)})`;
 }
 

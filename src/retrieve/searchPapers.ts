@@ -56,6 +56,11 @@ export interface PaperHit {
 export interface SearchOptions {
   k?: number;
   filters?: SearchFilters;
+  /**
+   * Words of the query also matched in their near spellings ("astronomy" finds
+   * "astronomical"): for words the library never uses as written.
+   */
+  variants?: readonly string[];
 }
 
 /**
@@ -104,12 +109,14 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
   const embed = queryVectors(embeddings);
 
   /** The candidates for the query; preferred papers are searched on their own too, so that others cannot crowd them out. */
-  async function find(query: string, vector: Float32Array, filters: SearchFilters): Promise<Found> {
+  async function find(query: string, vector: Float32Array, filters: SearchFilters, variants?: readonly string[]): Promise<Found> {
     const { preferPaperIds, ...restricting } = filters;
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
     const filterSets = preferred.length > 0 ? [restricting, { ...restricting, paperIds: preferred }] : [restricting];
-    return (await chunks.find({ vector, words: wordsOnly(query) }, filterSets, CANDIDATES)).reduce(mergeFound);
+    return (await chunks.find({ vector, words: wordsOnly(query), ...(variants ? { variants } : {}) }, filterSets, CANDIDATES)).reduce(
+      mergeFound,
+    );
   }
 
   return {
@@ -140,10 +147,10 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
         };
       });
     },
-    async search(query, { k = 10, filters = {} } = {}) {
+    async search(query, { k = 10, filters = {}, variants } = {}) {
       if (filters.paperIds?.length === 0) return [];
       const vector = await embed(query);
-      const found = await find(query, vector, filters);
+      const found = await find(query, vector, filters, variants);
       return rankPapers(query, found, { k, fusion, prefer: new Set(filters.preferPaperIds ?? []) });
     },
   };

@@ -1,4 +1,4 @@
-import type { Table } from "@lancedb/lancedb";
+import { BooleanQuery, MatchQuery, Occur, type FullTextQuery, type Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { UserFacingError, errorMessage } from "../errors.js";
 import { cosine, norm } from "../text/vectors.js";
@@ -29,6 +29,8 @@ export interface Found {
 export interface ChunkQuery {
   vector: Float32Array;
   words: string;
+  /** Words of `words` also matched in their near spellings (see fullTextQuery). */
+  variants?: readonly string[];
 }
 
 /** What a searcher knows of the chunks table as of one version. */
@@ -48,6 +50,7 @@ interface CandidateQuery {
   vector: Float32Array;
   queryNorm: number;
   words: string;
+  variants: readonly string[];
   where: string | undefined;
   /** The papers the vector side may scan in memory (`paperIds`), if restricted. */
   allowed: ReadonlySet<string> | undefined;
@@ -104,6 +107,7 @@ export class ChunkSearch {
         vector: query.vector,
         queryNorm,
         words: query.words,
+        variants: query.variants ?? [],
         where: filtersWhere(filters),
         allowed: filters.paperIds ? new Set(filters.paperIds) : undefined,
         // The vector side is scanned here for a small library, when no filter other than papers applies.
@@ -169,9 +173,11 @@ async function findHeldChunks(
   table: Table,
   memory: ChunkMemory,
   probes: number,
-  { vector, queryNorm, words, where, allowed, scanHere, limit }: CandidateQuery,
+  { vector, queryNorm, words, variants, where, allowed, scanHere, limit }: CandidateQuery,
 ): Promise<Found> {
-  let textQuery = words ? table.query().fullTextSearch(words).limit(limit).select(["_score"]).withRowId() : undefined;
+  let textQuery = words
+    ? table.query().fullTextSearch(fullTextQuery(words, variants)).limit(limit).select(["_score"]).withRowId()
+    : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
   let vectorQuery = scanHere
     ? undefined
@@ -202,7 +208,11 @@ async function findHeldChunks(
 }
 
 /** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
-async function findStoredChunks(table: Table, probes: number, { vector, queryNorm, words, where, limit }: CandidateQuery): Promise<Found> {
+async function findStoredChunks(
+  table: Table,
+  probes: number,
+  { vector, queryNorm, words, variants, where, limit }: CandidateQuery,
+): Promise<Found> {
   let vectorQuery = table
     .query()
     .nearestTo(vector)
@@ -212,7 +222,9 @@ async function findStoredChunks(table: Table, probes: number, { vector, queryNor
     .select(["hit", "text", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
-  let textQuery = words ? table.query().fullTextSearch(words).limit(limit).select(["hit", "text", "vector", "_score"]) : undefined;
+  let textQuery = words
+    ? table.query().fullTextSearch(fullTextQuery(words, variants)).limit(limit).select(["hit", "text", "vector", "_score"])
+    : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
   const text = textQuery?.toArrow();
   const [vectorData, textData] = await Promise.all([vectorQuery.toArrow(), text]);
@@ -236,6 +248,28 @@ async function findStoredChunks(table: Table, probes: number, { vector, queryNor
     (i) => scores?.get(i) as number,
   );
   return { byVector, byText };
+}
+
+/** Letters a variant keeps from the start of the word as the index stems it: "astronomi" and "astronom" share "astron". */
+const VARIANT_PREFIX = 6;
+/** Near spellings of one word the text side also matches, the closest first. */
+const VARIANT_EXPANSIONS = 5;
+
+/**
+ * The full-text query for a search's words. Each of `variants` also matches the
+ * indexed words one edit away from it that begin the same way: the forms of a word
+ * that the index's stemmer does not bring together ("astronomy" and "astronomical"
+ * stem to "astronomi" and "astronom").
+ */
+function fullTextQuery(words: string, variants: readonly string[]): string | FullTextQuery {
+  if (variants.length === 0) return words;
+  return new BooleanQuery([
+    [Occur.Should, new MatchQuery(words, "text")],
+    ...variants.map((word): [Occur, FullTextQuery] => [
+      Occur.Should,
+      new MatchQuery(word, "text", { fuzziness: 1, prefixLength: VARIANT_PREFIX, maxExpansions: VARIANT_EXPANSIONS }),
+    ]),
+  ]);
 }
 
 function stringColumn(data: ArrowTable, name: string): (i: number) => string {

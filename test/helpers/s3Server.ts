@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import S3rver from "s3rver";
@@ -50,6 +52,7 @@ export async function startS3Server({ bucket = "paperbot" } = {}): Promise<S3Sta
   const directory = await mkdtemp(join(tmpdir(), "paperbot-s3-"));
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   fixDelimitedListing(server);
+  makePutsAtomic(server);
   const { port } = (await server.run()) as AddressInfo;
   const storageOptions = {
     endpoint: `http://127.0.0.1:${port}`,
@@ -64,6 +67,40 @@ export async function startS3Server({ bucket = "paperbot" } = {}): Promise<S3Sta
     await server.close();
     await rm(directory, { recursive: true, force: true });
   });
+}
+
+interface StoredObject {
+  bucket: string;
+  key: string;
+  metadata: Record<string, string>;
+  content: Buffer | Readable;
+}
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+  putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+}
+
+/**
+ * S3 makes an object visible whole or not at all; s3rver 3.7 streams a PUT into the
+ * object's file where a concurrent GET can read it half written (LanceDB then reads a
+ * manifest's footer from a short file and asks for a nonsensical range: 416). This
+ * writes the bytes to a temporary file, then the metadata, then renames the file into
+ * place, as S3 behaves.
+ */
+function makePutsAtomic(server: S3rver): void {
+  const store = (server as unknown as { store: FilesystemStore }).store;
+  store.putObject = async ({ bucket, key, metadata, content }) => {
+    const bytes = Buffer.isBuffer(content) ? content : Buffer.concat(await content.toArray());
+    const md5 = createHash("md5").update(bytes).digest("hex");
+    const path = store.getResourcePath(bucket, key, "object");
+    const partial = `${path}.${randomUUID()}.partial`;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(partial, bytes);
+    await store.putMetadata(bucket, key, metadata, md5);
+    await rename(partial, path);
+    return { size: bytes.length, md5 };
+  };
 }
 
 interface ListOptions {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -349,5 +349,64 @@ describe("answers over real HTTP", { concurrency: true }, () => {
       for (const quoted of (citation.quote ?? "").split(" … "))
         assert.ok(quoted && answer.answer.includes(quoted), `[${citation.n}] quotes the sentences it backs`);
     }
+  });
+});
+
+describe("a question word the library uses only in another form", () => {
+  let dir = "";
+  let store: PaperStore;
+  let searcher: Searcher;
+  const QUESTION = "is there a CLIP model adapted for astronomy images?";
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-variants-"));
+    const papers = [
+      {
+        title: "StarAlign: Contrastive Image-Text Pretraining for Astronomical Surveys",
+        summary:
+          "StarAlign fine-tunes CLIP on 40,000 astronomical observations paired with captions written by astronomers. Zero-shot galaxy morphology classification improves by 18 points.",
+        year: 2024,
+      },
+      {
+        title: "MedCLIP: CLIP for Chest X-Ray Images",
+        summary: "We fine-tune a CLIP model on chest X-ray images and reports, improving zero-shot diagnosis of pneumonia.",
+        year: 2024,
+      },
+      {
+        title: "GeoCLIP Tuning: Land-Use Captions for Satellite Imagery",
+        summary: "We tune CLIP on satellite images with land-use captions, improving retrieval of farmland and ports.",
+        year: 2023,
+      },
+      {
+        title: "Prompting CLIP for Fine-Grained Images",
+        summary: "Learned prompts let a frozen CLIP model recognise fine-grained images of birds and cars.",
+        year: 2022,
+      },
+    ];
+    // Others about images, so that a rare word weighs as it does in a real library.
+    for (const topic of ["faces", "fonts", "clouds", "x-rays", "maps", "paintings", "receipts", "plants", "shoes", "traffic"])
+      papers.push({
+        title: `Seeing ${topic}: A Diffusion Model for Images of ${topic}`,
+        summary: `A diffusion model generates images of ${topic}, and a classifier adapted to ${topic} scores them.`,
+        year: 2023,
+      });
+    const file = join(dir, "papers.jsonl");
+    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
+    await ingestInto(join(dir, "db"), [file]);
+    store = await PaperStore.open({ uri: join(dir, "db") });
+    searcher = createSearcher({ store, embeddings });
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given 'astronomy' where the library says 'astronomical', then the answer cites the paper that says it", async () => {
+    const plain = await searcher.search(QUESTION, { k: 4 });
+    assert.notEqual(plain[0]?.title.split(":")[0], "StarAlign", "the stemmer alone does not bring the two forms together");
+    const withVariants = await searcher.search(QUESTION, { k: 4, variants: ["astronomy"] });
+    assert.equal(withVariants[0]?.title.split(":")[0], "StarAlign");
+    const answer = await createAnswerer({ searcher, embeddings }).answer(QUESTION);
+    assert.equal(answer.grounded, true, answer.answer);
+    assert.equal(answer.citations[0]?.title.split(":")[0], "StarAlign", answer.answer);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { standaloneQuestion, type Turn } from "../../../src/answer/followUp.js";
+import { inConversation, standaloneQuestion, type Turn } from "../../../src/answer/followUp.js";
 
 const DEIT: Turn = {
   question: "what is DeiT",
@@ -49,4 +49,13 @@ test("given a long thread of follow-ups, then only the last few questions are ca
   const standalone = standaloneQuestion("and what did it cost?", history);
   assert.doesNotMatch(standalone, /part 8\b/);
   assert.match(standalone, /part 11\b/);
+});
+
+test("given a follow-up naming something, then its reading with the conversation carries the thread's question, unless it starts a new search", () => {
+  const history: Turn[] = [{ question: "is there autoregressive video pretraining by next-frame prediction?" }];
+  const named = "how does that compare with BERT-style masked modeling?";
+  assert.equal(standaloneQuestion(named, history), named, "the rule reads it alone");
+  assert.equal(inConversation(named, history), `${named} (follow-up to: ${history[0]!.question})`);
+  const newSearch = "is there a paper that uses T5 as a reranker?";
+  assert.equal(inConversation(newSearch, history), newSearch);
 });
