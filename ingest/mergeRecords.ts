@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { mergePapers, normaliseTitle, type Paper } from "../src/paper.js";
 
 /**
@@ -60,11 +60,32 @@ export function mergeSources(records: readonly Paper[], id: string): Paper {
 export function canonicalPaper(paper: Paper): Paper {
   const canonical: Paper = { ...paper, sources: [...paper.sources].sort() };
   if (paper.listedOn) canonical.listedOn = [...paper.listedOn].sort();
-  return Object.fromEntries(Object.entries(canonical).sort(([a], [b]) => a.localeCompare(b))) as unknown as Paper;
+  const out: Record<string, unknown> = {};
+  for (const key of sortedKeys(Object.keys(canonical))) out[key] = canonical[key as keyof Paper];
+  return out as unknown as Paper;
 }
 
+/**
+ * Keys in canonical order. Records share a few sets of keys, so each set is sorted once:
+ * sorting every record's keys with localeCompare was a visible share of an ingest.
+ */
+const keyOrders = new Map<string, string[]>();
+function sortedKeys(keys: string[]): string[] {
+  const signature = keys.join(",");
+  let order = keyOrders.get(signature);
+  if (!order) {
+    order = [...keys].sort((a, b) => a.localeCompare(b));
+    if (keyOrders.size >= 1000) keyOrders.clear();
+    keyOrders.set(signature, order);
+  }
+  return order;
+}
+
+/** `crypto.hash` (Node ≥ 20.12) hashes a string in one call, ~30% faster than a Hash object; older Node has only the latter. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+
 export function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return oneShot ? oneShot("sha1", text) : crypto.createHash("sha1").update(text).digest("hex");
 }
 
 /** Hash of a paper's per-source records (ids aside): equal hashes mean nothing to write. */

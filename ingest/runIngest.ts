@@ -52,6 +52,8 @@ interface PlannedPaper {
   records: Paper[];
   hash: string;
   status: "added" | "updated" | "unchanged";
+  /** The paper's recordCell, once made: both its passages' `hit` and its paper row hold it. */
+  record?: string;
 }
 
 /**
@@ -284,7 +286,7 @@ async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Pr
     .map((row) => ({ paper: row.paper, records: row.records, hash: row.hash, status: "unchanged" as const }));
 }
 
-function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
+function paperRow({ paper, records, hash, record }: PlannedPaper): PaperRow {
   return {
     id: paper.id,
     titleKey: normaliseTitle(paper.title),
@@ -296,7 +298,7 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
     section: paper.section ?? null,
     publishedAt: paper.publishedAt ?? null,
     sourceKinds: sourceKinds(paper),
-    record: recordCell(paper),
+    record: record ?? recordCell(paper),
     sourceRecords: sourceRecordsCell(records, paper.summary),
     hash,
   };
@@ -339,12 +341,14 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
 
   const rows: ChunkRow[] = [];
   const needEmbedding: ChunkRow[] = [];
-  for (const { paper } of batch) {
+  for (const planned of batch) {
+    const { paper } = planned;
     const kinds = sourceKinds(paper);
     // Every passage carries its paper's record (without the summary: see storedRows.ts), so that
     // search needs no second read.
     const recordHash = sha1(JSON.stringify(paper));
-    const hit = hitCell(paper);
+    planned.record = recordCell(paper);
+    const hit = hitCell(paper, planned.record);
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
       const filters = {
