@@ -1,12 +1,12 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "pino";
-import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js";
+import { normaliseTitle, sha1, type Paper, type SkippedRecord } from "../src/paper.js";
 import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
 import type { ChunkRow, PaperRow } from "../src/store/schema.js";
 import { hitCell, recordCell, sourceRecordsCell } from "../src/store/storedRows.js";
 import { chunkPaper } from "./chunkPaper.js";
 import { ingestFingerprint, rememberRun, repeatedRun } from "./ingestMemo.js";
-import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
+import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sourceKinds } from "./mergeRecords.js";
 import { parseInputs } from "./parseInputs.js";
 import type { InputText } from "./readInputs.js";
 import type { SourceFormat } from "./parsers/types.js";
