@@ -66,10 +66,9 @@ function validity(cells: readonly unknown[], nulls: number): Uint8Array | undefi
 
 /** Strings as UTF-8 in one buffer, with their offsets: what a Utf8 column holds. */
 function utf8Buffers(strings: readonly (string | null)[]): { valueOffsets: Int32Array; data: Uint8Array; nulls: number } {
-  let capacity = 0;
-  for (const s of strings) if (s !== null) capacity += s.length;
-  // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4).
-  const data = Buffer.allocUnsafe(capacity * 3);
+  let bytes = 0;
+  for (const s of strings) if (s !== null) bytes += Buffer.byteLength(s, "utf8");
+  const data = Buffer.allocUnsafe(bytes);
   const valueOffsets = new Int32Array(strings.length + 1);
   let end = 0;
   let nulls = 0;
@@ -78,7 +77,7 @@ function utf8Buffers(strings: readonly (string | null)[]): { valueOffsets: Int32
     else end += data.write(s, end, "utf8");
     valueOffsets[i + 1] = end;
   });
-  return { valueOffsets, data: data.subarray(0, end), nulls };
+  return { valueOffsets, data, nulls };
 }
 
 function textColumn(cells: readonly (string | null)[], type: Utf8): Data {
