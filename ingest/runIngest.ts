@@ -1,12 +1,12 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Logger } from "pino";
-import { normaliseTitle, type Paper, type SkippedRecord } from "../src/paper.js";
+import { normaliseTitle, sha1, type Paper, type SkippedRecord } from "../src/paper.js";
 import type { EmbedderInfo, PaperStore } from "../src/store/paperStore.js";
 import type { ChunkRow, PaperRow } from "../src/store/schema.js";
 import { hitCell, recordCell, sourceRecordsCell } from "../src/store/storedRows.js";
 import { chunkPaper } from "./chunkPaper.js";
 import { ingestFingerprint, rememberRun, repeatedRun } from "./ingestMemo.js";
-import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sha1, sourceKinds } from "./mergeRecords.js";
+import { bySource, groupSameRecords, mergeSources, recordsHash, replaceSources, sourceKinds } from "./mergeRecords.js";
 import { parseInputs } from "./parseInputs.js";
 import type { InputText } from "./readInputs.js";
 import type { SourceFormat } from "./parsers/types.js";
@@ -52,6 +52,8 @@ interface PlannedPaper {
   records: Paper[];
   hash: string;
   status: "added" | "updated" | "unchanged";
+  /** The paper's recordCell, once made: both its passages' `hit` and its paper row hold it. */
+  record?: string;
 }
 
 /**
@@ -163,46 +165,48 @@ async function ingestLocked(
   logger.debug({ records: records.length, papers: incoming.size }, "parsed inputs");
 
   await store.useEmbedder(deps.embedder, { reembed: options.reembed ?? false, dryRun: options.dryRun ?? false });
-  const { planned, superseded } = await planAgainstStore(store, incoming);
+  const plan = await planAgainstStore(store, incoming);
 
   const summary: IngestSummary = {
-    papers: { added: 0, updated: 0, unchanged: 0 },
+    papers: { ...plan.counts },
     chunks: { written: 0, unchanged: 0 },
     skipped,
   };
-  for (const p of planned) summary.papers[p.status]++;
 
   // After --reembed every stored paper needs vectors again, not only the incoming ones.
-  const toWrite = options.reembed
-    ? [...planned, ...(await storedPapersNotIn(store, planned))]
-    : planned.filter((p) => p.status !== "unchanged");
-  const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
+  let toWrite: Iterable<PlannedPaper> = plan.planned;
+  let writeCount = plan.counts.added + plan.counts.updated;
   const chunkCounts = await store.chunkCounts();
-  for (const p of unchanged) summary.chunks.unchanged += chunkCounts.get(p.paper.id) ?? 0;
+  if (Array.isArray(plan.planned)) {
+    const planned = plan.planned;
+    const stored = options.reembed ? await storedPapersNotIn(store, planned) : [];
+    toWrite = options.reembed ? [...planned, ...stored] : planned.filter((p) => p.status !== "unchanged");
+    writeCount = options.reembed ? planned.length + stored.length : writeCount;
+    const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
+    for (const p of unchanged) summary.chunks.unchanged += chunkCounts.get(p.paper.id) ?? 0;
+  }
   if (options.dryRun) {
     for (const p of toWrite) summary.chunks.written += (await chunkPaper(p.paper)).length;
     return summary;
   }
 
   const batchSize = deps.writeBatchSize ?? 2000;
-  const batches: PlannedPaper[][] = [];
-  for (let i = 0; i < toWrite.length; i += batchSize) batches.push(toWrite.slice(i, i + batchSize));
-  if (batches.length > 0) {
+  if (writeCount > 0) {
     deps.onPhase?.("writing");
-    deps.onProgress?.(0, toWrite.length);
+    deps.onProgress?.(0, writeCount);
   }
-  // Three stages overlap, each batch passing through them in order: the main thread chunks a
-  // batch and builds its rows, the embedder makes its vectors (the local one on a thread of its
+  // Three stages overlap, each batch passing through them in order: the main thread plans (into a
+  // library holding no papers yet: see planAgainstStore) and chunks a batch and builds its rows, the embedder makes its vectors (the local one on a thread of its
   // own when there is more than one batch: see embeddingThread.ts), and LanceDB's native threads
   // write it. Embeddings are made, and commits happen, strictly in batch order; at most three
   // batches are in flight behind the one being built.
-  const inThread = batches.length > 1 && hasThreadPath(deps.embeddings);
+  const inThread = writeCount > batchSize && hasThreadPath(deps.embeddings);
   const inFlight: Promise<void>[] = [];
   let embedding: Promise<unknown> = Promise.resolve();
   let committing: Promise<void> = Promise.resolve();
   let done = 0;
   try {
-    for (const batch of batches) {
+    for (const batch of inBatches(toWrite, batchSize)) {
       if (inFlight.length >= 3) await inFlight.shift();
       const prepared = await prepareBatch(batch, chunkCounts, deps);
       const embedded = embedding.then(() => embedRows(prepared.needEmbedding, deps, inThread));
@@ -215,7 +219,7 @@ async function ingestLocked(
         summary.chunks.written += prepared.written;
         summary.chunks.unchanged += prepared.rows.length - prepared.written;
         done += batch.length;
-        deps.onProgress?.(done, toWrite.length);
+        deps.onProgress?.(done, writeCount);
         logger.debug({ papers: batch.length, chunks: prepared.rows.length, written: prepared.written }, "batch committed");
       });
       committing.catch(() => undefined);
@@ -226,12 +230,44 @@ async function ingestLocked(
     // A run that fails must not release the write lock while a batch is still being written.
     await committing.catch(() => undefined);
   }
+  const { superseded } = plan;
   if (superseded.length > 0) await store.deletePapers(superseded);
   deps.onPhase?.("indexing");
-  const wrote = toWrite.length > 0 || superseded.length > 0;
+  const wrote = writeCount > 0 || superseded.length > 0;
   const unfinished = await store.refreshIndexes({ wrote });
   if (!wrote && unfinished.length > 0) logger.info({ unfinished }, "finished what an interrupted ingest left undone");
   return summary;
+}
+
+interface Plan {
+  /**
+   * Every incoming paper, merged with what is stored. Into a library that holds no papers
+   * yet every paper is new, and they are planned one by one as the batches take them, so
+   * that the first batch is embedded and written while the others are still being planned.
+   */
+  planned: PlannedPaper[] | Iterable<PlannedPaper>;
+  counts: Record<PlannedPaper["status"], number>;
+  /** Stored papers merged into an incoming one with a better id: deleted after the batches. */
+  superseded: string[];
+}
+
+/** `items` in consecutive arrays of `size` (the last may be shorter), taken one array at a time. */
+function* inBatches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** A paper no stored record matches: its sources' records, merged under its id. */
+function plannedNew(id: string, group: readonly Paper[]): PlannedPaper {
+  const records = bySource(group);
+  return { paper: mergeSources(records, id), records, hash: recordsHash(records), status: "added" };
 }
 
 /**
@@ -239,11 +275,17 @@ async function ingestLocked(
  * Stored records are read only for papers whose content differs: re-ingesting the
  * same input compares hashes and reads nothing else.
  */
-async function planAgainstStore(
-  store: PaperStore,
-  incoming: Map<string, Paper[]>,
-): Promise<{ planned: PlannedPaper[]; superseded: string[] }> {
+async function planAgainstStore(store: PaperStore, incoming: Map<string, Paper[]>): Promise<Plan> {
   const index = await store.paperIndex();
+  if (index.length === 0) {
+    return {
+      planned: (function* () {
+        for (const [id, group] of incoming) yield plannedNew(id, group);
+      })(),
+      counts: { added: incoming.size, updated: 0, unchanged: 0 },
+      superseded: [],
+    };
+  }
   const byId = new Map(index.map((row) => [row.id, row]));
   const byTitle = new Map<string, typeof index>();
   for (const row of index) byTitle.set(row.titleKey, [...(byTitle.get(row.titleKey) ?? []), row]);
@@ -265,6 +307,8 @@ async function planAgainstStore(
   const superseded = new Set<string>();
   const planned = drafts.map(({ id, records, hash, candidates, identical }): PlannedPaper => {
     if (identical) return { paper: mergeSources(records, id), records, hash, status: "unchanged" };
+    // Nothing stored to merge with: `records` are already one per source, in order (bySource).
+    if (candidates.length === 0) return { paper: mergeSources(records, id), records, hash, status: "added" };
     const storedRecords = candidates.flatMap((row) => stored.get(row.id) ?? []);
     for (const row of candidates) if (row.id !== id) superseded.add(row.id);
     const all = replaceSources(storedRecords, records);
@@ -273,7 +317,9 @@ async function planAgainstStore(
     const status = candidates.length === 0 ? "added" : previous?.hash === allHash ? "unchanged" : "updated";
     return { paper: mergeSources(all, id), records: all, hash: allHash, status };
   });
-  return { planned, superseded: [...superseded] };
+  const counts = { added: 0, updated: 0, unchanged: 0 };
+  for (const p of planned) counts[p.status]++;
+  return { planned, counts, superseded: [...superseded] };
 }
 
 async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Promise<PlannedPaper[]> {
@@ -284,7 +330,7 @@ async function storedPapersNotIn(store: PaperStore, planned: PlannedPaper[]): Pr
     .map((row) => ({ paper: row.paper, records: row.records, hash: row.hash, status: "unchanged" as const }));
 }
 
-function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
+function paperRow({ paper, records, hash, record }: PlannedPaper): PaperRow {
   return {
     id: paper.id,
     titleKey: normaliseTitle(paper.title),
@@ -296,7 +342,7 @@ function paperRow({ paper, records, hash }: PlannedPaper): PaperRow {
     section: paper.section ?? null,
     publishedAt: paper.publishedAt ?? null,
     sourceKinds: sourceKinds(paper),
-    record: recordCell(paper),
+    record: record ?? recordCell(paper),
     sourceRecords: sourceRecordsCell(records, paper.summary),
     hash,
   };
@@ -339,12 +385,14 @@ async function prepareBatch(batch: PlannedPaper[], chunked: ReadonlyMap<string, 
 
   const rows: ChunkRow[] = [];
   const needEmbedding: ChunkRow[] = [];
-  for (const { paper } of batch) {
+  for (const planned of batch) {
+    const { paper } = planned;
     const kinds = sourceKinds(paper);
     // Every passage carries its paper's record (without the summary: see storedRows.ts), so that
     // search needs no second read.
     const recordHash = sha1(JSON.stringify(paper));
-    const hit = hitCell(paper);
+    planned.record = recordCell(paper);
+    const hit = hitCell(paper, planned.record);
     for (const chunk of await chunkPaper(paper)) {
       const textHash = sha1(`${embedder.id}\n${chunk.text}`);
       const filters = {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /**
  * The one record every source is normalised to. Optional fields are absent
@@ -136,8 +136,15 @@ export function arxivIdIn(text: string): string | undefined {
 
 export function paperIdFor(title: string, arxivId?: string): string {
   if (arxivId) return `arxiv:${arxivId}`;
-  const hash = createHash("sha1").update(normaliseTitle(title)).digest("hex").slice(0, 16);
-  return `title:${hash}`;
+  return `title:${sha1(normaliseTitle(title)).slice(0, 16)}`;
+}
+
+/** `crypto.hash` (Node ≥ 20.12) hashes a string in one call, ~30% faster than a Hash object; older Node has only the latter. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+
+/** SHA-1 of a text (UTF-8), in hex: ids and an ingest's content hashes. */
+export function sha1(text: string): string {
+  return oneShot ? oneShot("sha1", text) : crypto.createHash("sha1").update(text).digest("hex");
 }
 
 export function arxivAbsUrl(arxivId: string): string {

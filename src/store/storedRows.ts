@@ -52,9 +52,10 @@ export function sourceRecordsOf(row: { summary: string; sourceRecords: string })
 /**
  * A chunk's `hit` cell, what a search reads back for the passage besides its text:
  * `[paperId, record]`, the record without its summary (the passages are the summary).
+ * `record`: the paper's recordCell, when the caller has it already.
  */
-export function hitCell(paper: Paper): string {
-  return JSON.stringify([paper.id, recordCell(paper)]);
+export function hitCell(paper: Paper, record = recordCell(paper)): string {
+  return JSON.stringify([paper.id, record]);
 }
 
 /**

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { parseJsonLines, parseJsonRecords } from "../../../ingest/parsers/jsonRecords.js";
+import { RECORD, parseJsonLines, parseJsonRecords, plainRecord } from "../../../ingest/parsers/jsonRecords.js";
 import { ParseError } from "../../../ingest/parsers/parseError.js";
 import { YEAR_BOUNDS } from "../../../src/paper.js";
+import { writeSampledCorpus } from "../../helpers/realCorpus.js";
 
 // The tests run from dist/test/ingest/parsers/; the fixtures stay in the source tree.
 const FIXTURES = new URL("../../../../test/fixtures/", import.meta.url);
@@ -241,4 +244,59 @@ test("given a 20 MB single line, then it is parsed in linear time", () => {
   );
   // A backtracking or quadratic pass over 20 MB would take minutes; linear work takes seconds at most.
   assert.ok(elapsed < 30_000, `took ${Math.round(elapsed)} ms`);
+});
+
+// --- the schema's shortcut ------------------------------------------------
+
+test("given valid and invalid records, then the shortcut past the schema gives the schema's fields in its order, or leaves the record to the schema", () => {
+  const valid: Record<string, unknown>[] = [
+    { title: "  A  " },
+    { title: "T", summary: null, authors: ["a", "b"], arxivId: "2405.01234", publishedAt: "2024-05-02T10:00:00Z", year: 2024 },
+    { title: "T", upvotes: 0, authorCount: -0, numComments: 7, keywords: [], categories: ["cs.CL"], extra: { x: 1 } },
+    { title: "T", section: "NLP", aiSummary: "s", githubRepo: "g", projectPage: "p", absUrl: "u", pdfUrl: "v", year: null },
+    { pdfUrl: "v", title: "order of the input is not kept", summary: "s", arxivId: undefined },
+  ];
+  const invalid: Record<string, unknown>[] = [
+    {},
+    { title: "   " },
+    { title: 3 },
+    { title: "T", summary: 3 },
+    { title: "T", authors: ["a", 1] },
+    { title: "T", authors: "a" },
+    { title: "T", arxivId: "not an id" },
+    { title: "T", publishedAt: "2024-02-31" },
+    { title: "T", publishedAt: "0999-01-01" },
+    { title: "T", publishedAt: "May 2024" },
+    { title: "T", year: 2024.5 },
+    { title: "T", year: 99 },
+    { title: "T", upvotes: -1 },
+    { title: "T", upvotes: 2 ** 60 },
+    { title: "T", numComments: "3" },
+  ];
+  for (const record of valid) {
+    const expected = RECORD.parse(record);
+    const shortcut = plainRecord(record);
+    assert.deepEqual(shortcut, expected, JSON.stringify(record));
+    assert.deepEqual(Object.keys(shortcut!), Object.keys(expected), JSON.stringify(record));
+  }
+  for (const record of invalid) assert.equal(plainRecord(record), undefined, JSON.stringify(record));
+});
+
+test("given the resampled real corpus, then every record's shortcut agrees with the schema", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "paperbot-plain-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { files } = await writeSampledCorpus(dir, { passages: 3000, seed: 5 });
+  let checked = 0;
+  for (const file of files) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (line.trim() === "") continue;
+      const record = JSON.parse(line) as Record<string, unknown>;
+      const shortcut = plainRecord(record);
+      assert.ok(shortcut, line);
+      assert.deepEqual(shortcut, RECORD.parse(record));
+      assert.deepEqual(Object.keys(shortcut), Object.keys(RECORD.parse(record)));
+      checked++;
+    }
+  }
+  assert.ok(checked > 1000, `checked ${checked} records`);
 });
