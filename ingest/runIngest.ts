@@ -180,9 +180,12 @@ async function ingestLocked(
   if (Array.isArray(plan.planned)) {
     const planned = plan.planned;
     const stored = options.reembed ? await storedPapersNotIn(store, planned) : [];
-    toWrite = options.reembed ? [...planned, ...stored] : planned.filter((p) => p.status !== "unchanged");
-    writeCount = options.reembed ? planned.length + stored.length : writeCount;
-    const unchanged = options.reembed ? [] : planned.filter((p) => p.status === "unchanged");
+    // A paper unchanged since it was stored but without a passage (every paper has one: the chunks
+    // table was dropped, or its rows deleted) gets its passages written again.
+    const needsWrite = (p: PlannedPaper) => p.status !== "unchanged" || !chunkCounts.has(p.paper.id);
+    toWrite = options.reembed ? [...planned, ...stored] : planned.filter(needsWrite);
+    writeCount = options.reembed ? planned.length + stored.length : (toWrite as PlannedPaper[]).length;
+    const unchanged = options.reembed ? [] : planned.filter((p) => !needsWrite(p));
     for (const p of unchanged) summary.chunks.unchanged += chunkCounts.get(p.paper.id) ?? 0;
   }
   if (options.dryRun) {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { connect } from "@lancedb/lancedb";
 import { LocalEmbeddings } from "../../src/embeddings/localEmbeddings.js";
+import { createSearcher } from "../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../src/store/paperStore.js";
 import { capturingLogger } from "../helpers/capturingLogger.js";
 import { ingestInto, readLibrary } from "../helpers/library.js";
@@ -119,6 +120,32 @@ test("given the papers table deleted since, then another day's re-ingest compare
   assert.equal(memo, "library written since");
   assert.deepEqual(summary.papers, { added: 2, updated: 0, unchanged: 0 });
   assert.equal((await readLibrary(uri)).papers.length, 2);
+});
+
+test("given the passages deleted since (the chunks table dropped), then the re-ingest writes every paper's passages again and search finds them", async (t) => {
+  const uri = join(await tempDir(t), "db");
+  await ingestInto(uri, [jsonl]);
+  const before = await readLibrary(uri);
+  const db = await connect(uri);
+  await db.dropTable("chunks");
+  db.close();
+
+  const { summary, memo } = await ingestWithMemo(uri, [jsonl], NEXT_DAY);
+  assert.equal(memo, "library written since");
+  assert.deepEqual(summary.papers, { added: 0, updated: 0, unchanged: 2 });
+  assert.equal(summary.chunks.written, before.chunks.length);
+  const after = await readLibrary(uri);
+  assert.deepEqual(
+    after.chunks.map(({ id, hash }) => ({ id, hash })),
+    before.chunks.map(({ id, hash }) => ({ id, hash })),
+  );
+  const store = await PaperStore.open({ uri });
+  t.after(() => store.close());
+  const hits = await createSearcher({ store, embeddings: new LocalEmbeddings() }).search("federated fine-tuning on phones", { k: 1 });
+  assert.match(hits[0]?.title ?? "", /^Orchard/);
+
+  const again = await ingestWithMemo(uri, [jsonl], NEXT_DAY);
+  assert.equal(again.summary.chunks.written, 0, "and the next run writes nothing");
 });
 
 test("given another embedder configured since, then another day's re-ingest is not answered from the memo but refused", async (t) => {
