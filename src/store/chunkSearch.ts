@@ -151,9 +151,10 @@ async function readState(store: PaperStore, table: Table, memoryChunks: number):
   await store.checkChunkColumns();
   const [version, rows] = await Promise.all([table.version(), table.countRows()]);
   const indexed = rows >= VECTOR_INDEX_MIN_ROWS;
+  // Below the index threshold the vector side is scanned here: no need to ask which index the table has.
   const [memory, vectorQuery] = await Promise.all([
     !indexed || rows <= memoryChunks ? loadChunkMemory(table, rows) : undefined,
-    vectorSettings(table, rows),
+    indexed ? vectorSettings(table, rows) : { probes: 0, refineFactor: 0 },
   ]);
   return { table, version, memory, indexed, vectorQuery };
 }
