@@ -1,10 +1,10 @@
-import { BooleanQuery, MatchQuery, Occur, type FullTextQuery, type Table } from "@lancedb/lancedb";
+import { BooleanQuery, MatchQuery, Occur, type FullTextQuery, type Table, type VectorQuery } from "@lancedb/lancedb";
 import type { Table as ArrowTable } from "apache-arrow";
 import { UserFacingError, errorMessage } from "../errors.js";
 import { cosine, norm } from "../text/vectors.js";
 import { vectorOf } from "./arrowRows.js";
 import { hitAt, loadChunkMemory, nearestInMemory, similarityAt, type ChunkHit, type ChunkMemory } from "./chunkMemory.js";
-import { VECTOR_INDEX_MIN_ROWS, vectorProbes } from "./indexes.js";
+import { VECTOR_INDEX_MIN_ROWS, vectorSettings, type VectorSettings } from "./indexes.js";
 import type { PaperStore } from "./paperStore.js";
 import { filtersWhere, restrictsColumns, type PaperFilters } from "./sql.js";
 import { parseHit } from "./storedRows.js";
@@ -41,8 +41,8 @@ interface TableState {
   memory: ChunkMemory | undefined;
   /** Big enough to have a vector index: its vector side is asked of LanceDB, not scanned here. */
   indexed: boolean;
-  /** Partitions of the vector index a query scans, for this table's size. */
-  probes: number;
+  /** How a vector query asks the index: the partitions it scans, and the refine step a quantised index needs. */
+  vectorQuery: VectorSettings;
 }
 
 /** What one candidate search is given: the query, its vector and the filters as SQL. */
@@ -155,8 +155,12 @@ async function readState(store: PaperStore, table: Table, memoryChunks: number):
   await store.checkChunkColumns();
   const [version, rows] = await Promise.all([table.version(), table.countRows()]);
   const indexed = rows >= VECTOR_INDEX_MIN_ROWS;
-  const memory = !indexed || rows <= memoryChunks ? await loadChunkMemory(table, rows) : undefined;
-  return { table, version, memory, indexed, probes: vectorProbes(rows) };
+  // Below the index threshold the vector side is scanned here: no need to ask which index the table has.
+  const [memory, vectorQuery] = await Promise.all([
+    !indexed || rows <= memoryChunks ? loadChunkMemory(table, rows) : undefined,
+    indexed ? vectorSettings(table, rows) : { probes: 0, refineFactor: 0 },
+  ]);
+  return { table, version, memory, indexed, vectorQuery };
 }
 
 /**
@@ -165,23 +169,29 @@ async function readState(store: PaperStore, table: Table, memoryChunks: number):
  * thread for ~0.4 ms, which the text query spends running.
  */
 function findChunks(state: TableState, query: CandidateQuery): Promise<Found> {
-  return state.memory ? findHeldChunks(state.table, state.memory, state.probes, query) : findStoredChunks(state.table, state.probes, query);
+  return state.memory
+    ? findHeldChunks(state.table, state.memory, state.vectorQuery, query)
+    : findStoredChunks(state.table, state.vectorQuery, query);
+}
+
+/** The nearest `limit` chunks to `vector`, as the table's vector index is asked (the benchmarks ask it the same way). */
+export function nearestQuery(table: Table, vector: Float32Array, { probes, refineFactor }: VectorSettings, limit: number): VectorQuery {
+  const query = table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(limit);
+  return refineFactor ? query.refineFactor(refineFactor) : query;
 }
 
 /** With the table in memory, LanceDB returns only row ids and scores (reading no column); the rest is read here. */
 async function findHeldChunks(
   table: Table,
   memory: ChunkMemory,
-  probes: number,
+  settings: VectorSettings,
   { vector, queryNorm, words, variants, where, allowed, scanHere, limit }: CandidateQuery,
 ): Promise<Found> {
   let textQuery = words
     ? table.query().fullTextSearch(fullTextQuery(words, variants)).limit(limit).select(["_score"]).withRowId()
     : undefined;
   if (textQuery && where) textQuery = textQuery.where(where);
-  let vectorQuery = scanHere
-    ? undefined
-    : table.query().nearestTo(vector).distanceType("cosine").nprobes(probes).limit(limit).select(["_distance"]).withRowId();
+  let vectorQuery = scanHere ? undefined : nearestQuery(table, vector, settings, limit).select(["_distance"]).withRowId();
   if (vectorQuery && where) vectorQuery = vectorQuery.where(where);
   const text = textQuery?.toArrow();
   const nearest = vectorQuery?.toArrow();
@@ -210,16 +220,10 @@ async function findHeldChunks(
 /** Without the table in memory, each query reads back what a search shows of its hits (the `hit` and `text` columns). */
 async function findStoredChunks(
   table: Table,
-  probes: number,
+  settings: VectorSettings,
   { vector, queryNorm, words, variants, where, limit }: CandidateQuery,
 ): Promise<Found> {
-  let vectorQuery = table
-    .query()
-    .nearestTo(vector)
-    .distanceType("cosine")
-    .nprobes(probes)
-    .limit(limit)
-    .select(["hit", "text", "_distance"]);
+  let vectorQuery = nearestQuery(table, vector, settings, limit).select(["hit", "text", "_distance"]);
   if (where) vectorQuery = vectorQuery.where(where);
   // Text hits bring their vectors so that they get a similarity too, not only the vector hits.
   let textQuery = words

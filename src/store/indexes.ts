@@ -29,8 +29,9 @@ export function vectorPartitions(rows: number): number {
 
 /**
  * Share of the vector index's partitions a search scans, chosen by measured recall
- * (bench:query, docs/benchmarks.md): the local embedder's vectors barely cluster, so on
- * real text 12 of 100 partitions found 63% of the exact top 20, and 64 of 100 found 97%.
+ * (bench:query, bench:vectors, docs/benchmarks.md): the local embedder's vectors barely
+ * cluster, so on real text 12 of 100 partitions found 63% of the exact top 20, and 64
+ * of 100 found 97%.
  */
 const PROBE_SHARE = 0.64;
 /** At least this many: a library of up to 12 partitions (the real corpus, the eval's) is searched exactly. */
@@ -39,6 +40,40 @@ const MIN_PROBES = 12;
 /** The partitions a vector search of a table of `rows` chunks scans. */
 export function vectorProbes(rows: number): number {
   return Math.max(MIN_PROBES, Math.ceil(vectorPartitions(rows) * PROBE_SHARE));
+}
+
+/** Bits per dimension of the vector index's quantised codes (IVF-RQ, RaBitQ). */
+const VECTOR_INDEX_BITS = 4;
+/**
+ * The vector index keeps 4-bit codes of each vector, which a query scans (an eighth of
+ * the bytes of the float32 vectors IVF-flat scanned), then LanceDB re-ranks this many
+ * times the limit of the best by the full vectors: the rows returned carry their exact
+ * cosine distance, which search reports as similarity and the answerer compares with
+ * fixed thresholds (the codes' own distances are off by up to 0.96). With 4 bits the
+ * codes already rank nearly as the full vectors do: a larger factor found no more of
+ * the exact top 20, and only costs the reads of the full vectors.
+ */
+export const VECTOR_REFINE_FACTOR = 2;
+
+/** The vector index's kind as LanceDB lists it; a library indexed before it (IVF-flat) is rebuilt by the next ingest. */
+const VECTOR_INDEX_TYPE = "IvfRq";
+
+/** How a vector query asks the index of a table. */
+export interface VectorSettings {
+  /** Partitions scanned, for the table's size. */
+  probes: number;
+  /**
+   * Re-rank this many times the limit by the full vectors: a quantised index's own
+   * distances are not the cosine distance that search reports as similarity. 0 for an
+   * index that keeps the full vectors (IVF-flat, which libraries were indexed with before).
+   */
+  refineFactor: number;
+}
+
+/** The vector query settings for `table` of `rows` chunks, by the kind of index it has. */
+export async function vectorSettings(table: Table, rows: number): Promise<VectorSettings> {
+  const index = (await table.listIndices()).find((i) => i.columns.includes("vector"));
+  return { probes: vectorProbes(rows), refineFactor: index?.indexType === VECTOR_INDEX_TYPE ? VECTOR_REFINE_FACTOR : 0 };
 }
 
 /**
@@ -73,18 +108,37 @@ export async function unfinishedIndexWork(tables: LibraryTables): Promise<string
   return [...(chunks?.reasons ?? []), ...(papers?.reasons ?? [])];
 }
 
+interface IndexBuild {
+  column: string;
+  config: Index;
+  /** Replaces an index of another kind on the column. */
+  replace?: boolean;
+}
+
 async function refreshTable(table: Table, name: string, wrote: boolean): Promise<string[]> {
   const work = await tableWork(table, name, wrote);
   if (work.compact) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 24 * 3600 * 1000) });
-  await Promise.all(work.builds.map(({ column, config }) => table.createIndex(column, { config })));
+  await Promise.all(work.builds.map(({ column, config, replace }) => table.createIndex(column, { config, replace })));
   return work.reasons;
+}
+
+/**
+ * IVF-RQ: partitions of ~1,000 vectors, each kept as RaBitQ codes (see VECTOR_REFINE_FACTOR).
+ * Not IVF-PQ: on these vectors, which barely cluster, its codes rank poorly (0.89 of the
+ * exact top 20 at 64 of 100 partitions with a refine factor of 20) and it builds ~30×
+ * slower. Not HNSW-SQ: its graph finds 95% of the exact top 20 only with a large ef and
+ * a refine step, slower than these probes and many times slower to build
+ * (docs/benchmarks.md, issue #13).
+ */
+function vectorIndexConfig(rows: number): Index {
+  return Index.ivfRq({ distanceType: "cosine", numPartitions: vectorPartitions(rows), numBits: VECTOR_INDEX_BITS });
 }
 
 async function tableWork(
   table: Table,
   name: string,
   wrote: boolean,
-): Promise<{ compact: boolean; builds: { column: string; config: Index }[]; reasons: string[] }> {
+): Promise<{ compact: boolean; builds: IndexBuild[]; reasons: string[] }> {
   const textColumn = name === CHUNKS ? "text" : "title";
   const indices = await table.listIndices();
   const indexed = new Set(indices.map((i) => i.columns.join(",")));
@@ -97,7 +151,7 @@ async function tableWork(
   const unindexed = Math.max(0, ...indexStats.map((s) => s?.numUnindexedRows ?? 0));
   if (unindexed > 0) reasons.push(`${name}: ${unindexed} rows outside its indexes`);
 
-  const builds: { column: string; config: Index }[] = [];
+  const builds: IndexBuild[] = [];
   if (!indexed.has(textColumn)) {
     reasons.push(`${name}: no full-text index`);
     builds.push({
@@ -114,15 +168,16 @@ async function tableWork(
     reasons.push(`${name}: no ${column} index`);
     builds.push({ column, config: Index.btree() });
   }
-  if (rows >= VECTOR_INDEX_MIN_ROWS) {
-    // IVF-flat: partitions keep the full vectors, so `_distance` is the exact cosine
-    // distance, which search reports as similarity and the answerer compares with
-    // fixed thresholds. Not HNSW-SQ: its `_distance` comes from quantised vectors, and
-    // on these vectors, which barely cluster, its graph finds 95% of the exact top 20
-    // only with a large ef and a refine step, slower than these probes and many times
-    // slower to build (docs/benchmarks.md, issue #13).
+  const vectorIndex = indices.find((i) => i.columns.includes("vector"));
+  if (vectorIndex && vectorIndex.indexType !== VECTOR_INDEX_TYPE) {
+    // IVF-flat, which libraries were indexed with before: still searched as it is (exact
+    // distances, no refine step), and rebuilt the way a missing index is built.
+    reasons.push(`${name}: vector index is ${vectorIndex.indexType}, not ${VECTOR_INDEX_TYPE}`);
+    builds.push({ column: "vector", config: vectorIndexConfig(await table.countRows()), replace: true });
+  }
+  if (!vectorIndex && rows >= VECTOR_INDEX_MIN_ROWS) {
     reasons.push(`${name}: no vector index`);
-    builds.push({ column: "vector", config: Index.ivfFlat({ distanceType: "cosine", numPartitions: vectorPartitions(rows) }) });
+    builds.push({ column: "vector", config: vectorIndexConfig(rows) });
   }
   // Fragments alone are not unfinished work: an optimize leaves the rows it has just
   // indexed in their own fragment (LanceDB compacts only indexed fragments), so a

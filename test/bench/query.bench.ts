@@ -5,8 +5,8 @@
  *  3. on the real corpus and resampled libraries (BENCH_SIZES, default "real,100k"): search held in
  *     memory and not held, beside its two bare LanceDB queries and a MiniSearch BM25 peer, in turn on
  *     each query (measure/measureSearch.ts); the vector index's recall@20 against exact search
- *     (measure/measureRecall.ts; BENCH_PROBES="10,20,…" adds a sweep; BENCH_HNSW="m:efConstruction,…" the same
- *     with HNSW_SQ indexes on a copy, at BENCH_HNSW_EF's ef, measure/measureHnsw.ts); the bot's start-up and RSS; on the
+ *     (measure/measureRecall.ts; BENCH_PROBES="10,20,…" adds a sweep; BENCH_VECTOR_INDEX="pq:sub=32,…" other
+ *     indexes on a copy, measure/measureVectorIndexes.ts); the bot's start-up and RSS; on the
  *     real corpus, paper look-ups with and without the chunks' paperId index (measure/measurePaperLookups.ts);
  *  4. the real corpus in s3:// on an S3-compatible server on 127.0.0.1 (s3rver), searched the same way.
  */
@@ -26,8 +26,8 @@ import { runCli } from "../helpers/runCli.js";
 import { startS3ServerProcess } from "../helpers/s3Server.js";
 import { benchQueries, label, parseSizes, writeCorpus } from "./measure/corpora.js";
 import { ingestProcess } from "./measure/measureIngest.js";
-import { measureHnsw, parseHnswTrials } from "./measure/measureHnsw.js";
 import { measureRecall } from "./measure/measureRecall.js";
+import { measureLibraryVectorIndexes, vectorIndexTrialsFromEnv } from "./measure/measureVectorIndexes.js";
 import { measurePaperLookups } from "./measure/measurePaperLookups.js";
 import { measureSearch } from "./measure/measureSearch.js";
 import { printBot } from "./measure/printBot.js";
@@ -37,8 +37,7 @@ import { timeInTurn } from "./measure/timeInTurn.js";
 /** What the bot holds in memory (SEARCH_MEMORY_MAX_CHUNKS, default). */
 const memoryChunks = buildConfig({}).search.memoryChunks;
 const sweep = (process.env.BENCH_PROBES ?? "").split(",").filter(Boolean).map(Number);
-const hnswTrials = parseHnswTrials(process.env.BENCH_HNSW ?? "");
-const hnswEfs = (process.env.BENCH_HNSW_EF ?? "640,1280,2560").split(",").map(Number);
+const vectorIndexes = vectorIndexTrialsFromEnv(process.env);
 const queries = benchQueries(Number(process.env.BENCH_QUERIES ?? 220));
 const [warmUp, timed] = [queries.slice(0, 20), queries.slice(20)];
 
@@ -85,7 +84,7 @@ try {
     console.log(`  ${built.chunksWritten} passages of ${built.papers} papers (ingested in ${seconds(built.totalMs)})`);
     await measureSearch({ uri }, timed, warmUp, { holdUpTo: memoryChunks });
     await measureRecall({ uri }, timed, sweep);
-    if (hnswTrials.length > 0) await measureHnsw(uri, timed, hnswTrials, hnswEfs);
+    if (vectorIndexes.trials.length > 0) await measureLibraryVectorIndexes(uri, timed, vectorIndexes.trials, vectorIndexes.sweep);
     if (size === "real") await measurePaperLookups(uri, memoryChunks);
     await printBot(uri, timed.slice(0, 20), dir);
     if (size !== "real") await rm(dir, { recursive: true, force: true });

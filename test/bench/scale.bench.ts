@@ -3,8 +3,8 @@
  * one run of under 30 minutes here: a resampled corpus ingested in a process of its own
  * (chunks/s, index builds, peak RSS, bytes on disk, re-ingest), then search as the bot
  * runs it at this size (not held in memory: above SEARCH_MEMORY_MAX_CHUNKS), its bare
- * LanceDB queries, recall@20 of the vector index (BENCH_HNSW: and of HNSW_SQ indexes, see
- * query.bench.ts), and the bot's start-up and RSS.
+ * LanceDB queries, recall@20 of the vector index (BENCH_VECTOR_INDEX: and of other indexes,
+ * see query.bench.ts), and the bot's start-up and RSS.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,16 +12,15 @@ import { join } from "node:path";
 import { buildConfig } from "../../src/config.js";
 import { benchQueries, label, parseSizes, writeCorpus } from "./measure/corpora.js";
 import { measureIngest } from "./measure/measureIngest.js";
-import { measureHnsw, parseHnswTrials } from "./measure/measureHnsw.js";
 import { measureRecall } from "./measure/measureRecall.js";
+import { measureLibraryVectorIndexes, vectorIndexTrialsFromEnv } from "./measure/measureVectorIndexes.js";
 import { measureSearch } from "./measure/measureSearch.js";
 import { printBot } from "./measure/printBot.js";
 import { heading, seconds } from "./measure/report.js";
 
 const memoryChunks = buildConfig({}).search.memoryChunks;
 const sweep = (process.env.BENCH_PROBES ?? "").split(",").filter(Boolean).map(Number);
-const hnswTrials = parseHnswTrials(process.env.BENCH_HNSW ?? "");
-const hnswEfs = (process.env.BENCH_HNSW_EF ?? "640,1280,2560").split(",").map(Number);
+const vectorIndexes = vectorIndexTrialsFromEnv(process.env);
 const queries = benchQueries(Number(process.env.BENCH_QUERIES ?? 220));
 const [warmUp, timed] = [queries.slice(0, 20), queries.slice(20)];
 const began = performance.now();
@@ -45,7 +44,8 @@ try {
     await measureSearch({ uri }, timed, warmUp, { holdUpTo: memoryChunks });
     // Exact search reads every vector (~1 GB at 1M passages): 100 queries keep the run under 30 minutes.
     await measureRecall({ uri }, timed.slice(0, 100), sweep);
-    if (hnswTrials.length > 0) await measureHnsw(uri, timed.slice(0, 100), hnswTrials, hnswEfs);
+    if (vectorIndexes.trials.length > 0)
+      await measureLibraryVectorIndexes(uri, timed.slice(0, 100), vectorIndexes.trials, vectorIndexes.sweep);
     step(`${label(size)}: the bot`);
     await printBot(uri, timed.slice(0, 20), dir);
     await rm(dir, { recursive: true, force: true });

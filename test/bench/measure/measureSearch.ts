@@ -1,7 +1,8 @@
 import MiniSearch from "minisearch";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { CANDIDATES, createSearcher } from "../../../src/retrieve/searchPapers.js";
-import { vectorProbes } from "../../../src/store/indexes.js";
+import { nearestQuery } from "../../../src/store/chunkSearch.js";
+import { vectorSettings } from "../../../src/store/indexes.js";
 import { PaperStore, type StoreOptions } from "../../../src/store/paperStore.js";
 import { wordsOnly } from "../../../src/text/words.js";
 import { load, ms, percentile, seconds, thousands } from "./report.js";
@@ -46,20 +47,12 @@ export async function measureSearch(
     }
     const notHeld = createSearcher({ store: library, embeddings, memoryChunks: 0 });
     runs.notHeld = (q) => notHeld.search(q, { k: 10 });
-    const probes = vectorProbes(rows);
+    const settings = await vectorSettings(chunks, rows);
     runs.lanceOnly = async (q) => {
       const vector = embeddings.embedText(q);
       await Promise.all([
         chunks.query().fullTextSearch(wordsOnly(q)).limit(CANDIDATES).select(["_score"]).withRowId().toArrow(),
-        chunks
-          .query()
-          .nearestTo(vector)
-          .distanceType("cosine")
-          .nprobes(probes)
-          .limit(CANDIDATES)
-          .select(["_distance"])
-          .withRowId()
-          .toArrow(),
+        nearestQuery(chunks, vector, settings, CANDIDATES).select(["_distance"]).withRowId().toArrow(),
       ]);
     };
     let miniSearch: Timed | undefined;
@@ -81,7 +74,9 @@ export async function measureSearch(
     console.log(`  ${queries.length} searches, each query once per column, in turn   (${load()})`);
     if (times.held) console.log(`  search, library held in memory     ${p(times.held)}`);
     console.log(`  search, library not held           ${p(times.notHeld!)}`);
-    console.log(`  its two LanceDB queries alone      ${p(times.lanceOnly!)}   (vector side at ${probes} probes)`);
+    console.log(
+      `  its two LanceDB queries alone      ${p(times.lanceOnly!)}   (vector side at ${settings.probes} probes${settings.refineFactor ? `, refine factor ${settings.refineFactor}` : ""})`,
+    );
     const base = percentile(times.lanceOnly!, 0.5);
     const ratio = (xs: number[] | undefined) => (xs ? `${(percentile(xs, 0.5) / base).toFixed(2)}×` : "–");
     console.log(`  search / its LanceDB queries, p50: held ${ratio(times.held)}, not held ${ratio(times.notHeld)}   (floor ≤ 1.3×)`);

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { Index } from "@lancedb/lancedb";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { UserFacingError } from "../../../src/errors.js";
 import { createSearcher, type SearchFilters, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { VECTOR_INDEX_MIN_ROWS } from "../../../src/store/indexes.js";
+import { ChunkSearch } from "../../../src/store/chunkSearch.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
+import { cosine } from "../../../src/text/vectors.js";
 import { sampledPapers, toJsonl } from "../../helpers/realCorpus.js";
 import { ingestInto } from "../../helpers/library.js";
 import { fixture, tempDir } from "../../helpers/paths.js";
@@ -248,15 +251,45 @@ describe("a library whose full-text index an interrupted ingest never built", ()
   });
 });
 
+/** The chunks table's vector index kind, as LanceDB lists it. */
+async function vectorIndexType(store: PaperStore): Promise<string | undefined> {
+  return (await store.chunks().listIndices()).find((i) => i.columns.includes("vector"))?.indexType;
+}
+
+/**
+ * Each passage the vector side of a search finds (held in memory or not) carries the
+ * cosine of the question's vector with one of its paper's stored passages, computed
+ * here: the answerer compares similarities with thresholds calibrated on exact cosines,
+ * which a quantised index's own distances are not (twice the cosine distance, or more).
+ */
+async function assertExactSimilarities(store: PaperStore, memoryChunks: number, questions: readonly string[]): Promise<void> {
+  const embeddings = new LocalEmbeddings();
+  const search = new ChunkSearch(store, memoryChunks);
+  for (const question of questions) {
+    const vector = embeddings.embedText(question);
+    const [found] = await search.find({ vector, words: "" }, [{}], 20);
+    assert.equal(found?.byVector.length, 20);
+    const chunks = await store.findChunks(found!.byVector.map((h) => h.paperId));
+    for (const hit of found!.byVector) {
+      const cosines = chunks.filter((c) => c.paperId === hit.paperId).map((c) => cosine(vector, c.vector));
+      assert.ok(
+        cosines.some((c) => Math.abs(c - hit.similarity) < 1e-5),
+        `${question}: a passage's similarity ${hit.similarity} is none of its paper's passages' cosines ${cosines.join(", ")}`,
+      );
+    }
+  }
+}
+
 describe("search over a library big enough for a vector index (~10k chunks)", () => {
   const questions = sampledPapers(20, { seed: 99, sentencesPerPaper: 1 }).map((p) => p.summary);
   let dir = "";
   let uri = "";
+  let file = "";
   let store: PaperStore | undefined;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "paperbot-search-indexed-"));
     uri = join(dir, "db");
-    const file = join(dir, "generated.jsonl");
+    file = join(dir, "generated.jsonl");
     await writeFile(file, toJsonl(sampledPapers(3_400, { seed: 11, sentencesPerPaper: 22 })));
     const summary = await ingestInto(uri, [file]);
     assert.ok(summary.chunks.written >= VECTOR_INDEX_MIN_ROWS, `${summary.chunks.written} chunks: too few for a vector index`);
@@ -286,6 +319,36 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
       if (filters.yearFrom) assert.ok(a.every((h) => h.year === year));
     }
   });
+
+  test("given the library, then its vector index is quantised (IVF-RQ) and every hit's similarity is the exact cosine, held or not", async () => {
+    assert.equal(await vectorIndexType(store!), "IvfRq");
+    for (const memoryChunks of [50_000, 0]) await assertExactSimilarities(store!, memoryChunks, questions);
+  });
+
+  test(
+    "given a library indexed before with IVF-flat, then it is searched as it is, and the next ingest of the same inputs " +
+      "rebuilds the index as IVF-RQ without rewriting a row",
+    async (t) => {
+      const old = join(await tempDir(t, "paperbot-search-flat-"), "db");
+      await cp(uri, old, { recursive: true });
+      const flat = await PaperStore.open({ uri: old });
+      t.after(() => flat.close());
+      const rows = await flat.chunks().countRows();
+      await flat.chunks().createIndex("vector", { config: Index.ivfFlat({ distanceType: "cosine", numPartitions: 10 }), replace: true });
+      assert.equal(await vectorIndexType(flat), "IvfFlat");
+      assert.deepEqual(await flat.unfinishedWork(), ["chunks: vector index is IvfFlat, not IvfRq"]);
+      await assertExactSimilarities(flat, 0, questions);
+
+      const again = await ingestInto(old, [file]);
+      assert.equal(again.chunks.written, 0);
+      const reopened = await PaperStore.open({ uri: old });
+      t.after(() => reopened.close());
+      assert.equal(await vectorIndexType(reopened), "IvfRq");
+      assert.equal(await reopened.chunks().countRows(), rows);
+      assert.deepEqual(await reopened.unfinishedWork(), []);
+      await assertExactSimilarities(reopened, 0, questions);
+    },
+  );
 
   test("given papers ingested after the library was read into memory, then the next search finds them", async (t) => {
     const held = createSearcher({ store: store!, embeddings: new LocalEmbeddings(), memoryChunks: 50_000 });
