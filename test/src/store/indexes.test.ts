@@ -6,6 +6,7 @@ import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { findPaper } from "../../../src/retrieve/findPaper.js";
 import { createSearcher } from "../../../src/retrieve/searchPapers.js";
 import { similarPapers } from "../../../src/retrieve/similarPapers.js";
+import { vectorIndexKind, vectorPartitions, vectorProbes } from "../../../src/store/indexes.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
 import { ingestInto, readLibrary } from "../../helpers/library.js";
 import { SEEDS, fixture, tempDir } from "../../helpers/paths.js";
@@ -116,3 +117,12 @@ test(
     assert.deepEqual((await readLibrary(uri)).versions, after.versions, "built once: the next run writes nothing");
   },
 );
+
+test("given a table's size, then its vector index is IVF-flat while a search probes every partition anyway, IVF-RQ beyond", () => {
+  assert.equal(vectorIndexKind(10_000), "IvfFlat");
+  assert.equal(vectorIndexKind(12_400), "IvfFlat");
+  assert.ok(vectorProbes(12_400) >= vectorPartitions(12_400), "every partition is probed");
+  assert.equal(vectorIndexKind(12_600), "IvfRq");
+  assert.ok(vectorProbes(100_000) < vectorPartitions(100_000));
+  assert.equal(vectorIndexKind(1_000_000), "IvfRq");
+});
