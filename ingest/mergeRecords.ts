@@ -1,3 +1,4 @@
+import { memoized } from "../src/memo.js";
 import { mergePapers, normaliseTitle, sha1, type Paper } from "../src/paper.js";
 
 /**
@@ -60,25 +61,16 @@ export function canonicalPaper(paper: Paper): Paper {
   const canonical: Paper = { ...paper, sources: [...paper.sources].sort() };
   if (paper.listedOn) canonical.listedOn = [...paper.listedOn].sort();
   const out: Record<string, unknown> = {};
-  for (const key of sortedKeys(Object.keys(canonical))) out[key] = canonical[key as keyof Paper];
+  for (const key of sortedKeys(Object.keys(canonical).join(","))) out[key] = canonical[key as keyof Paper];
   return out as unknown as Paper;
 }
 
 /**
- * Keys in canonical order. Records share a few sets of keys, so each set is sorted once:
- * sorting every record's keys with localeCompare was a visible share of an ingest.
+ * A record's keys (its field names, joined by commas) in canonical order. Records share a few
+ * sets of keys, so each set is sorted once: sorting every record's keys with localeCompare was a
+ * visible share of an ingest.
  */
-const keyOrders = new Map<string, string[]>();
-function sortedKeys(keys: string[]): string[] {
-  const signature = keys.join(",");
-  let order = keyOrders.get(signature);
-  if (!order) {
-    order = [...keys].sort((a, b) => a.localeCompare(b));
-    if (keyOrders.size >= 1000) keyOrders.clear();
-    keyOrders.set(signature, order);
-  }
-  return order;
-}
+const sortedKeys = memoized((keys: string) => keys.split(",").sort((a, b) => a.localeCompare(b)), 1000);
 
 /** Hash of a paper's per-source records (ids aside): equal hashes mean nothing to write. */
 export function recordsHash(records: readonly Paper[]): string {

@@ -199,9 +199,9 @@ async function ingestLocked(
     deps.onProgress?.(0, writeCount);
   }
   // Three stages overlap, each batch passing through them in order: the main thread plans (into a
-  // library holding no papers yet: see planAgainstStore) and chunks a batch and builds its rows, the embedder makes its vectors (the local one on a thread of its
-  // own when there is more than one batch: see embeddingThread.ts), and LanceDB's native threads
-  // write it. Embeddings are made, and commits happen, strictly in batch order; at most three
+  // library holding no papers yet: see planAgainstStore) and chunks a batch and builds its rows, the
+  // embedder makes its vectors (the local one on a thread of its own when there is more than one
+  // batch: see embeddingThread.ts), and LanceDB's native threads write it. Embeddings are made, and commits happen, strictly in batch order; at most three
   // batches are in flight behind the one being built.
   const inThread = writeCount > batchSize && hasThreadPath(deps.embeddings);
   const inFlight: Promise<void>[] = [];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { memoized } from "../../src/memo.js";
 import { isYearInBounds, makePaper, parseArxivId, YEAR_BOUNDS, type Paper, type ParseResult } from "../../src/paper.js";
 import { lineAndColumn, ParseError } from "./parseError.js";
 import type { Parser } from "./types.js";
@@ -31,18 +32,13 @@ const YEAR_RANGE = `from ${YEAR_BOUNDS.min} to ${YEAR_BOUNDS.max}`;
 
 /** Rejects 2024-02-31 and the like, which the pattern alone lets through. */
 function isCalendarDate(value: string): boolean {
-  const day = value.slice(0, 10);
-  let real = calendarDays.get(day);
-  if (real === undefined) {
-    const parsed = new Date(`${day}T00:00:00Z`);
-    real = !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
-    // Records of one file share a few hundred days: each is checked once.
-    if (calendarDays.size >= 10_000) calendarDays.clear();
-    calendarDays.set(day, real);
-  }
-  return real;
+  return isCalendarDay(value.slice(0, 10));
 }
-const calendarDays = new Map<string, boolean>();
+// Records of one file share a few hundred days: each is checked once.
+const isCalendarDay = memoized((day: string) => {
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+}, 10_000);
 
 export const RECORD = z.object({
   title: z

@@ -276,6 +276,7 @@ export function createAnswerer(deps: AnswererDeps) {
     }
     const asked = performance.now();
     let assessment = await assess(question, options, asked);
+    let decision = decide(assessment);
     // A follow-up the rule took to stand alone, as it names something ("how does that compare with
     // BERT-style masked modeling?"), may still ask about the thread's paper: it is also read with the
     // conversation, and that reading is answered instead when the library answers it more surely.
@@ -284,8 +285,11 @@ export function createAnswerer(deps: AnswererDeps) {
       const withThread = inConversation(question, history);
       if (withThread !== assessment.searchedFor) {
         const second = await assess(question, options, asked, withThread);
-        const { answerable, probability } = decide(second);
-        if (second.evidence && answerable && probability > decide(assessment).probability) assessment = second;
+        const secondDecision = decide(second);
+        if (second.evidence && secondDecision.answerable && secondDecision.probability > decision.probability) {
+          assessment = second;
+          decision = secondDecision;
+        }
       }
     }
     const { searchedFor, window, filters, query, hits, shape, evidence, arxivId, namedPaper } = assessment;
@@ -296,7 +300,7 @@ export function createAnswerer(deps: AnswererDeps) {
     const { missing } = evidence;
     const k = options.k ?? DEFAULT_SOURCES;
     const mode = deps.llm ? "llm" : "extractive";
-    const { answerable, probability } = decide(assessment);
+    const { answerable, probability } = decision;
     deps.logger?.debug({ missing, features: evidence.features, probability, answerable }, "answer or refuse");
     if (!answerable) {
       // What could be fetched from arXiv: the paper the question names by id, or by its title.

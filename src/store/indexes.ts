@@ -1,4 +1,4 @@
-import { Index, type Table } from "@lancedb/lancedb";
+import { Index, type IndexConfig, type Table } from "@lancedb/lancedb";
 import { retryCommitConflicts } from "./commitRetry.js";
 import { CHUNKS, PAPERS } from "./schema.js";
 
@@ -67,6 +67,9 @@ export function vectorIndexKind(rows: number): "IvfFlat" | "IvfRq" {
   return vectorPartitions(rows) <= MIN_PROBES ? "IvfFlat" : "IvfRq";
 }
 
+/** The vector column's index among a table's indexes, if it has one. */
+const vectorIndexOf = (indices: readonly IndexConfig[]) => indices.find((i) => i.columns.includes("vector"));
+
 /** How a vector query asks the index of a table. */
 export interface VectorSettings {
   /** Partitions scanned, for the table's size. */
@@ -81,7 +84,7 @@ export interface VectorSettings {
 
 /** The vector query settings for `table` of `rows` chunks, by the kind of index it has. */
 export async function vectorSettings(table: Table, rows: number): Promise<VectorSettings> {
-  const index = (await table.listIndices()).find((i) => i.columns.includes("vector"));
+  const index = vectorIndexOf(await table.listIndices());
   return { probes: vectorProbes(rows), refineFactor: index?.indexType === "IvfRq" ? VECTOR_REFINE_FACTOR : 0 };
 }
 
@@ -132,8 +135,8 @@ async function refreshTable(table: Table, name: string, wrote: boolean): Promise
 }
 
 /**
- * IVF-RQ: partitions of ~1,000 vectors, each kept as RaBitQ codes (see VECTOR_REFINE_FACTOR).
- * Not IVF-PQ: on these vectors, which barely cluster, its codes rank poorly (0.89 of the
+ * Partitions of ~1,000 vectors, kept whole (IVF-flat) or as RaBitQ codes (IVF-RQ: see
+ * VECTOR_REFINE_FACTOR), by vectorIndexKind. Not IVF-PQ: on these vectors, which barely cluster, its codes rank poorly (0.89 of the
  * exact top 20 at 64 of 100 partitions with a refine factor of 20) and it builds ~30×
  * slower. Not HNSW-SQ: its graph finds 95% of the exact top 20 only with a large ef and
  * a refine step, slower than these probes and many times slower to build
@@ -180,7 +183,7 @@ async function tableWork(
     reasons.push(`${name}: no ${column} index`);
     builds.push({ column, config: Index.btree() });
   }
-  const vectorIndex = indices.find((i) => i.columns.includes("vector"));
+  const vectorIndex = vectorIndexOf(indices);
   const kind = vectorIndexKind(rows);
   if (vectorIndex && vectorIndex.indexType !== kind) {
     // Searched as it is meanwhile (a refine step only for IVF-RQ), and rebuilt the way a missing index is built.

@@ -20,6 +20,13 @@ const jsonl = fixture("pipeline/papers.jsonl");
 const page = fixture("pipeline/daily-page.txt");
 
 /** An ingest into `uri` that also says what became of the last run's memo ("holds", or why it did not). */
+/** Drops one of the library's tables, as a user removing its folder would. */
+async function dropTable(uri: string, name: string): Promise<void> {
+  const db = await connect(uri);
+  await db.dropTable(name);
+  db.close();
+}
+
 async function ingestWithMemo(uri: string, inputs: string[], now?: Date) {
   const { logger, lines } = capturingLogger();
   const summary = await ingestInto(uri, inputs, { logger, ...(now ? { now } : {}) });
@@ -112,9 +119,7 @@ test("given a paper deleted from the library since (a write that leaves no memo)
 test("given the papers table deleted since, then another day's re-ingest compares and writes it again", async (t) => {
   const uri = join(await tempDir(t), "db");
   await ingestInto(uri, [jsonl]);
-  const db = await connect(uri);
-  await db.dropTable("papers");
-  db.close();
+  await dropTable(uri, "papers");
 
   const { summary, memo } = await ingestWithMemo(uri, [jsonl], NEXT_DAY);
   assert.equal(memo, "library written since");
@@ -126,9 +131,7 @@ test("given the passages deleted since (the chunks table dropped), then the re-i
   const uri = join(await tempDir(t), "db");
   await ingestInto(uri, [jsonl]);
   const before = await readLibrary(uri);
-  const db = await connect(uri);
-  await db.dropTable("chunks");
-  db.close();
+  await dropTable(uri, "chunks");
 
   const { summary, memo } = await ingestWithMemo(uri, [jsonl], NEXT_DAY);
   assert.equal(memo, "library written since");
