@@ -34,12 +34,26 @@ const ORDINALS: Record<string, number> = {
 /** Words that point back: "it", "their", "the paper", "that one" — but not the "that" of "papers that train". */
 const REFERRING =
   /\b(it|its|they|them|their|this|these|those|the (paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
-/** A question that starts a new search rather than asking more about the last answer. */
+/** A question that starts a new search rather than asking more about the last answer, after an "and", "also" or "ok so" of chat. */
 const NEW_SEARCH =
-  /^\s*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
+  /^\s*(?:(?:and|also|but|so|ok(?:ay)?|oh|then)\b[\s,]*)*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
+
+/**
+ * In a new search, a pronoun that points back at the thread: after a preposition or at the end ("are there
+ * papers that build on it?", "anything better than them"), or "its"/"their" with the paper's parts ("is there
+ * code for their method?"). Elsewhere it is the searched thing's own ("is there a model that fills spans and
+ * decodes them in parallel so it can keep the cache?").
+ */
+const POINTS_BACK_IN_SEARCH =
+  /\b(?:on|to|of|for|with|like|than|beyond|about|from|over)\s+(?:it|them|that one|this one)\b|\b(?:it|them|that one|this one)\s*[?.!]*\s*$|\b(?:its|their)\s+(?:method|model|approach|paper|work|idea|results?|data(?:set)?|code|benchmark|technique|framework)\b/i;
+
+/** The question points back with a word ("it", "their", "the model"): its subject is the thread's, whatever else it names. */
+export function pointsBack(question: string): boolean {
+  return REFERRING.test(question) && (!NEW_SEARCH.test(question) || POINTS_BACK_IN_SEARCH.test(question));
+}
 
 function refersBack(question: string): boolean {
-  if (REFERRING.test(question)) return !NEW_SEARCH.test(question) || /\b(it|its|they|them|their|that one|this one)\b/i.test(question);
+  if (REFERRING.test(question)) return pointsBack(question);
   if (NEW_SEARCH.test(question)) return false;
   if (question.trim().split(/\s+/).length <= 4) return true;
   // In a conversation, a question that names nothing ("where do the tasks come from?") is about what came before.
