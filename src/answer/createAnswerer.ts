@@ -13,8 +13,8 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
-import { condenseQuestion, inConversation, type Turn } from "./followUp.js";
+import { isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 import { archiveAnswer, archiveQuestion } from "./archiveAnswer.js";
@@ -117,6 +117,15 @@ const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
     const quote = supportingQuote(claimsCiting(checked.text, i + 1), hit);
     return { ...toSource(hit, i + 1), ...(quote ? { quote } : {}) };
   });
+/**
+ * The names whose papers lead, in order. A follow-up that points back ("how much did it improve DeepSeek-R1?")
+ * is about the thread's paper: the names its reading with the conversation brought come before its own.
+ */
+function leadingNames(question: string, searchedFor: string, names: readonly string[]): readonly string[] {
+  if (searchedFor === question || !pointsBack(question)) return names;
+  const own = new Set(namesIn(question));
+  return [...names.filter((name) => !own.has(name)), ...names.filter((name) => own.has(name))];
+}
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
 /** What went wrong with the model, for the user's notice: completes "The language model …", never quotes a key. */
@@ -223,7 +232,12 @@ export function createAnswerer(deps: AnswererDeps) {
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     const compared = await comparedPapers(query, deps.searcher, filters, hits);
     const sides = compared.map((side) => side.hit);
-    const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
+    const named =
+      sides.length > 0
+        ? []
+        : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
+            hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
+          );
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone

@@ -43,4 +43,15 @@ describe("given ten weeks of the real daily papers", { skip: !existsSync(CORPUS)
     assert.equal(inThread.grounded, true, inThread.answer);
     assert.match(inThread.citations[0]?.title ?? "", /^Audio-FLAN/, inThread.answer);
   });
+
+  test("when a follow-up points back and names the model it was compared with, then the answer cites the thread's paper", async () => {
+    const question = "what is SIFT, the sticker method for grounding reasoning in the context?";
+    const first = await answerer.answer(question);
+    assert.match(first.citations[0]?.title ?? "", /^SIFT/);
+    const followUp = await answerer.answer("how much did it improve DeepSeek-R1 on AIME2024?", {
+      history: [{ question, sourceTitles: first.citations.map((c) => c.title) }],
+    });
+    assert.equal(followUp.grounded, true, followUp.answer);
+    assert.match(followUp.citations[0]?.title ?? "", /^SIFT/, followUp.answer);
+  });
 });
