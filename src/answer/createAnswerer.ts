@@ -118,6 +118,17 @@ const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
     return { ...toSource(hit, i + 1), ...(quote ? { quote } : {}) };
   });
 /**
+ * A reading with the conversation that leads with the paper the last answer led with, whose text has every name
+ * the follow-up uses ("what do the GRPO rewards target?" of a captioner trained with GRPO): the question asks
+ * about that paper's own use of them, however many other papers use them too.
+ */
+function keepsThread(question: string, top: PaperHit | undefined, history: readonly Turn[]): boolean {
+  const names = namesIn(question);
+  const led = history.at(-1)?.sourceTitles?.[0];
+  return top !== undefined && top.title === led && names.length > 0 && names.every((name) => mentions(textOf(top), name));
+}
+
+/**
  * The names whose papers lead, in order. A follow-up that points back ("how much did it improve DeepSeek-R1?")
  * is about the thread's paper: the names its reading with the conversation brought come before its own.
  */
@@ -293,14 +304,19 @@ export function createAnswerer(deps: AnswererDeps) {
     let decision = decide(assessment);
     // A follow-up the rule took to stand alone, as it names something ("how does that compare with
     // BERT-style masked modeling?"), may still ask about the thread's paper: it is also read with the
-    // conversation, and that reading is answered instead when the library answers it more surely.
+    // conversation, and that reading is answered instead when the library answers it more surely, or when it
+    // stays with the thread's paper and that paper uses every name the follow-up does (see keepsThread).
     const history = options.history ?? [];
     if (!deps.llm && history.length > 0 && assessment.evidence) {
       const withThread = inConversation(question, history);
       if (withThread !== assessment.searchedFor) {
         const second = await assess(question, options, asked, withThread);
         const secondDecision = decide(second);
-        if (second.evidence && secondDecision.answerable && secondDecision.probability > decision.probability) {
+        if (
+          second.evidence &&
+          secondDecision.answerable &&
+          (secondDecision.probability > decision.probability || keepsThread(question, second.hits[0], history))
+        ) {
           assessment = second;
           decision = secondDecision;
         }
