@@ -13,8 +13,8 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { isShortNameOf, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
-import { condenseQuestion, inConversation, type Turn } from "./followUp.js";
+import { isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 import { archiveAnswer, archiveQuestion } from "./archiveAnswer.js";
@@ -117,6 +117,26 @@ const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
     const quote = supportingQuote(claimsCiting(checked.text, i + 1), hit);
     return { ...toSource(hit, i + 1), ...(quote ? { quote } : {}) };
   });
+/**
+ * A reading with the conversation that leads with the paper the last answer led with, whose text has every name
+ * the follow-up uses ("what do the GRPO rewards target?" of a captioner trained with GRPO): the question asks
+ * about that paper's own use of them, however many other papers use them too.
+ */
+function keepsThread(question: string, top: PaperHit | undefined, history: readonly Turn[]): boolean {
+  const names = namesIn(question);
+  const led = history.at(-1)?.sourceTitles?.[0];
+  return top !== undefined && top.title === led && names.length > 0 && names.every((name) => mentions(textOf(top), name));
+}
+
+/**
+ * The names whose papers lead, in order. A follow-up that points back ("how much did it improve DeepSeek-R1?")
+ * is about the thread's paper: the names its reading with the conversation brought come before its own.
+ */
+function leadingNames(question: string, searchedFor: string, names: readonly string[]): readonly string[] {
+  if (searchedFor === question || !pointsBack(question)) return names;
+  const own = new Set(namesIn(question));
+  return [...names.filter((name) => !own.has(name)), ...names.filter((name) => own.has(name))];
+}
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
 /** What went wrong with the model, for the user's notice: completes "The language model …", never quotes a key. */
@@ -223,7 +243,12 @@ export function createAnswerer(deps: AnswererDeps) {
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     const compared = await comparedPapers(query, deps.searcher, filters, hits);
     const sides = compared.map((side) => side.hit);
-    const named = sides.length > 0 ? [] : shape.names.flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
+    const named =
+      sides.length > 0
+        ? []
+        : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
+            hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
+          );
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
@@ -279,14 +304,19 @@ export function createAnswerer(deps: AnswererDeps) {
     let decision = decide(assessment);
     // A follow-up the rule took to stand alone, as it names something ("how does that compare with
     // BERT-style masked modeling?"), may still ask about the thread's paper: it is also read with the
-    // conversation, and that reading is answered instead when the library answers it more surely.
+    // conversation, and that reading is answered instead when the library answers it more surely, or when it
+    // stays with the thread's paper and that paper uses every name the follow-up does (see keepsThread).
     const history = options.history ?? [];
     if (!deps.llm && history.length > 0 && assessment.evidence) {
       const withThread = inConversation(question, history);
       if (withThread !== assessment.searchedFor) {
         const second = await assess(question, options, asked, withThread);
         const secondDecision = decide(second);
-        if (second.evidence && secondDecision.answerable && secondDecision.probability > decision.probability) {
+        if (
+          second.evidence &&
+          secondDecision.answerable &&
+          (secondDecision.probability > decision.probability || keepsThread(question, second.hits[0], history))
+        ) {
           assessment = second;
           decision = secondDecision;
         }

@@ -31,15 +31,29 @@ const ORDINALS: Record<string, number> = {
   "5th": 5,
   last: -1,
 };
-/** Words that point back: "it", "their", "the paper", "that one" — but not the "that" of "papers that train". */
+/** Words that point back: "it", "their", "the paper", "the 32B model", "that one" — but not the "that" of "papers that train". */
 const REFERRING =
-  /\b(it|its|they|them|their|this|these|those|the (paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
-/** A question that starts a new search rather than asking more about the last answer. */
+  /\b(it|its|they|them|their|this|these|those|the (?:(?:\d+(?:\.\d+)?[bm]|proposed|new|base|smaller|larger|biggest|smallest)\s+)?(paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
+/** A question that starts a new search rather than asking more about the last answer, after an "and", "also" or "ok so" of chat. */
 const NEW_SEARCH =
-  /^\s*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
+  /^\s*(?:(?:and|also|but|so|ok(?:ay)?|oh|then)\b[\s,]*)*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
+
+/**
+ * In a new search, a pronoun that points back at the thread: after a preposition or at the end ("are there
+ * papers that build on it?", "anything better than them"), or "its"/"their" with the paper's parts ("is there
+ * code for their method?"). Elsewhere it is the searched thing's own ("is there a model that fills spans and
+ * decodes them in parallel so it can keep the cache?").
+ */
+const POINTS_BACK_IN_SEARCH =
+  /\b(?:on|to|of|for|with|like|than|beyond|about|from|over)\s+(?:it|them|that one|this one)\b|\b(?:it|them|that one|this one)\s*[?.!]*\s*$|\b(?:its|their)\s+(?:method|model|approach|paper|work|idea|results?|data(?:set)?|code|benchmark|technique|framework)\b/i;
+
+/** The question points back with a word ("it", "their", "the model"): its subject is the thread's, whatever else it names. */
+export function pointsBack(question: string): boolean {
+  return REFERRING.test(question) && (!NEW_SEARCH.test(question) || POINTS_BACK_IN_SEARCH.test(question));
+}
 
 function refersBack(question: string): boolean {
-  if (REFERRING.test(question)) return !NEW_SEARCH.test(question) || /\b(it|its|they|them|their|that one|this one)\b/i.test(question);
+  if (REFERRING.test(question)) return pointsBack(question);
   if (NEW_SEARCH.test(question)) return false;
   if (question.trim().split(/\s+/).length <= 4) return true;
   // In a conversation, a question that names nothing ("where do the tasks come from?") is about what came before.
@@ -82,7 +96,19 @@ export function inConversation(question: string, history: readonly Turn[]): stri
 function withPrevious(question: string, history: readonly Turn[], turns: number): string {
   const previous = history.at(-1);
   if (!previous || turns === 0) return question;
-  return `${question} (follow-up to: ${standaloneQuestion(previous.question, history.slice(0, -1), turns - 1)})`;
+  const earlier = history.slice(0, -1);
+  // A question between that named something yet was answered from the thread's paper ("how is FlexAttention
+  // used?") kept the thread: the chain reads it with the conversation too, not alone.
+  const resolved = keptThread(previous, earlier.at(-1))
+    ? withPrevious(previous.question, earlier, turns - 1)
+    : standaloneQuestion(previous.question, earlier, turns - 1);
+  return `${question} (follow-up to: ${resolved})`;
+}
+
+/** The turn, not a new search, was answered leading with the paper the turn before it led with. */
+function keptThread(turn: Turn, before: Turn | undefined): boolean {
+  const led = turn.sourceTitles?.[0];
+  return led !== undefined && led === before?.sourceTitles?.[0] && !NEW_SEARCH.test(turn.question);
 }
 
 const MAX_REWRITE_CHARS = 400;

@@ -27,6 +27,8 @@ test("given a question that starts a new search, then it is searched as it is", 
     "are there other papers that train GUI agents with online RL without needing human annotations?",
     "wasn't there a paper claiming you only need about a thousand examples for alignment?",
     "did anyone check whether random search over sparse configurations works as well?",
+    "and is there a diffusion LM that fills spans and decodes them in parallel so it can keep the KV cache?",
+    "ok so are there papers that train GUI agents with online RL?",
   ]) {
     assert.equal(standaloneQuestion(question, [DEIT]), question);
   }
@@ -58,4 +60,25 @@ test("given a follow-up naming something, then its reading with the conversation
   assert.equal(inConversation(named, history), `${named} (follow-up to: ${history[0]!.question})`);
   const newSearch = "is there a paper that uses T5 as a reranker?";
   assert.equal(inConversation(newSearch, history), newSearch);
+});
+
+test("given a new search whose pronoun points back at the thread, then it is read with the conversation", () => {
+  for (const question of ["and are there papers that build on it?", "is there code for their method?"])
+    assert.match(standaloneQuestion(question, [DEIT]), /follow-up to: what is DeiT/, question);
+});
+
+test("given a question between that named something but was answered from the thread's paper, then the next follow-up is still read with the question that named the paper", () => {
+  const dirl = ["DiRL: An Efficient Post-Training Framework for Diffusion Language Models"];
+  const history: Turn[] = [
+    { question: "what is DiRL, the post-training framework for diffusion language models?", sourceTitles: dirl },
+    { question: "how is FlexAttention used in the training loop?", sourceTitles: dirl },
+  ];
+  assert.match(standaloneQuestion("did it beat Qwen2.5 models on math?", history), /what is DiRL/);
+  const switched: Turn[] = [history[0]!, { ...history[1]!, sourceTitles: ["FlexAttention: A Programming Model"] }];
+  assert.doesNotMatch(standaloneQuestion("did it beat Qwen2.5 models on math?", switched), /what is DiRL/, "answered from another paper");
+});
+
+test("given 'the 32B model', then the follow-up is read with the previous question", () => {
+  const history: Turn[] = [{ question: "is there a self-play method where one LLM both decomposes and solves?" }];
+  assert.match(standaloneQuestion("how does the 32B model compare with DeepSeek-V3?", history), /follow-up to: is there a self-play/);
 });
