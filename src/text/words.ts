@@ -31,14 +31,15 @@ const MAGNITUDES: Readonly<Record<string, string>> = { thousand: "k", million: "
 const COUNT_IN_WORDS = /\b(a|one|\d+(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b/gi;
 
 /**
- * The short forms papers write for counts a question spells out: "a million clips" is
- * "1M" in "OpenVid-1M", "7 billion parameters" is "7B". Searched beside the words as
- * written, which the paper may use too.
+ * The forms papers write for counts a question spells out: "a million clips" is "1M" in
+ * "OpenVid-1M", "7 billion parameters" is "7B", "a thousand examples" is "1K" or "1,000".
+ * Searched beside the words as written, which the paper may use too.
  */
 export function countForms(text: string): string[] {
-  return [...text.matchAll(COUNT_IN_WORDS)].map(([, count = "", size = ""]) => {
+  return [...text.matchAll(COUNT_IN_WORDS)].flatMap(([, count = "", size = ""]) => {
     const n = /^\d/.test(count) ? count : "1";
-    return `${n}${MAGNITUDES[size.toLowerCase()] ?? ""}`;
+    const short = `${n}${MAGNITUDES[size.toLowerCase()] ?? ""}`;
+    return size.toLowerCase() === "thousand" && /^\d+$/.test(n) ? [short, `${n},000`] : [short];
   });
 }
 

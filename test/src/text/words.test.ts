@@ -54,11 +54,12 @@ test("given user punctuation, then squash and wordsOnly keep only letters and di
   assert.equal(wordsOnly('"LoRA" AND (rank)*'), "LoRA AND rank");
 });
 
-test("given counts spelled out, then their short forms are the count and the size's letter", () => {
+test("given counts spelled out, then their forms are the count and the size's letter, and thousands in digits", () => {
   assert.deepEqual(countForms("about a million clips, 7 billion parameters, one thousand prompts, 1.5 Million hours"), [
     "1m",
     "7b",
     "1k",
+    "1,000",
     "1.5m",
   ]);
   assert.deepEqual(countForms("millions of clips, a thousandth, 12 thousands"), []);
