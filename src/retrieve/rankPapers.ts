@@ -1,7 +1,7 @@
 import type { Found } from "../store/chunkSearch.js";
 import type { ChunkHit } from "../store/chunkMemory.js";
 import { paperUrl, type Paper } from "../paper.js";
-import { contentWordStems, stemCoverage, titleStems, wordsOnly } from "../text/words.js";
+import { contentWordStems, stemCoverage, titleStems, withCountForms, wordsOnly } from "../text/words.js";
 import { hasPassage, passageOf, snippetOf, titleOf } from "./passages.js";
 import type { Fusion, PaperHit } from "./searchPapers.js";
 
@@ -65,7 +65,8 @@ export function rankPapers(query: string, { byVector, byText }: Found, { k, fusi
   const preferBonus = prefer.size > 0 ? PREFER_SHARE * maxBase : 0;
   // A question that names a paper ("2d matryoshka sentence embedings") should find
   // that paper first, even when a differently titled version says the same thing.
-  const asked = new Set(titleStems(query));
+  // A count the question spells out matches a title that writes it short ("a million clips", "OpenVid-1M").
+  const asked = new Set(titleStems(withCountForms(query)));
   for (const [paperId, entry] of papers) {
     const stems = titleStems(titleOf(entry.passages.keys().next().value ?? ""));
     // Dice overlap: a short title inside a long question, or a long title sharing one

@@ -4,7 +4,7 @@ import type { ChunkHit } from "../store/chunkMemory.js";
 import { ChunkSearch, type Found } from "../store/chunkSearch.js";
 import type { PaperStore } from "../store/paperStore.js";
 import { restricts, type PaperFilters } from "../store/sql.js";
-import { wordsOnly } from "../text/words.js";
+import { withCountForms, wordsOnly } from "../text/words.js";
 import { hasPassage, passageOf, snippetOf } from "./passages.js";
 import { queryVectors } from "./queryVectors.js";
 import { rankPapers } from "./rankPapers.js";
@@ -114,9 +114,9 @@ export function createSearcher({ store, embeddings, fusion = "relative", memoryC
     const allowed = restricting.paperIds ? new Set(restricting.paperIds) : undefined;
     const preferred = preferPaperIds?.filter((id) => !allowed || allowed.has(id)) ?? [];
     const filterSets = preferred.length > 0 ? [restricting, { ...restricting, paperIds: preferred }] : [restricting];
-    return (await chunks.find({ vector, words: wordsOnly(query), ...(variants ? { variants } : {}) }, filterSets, CANDIDATES)).reduce(
-      mergeFound,
-    );
+    // A count the question spells out ("a million clips") is also searched as papers write it ("1M").
+    const words = wordsOnly(withCountForms(query));
+    return (await chunks.find({ vector, words, ...(variants ? { variants } : {}) }, filterSets, CANDIDATES)).reduce(mergeFound);
   }
 
   return {

@@ -26,6 +26,29 @@ export function wordsOnly(text: string): string {
   return text.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 }
 
+const MAGNITUDES: Readonly<Record<string, string>> = { thousand: "k", million: "m", billion: "b", trillion: "t" };
+/** "a million", "one thousand", "7 billion", "1.5 million": a count and the word for its size. */
+const COUNT_IN_WORDS = /\b(a|one|\d+(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b/gi;
+
+/**
+ * The forms papers write for counts a question spells out: "a million clips" is "1M" in
+ * "OpenVid-1M", "7 billion parameters" is "7B", "a thousand examples" is "1K" or "1,000".
+ * Searched beside the words as written, which the paper may use too.
+ */
+export function countForms(text: string): string[] {
+  return [...text.matchAll(COUNT_IN_WORDS)].flatMap(([, count = "", size = ""]) => {
+    const n = /^\d/.test(count) ? count : "1";
+    const short = `${n}${MAGNITUDES[size.toLowerCase()] ?? ""}`;
+    return size.toLowerCase() === "thousand" && /^\d+$/.test(n) ? [short, `${n},000`] : [short];
+  });
+}
+
+/** The text, then the short forms of the counts it spells out (see countForms). */
+export function withCountForms(text: string): string {
+  const forms = countForms(text);
+  return forms.length > 0 ? `${text} ${forms.join(" ")}` : text;
+}
+
 /** Words a question is made of but that say nothing about which paper it means. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (

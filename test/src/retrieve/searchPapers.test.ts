@@ -370,3 +370,28 @@ describe("search over a library big enough for a vector index (~10k chunks)", ()
     assert.match((await held.search(question, { k: 3 }))[0]!.title, /^Zebra Herds/);
   });
 });
+
+test("given a count spelled out in the question, then the paper that writes it short (1M, 7B) ranks first", async (t) => {
+  const dir = await tempDir(t, "paperbot-search-counts-");
+  const file = join(dir, "counts.jsonl");
+  await writeFile(
+    file,
+    toJsonl([
+      // Each pair differs in the count, and the other paper matches one more of the question's words.
+      { title: "ClipBank-1M: Captioned Clips for Video Models", summary: "ClipBank holds 1M captioned clips gathered from stock footage." },
+      {
+        title: "ClipNest: A Captioned Clip Dataset for Video Models",
+        summary: "ClipNest holds 40K captioned clips gathered from stock footage.",
+      },
+      { title: "Pocket-7B: A Chat Model", summary: "Pocket-7B is a chat model trained on curated dialogue." },
+      { title: "Pocket-3B: A Chat Model with Open Parameters", summary: "Pocket-3B is a chat model trained on curated dialogue." },
+    ]),
+  );
+  const uri = join(dir, "db");
+  await ingestInto(uri, [file]);
+  const store = await PaperStore.open({ uri });
+  t.after(() => store.close());
+  const { search } = createSearcher({ store, embeddings: new LocalEmbeddings() });
+  assert.match((await search("a video dataset of a million captioned clips", { k: 2 }))[0]!.title, /^ClipBank-1M/);
+  assert.match((await search("a chat model with 7 billion parameters", { k: 2 }))[0]!.title, /^Pocket-7B/);
+});

@@ -3,6 +3,7 @@ import test from "node:test";
 import {
   STOP_WORDS,
   contentWordStems,
+  countForms,
   contentWords,
   prefixStem,
   singular,
@@ -51,4 +52,15 @@ test("given word forms, then the suffix stem and the singular strip what they sa
 test("given user punctuation, then squash and wordsOnly keep only letters and digits", () => {
   assert.equal(squash("GUI-G^2"), "guig2");
   assert.equal(wordsOnly('"LoRA" AND (rank)*'), "LoRA AND rank");
+});
+
+test("given counts spelled out, then their forms are the count and the size's letter, and thousands in digits", () => {
+  assert.deepEqual(countForms("about a million clips, 7 billion parameters, one thousand prompts, 1.5 Million hours"), [
+    "1m",
+    "7b",
+    "1k",
+    "1,000",
+    "1.5m",
+  ]);
+  assert.deepEqual(countForms("millions of clips, a thousandth, 12 thousands"), []);
 });
