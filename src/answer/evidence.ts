@@ -1,7 +1,35 @@
 import type { PaperHit } from "../retrieve/searchPapers.js";
 import type { WordCounts } from "../store/wordCounts.js";
 import { mentions, rareWords, type QuestionShape } from "./questionTerms.js";
-import { INDEX_STOP_WORDS, prefixStem, stemCoverage } from "../text/words.js";
+import { INDEX_STOP_WORDS, prefixStem, stemCoverage, words as wordsOf } from "../text/words.js";
+import { wordVector } from "../embeddings/localEmbeddings.js";
+import { dot } from "../text/vectors.js";
+
+/**
+ * Word vectors at least this close are words of like meaning ("football" and "soccer"
+ * 0.87, "picture" and "image" 0.73, "automobile" and "car" 0.68; "dark" and "night"
+ * 0.53 are not). Chosen on the tune half, out of fold (docs/evaluation.md).
+ */
+const LIKE_MEANING = 0.6;
+
+/**
+ * Share of `words` that `text` has, as a word or as a word of like meaning. A paper that
+ * answers a paraphrase says most of it in other words; an off-topic question shares a
+ * word or two with some paper and nothing else.
+ */
+function softCoverage(words: readonly string[], text: string): number {
+  if (words.length === 0) return 0;
+  // The text's content words: function words ("we", "from") are close to every other function word.
+  const textWords = [...new Set(wordsOf(text))].filter((word) => !INDEX_STOP_WORDS.has(word));
+  const textVectors = textWords.map(wordVector).filter((vector) => vector !== undefined);
+  const covered = words.filter((word) => {
+    const stem = prefixStem(word);
+    if (textWords.some((other) => other.startsWith(stem))) return true;
+    const vector = INDEX_STOP_WORDS.has(word) ? undefined : wordVector(word);
+    return vector !== undefined && textVectors.some((other) => dot(vector, other) >= LIKE_MEANING);
+  });
+  return covered.length / words.length;
+}
 
 /**
  * Whether the retrieved papers answer a question: the names the question uses that
@@ -42,6 +70,8 @@ export interface Features {
   absentWords: number;
   /** The rarest word in this library (by IDF, 0–1) of those the question uses and the top paper lacks. */
   rarestMissing: number;
+  /** Share of the question's content words the top paper has, or has a word of like meaning for (word vectors). */
+  softCoverage: number;
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
@@ -58,6 +88,7 @@ export const FEATURE_NAMES = [
   "libraryCoverage",
   "absentWords",
   "rarestMissing",
+  "softCoverage",
 ] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
@@ -119,6 +150,7 @@ export function evidenceOf(
         shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
+      softCoverage: softCoverage(shape.words, compared.length >= 2 ? compared.map(textOf).join("\n") : topText),
       ...libraryFeatures(evidenceWords(shape), compared.length >= 2 ? compared.map(textOf).join("\n") : topText, library),
     },
   };

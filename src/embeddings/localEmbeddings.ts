@@ -34,6 +34,13 @@ function defaultTable(): WordVectorTable {
   return sharedTable;
 }
 
+/** A word's unit word vector, or undefined for a word the vocabulary does not know. */
+export function wordVector(word: string): Float32Array | undefined {
+  const table = defaultTable();
+  const row = table.lookup(word.toLowerCase());
+  return row < 0 ? undefined : table.scaledRow(row, 1);
+}
+
 /** A word's frequency rank in the word-vector vocabulary (0 = most frequent), or -1 for a word it does not know. */
 export function wordRank(word: string): number {
   return defaultTable().lookup(word.toLowerCase());

@@ -35,8 +35,12 @@ const { values: args } = parseArgs({
 });
 const without = new Set(args.without.split(",").filter(Boolean));
 
-/** Answerable questions the extractive answer may refuse, and the model gate, on the tune half. */
-const MAX_REFUSED = 0.03;
+/**
+ * Answerable questions the extractive answer may refuse, and the model gate, on the tune half. Two
+ * in a hundred, not three: on the tune half search ranks the right paper first for ~95% of them,
+ * so every refusal comes out of the few points "right paper cited" (target 92%) has left.
+ */
+const MAX_REFUSED = 0.02;
 const MAX_REFUSED_BEFORE_MODEL = 0.01;
 
 interface Example {

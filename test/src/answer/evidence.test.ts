@@ -53,3 +53,24 @@ describe("evidence read against the library", () => {
     assert.equal(features.absentWords, 0);
   });
 });
+
+describe("words of like meaning", () => {
+  const SOCCER = hit("Pitch Graphs", "We forecast soccer matches from the players' passing graphs and the film of each match.");
+  const counts = library({ soccer: 3, film: 20, graph: 400, match: 50 });
+
+  test("given a question the top paper answers in other words, then its soft coverage counts them as covered", () => {
+    const { features } = evidenceOf(shapeOf("predicting football games from movie footage"), [SOCCER], counts);
+    assert.ok(features.softCoverage > features.coverage, `soft ${features.softCoverage}, plain ${features.coverage}`);
+    assert.ok(features.softCoverage >= 0.5, `soft coverage ${features.softCoverage}`);
+  });
+
+  test("given an everyday question with no word or meaning of the top paper's, then its soft coverage is 0", () => {
+    const { features } = evidenceOf(shapeOf("what temperature should I bake sourdough bread at"), [SOCCER], counts);
+    assert.equal(features.softCoverage, 0);
+  });
+
+  test("given a question word inside a longer word of the paper's, then it is not covered by that", () => {
+    const { features } = evidenceOf(shapeOf("plaster cast"), [hit("Weather", "We forecast rain.")], counts);
+    assert.equal(features.softCoverage, 0);
+  });
+});
