@@ -201,8 +201,9 @@ async function ingestLocked(
   // Three stages overlap, each batch passing through them in order: the main thread plans (into a
   // library holding no papers yet: see planAgainstStore) and chunks a batch and builds its rows, the
   // embedder makes its vectors (the local one on a thread of its own when there is more than one
-  // batch: see embeddingThread.ts), and LanceDB's native threads write it. Embeddings are made, and commits happen, strictly in batch order; at most three
-  // batches are in flight behind the one being built.
+  // batch: see embeddingThread.ts), and LanceDB's native threads write it. Embeddings are made, and
+  // commits happen, strictly in batch order; at most three batches are in flight behind the one
+  // being built.
   const inThread = writeCount > batchSize && hasThreadPath(deps.embeddings);
   const inFlight: Promise<void>[] = [];
   let embedding: Promise<unknown> = Promise.resolve();

@@ -137,6 +137,8 @@ export function evidenceOf(
   const topThree = texts.slice(0, 3).join("\n");
   const rare = rareWords(shape.words);
   const lowerTop = topText.toLowerCase();
+  // What the question's words are looked for in: the top paper, or a comparison's papers together.
+  const answerText = compared.length >= 2 ? compared.map(textOf).join("\n") : topText;
   return {
     missing,
     features: {
@@ -150,8 +152,8 @@ export function evidenceOf(
         shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
-      softCoverage: softCoverage(shape.words, compared.length >= 2 ? compared.map(textOf).join("\n") : topText),
-      ...libraryFeatures(evidenceWords(shape), compared.length >= 2 ? compared.map(textOf).join("\n") : topText, library),
+      softCoverage: softCoverage(shape.words, answerText),
+      ...libraryFeatures(evidenceWords(shape), answerText, library),
     },
   };
 }

@@ -36,10 +36,11 @@ const COUNT_IN_WORDS = /\b(a|one|\d+(?:\.\d+)?)\s+(thousand|million|billion|tril
  * Searched beside the words as written, which the paper may use too.
  */
 export function countForms(text: string): string[] {
-  return [...text.matchAll(COUNT_IN_WORDS)].flatMap(([, count = "", size = ""]) => {
+  return [...text.matchAll(COUNT_IN_WORDS)].flatMap(([, count = "", written = ""]) => {
     const n = /^\d/.test(count) ? count : "1";
-    const short = `${n}${MAGNITUDES[size.toLowerCase()] ?? ""}`;
-    return size.toLowerCase() === "thousand" && /^\d+$/.test(n) ? [short, `${n},000`] : [short];
+    const size = written.toLowerCase();
+    const short = `${n}${MAGNITUDES[size] ?? ""}`;
+    return size === "thousand" && /^\d+$/.test(n) ? [short, `${n},000`] : [short];
   });
 }
 
