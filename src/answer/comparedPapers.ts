@@ -1,6 +1,6 @@
 import type { PaperHit, Searcher, SearchFilters } from "../retrieve/searchPapers.js";
 import { contentWords, prefixStem, stemCoverage, words } from "../text/words.js";
-import { isShortNameOf, mentions, namesIn, rareCapitalisedWords } from "./questionTerms.js";
+import { definesName, isShortNameOf, mentions, namesIn, rareCapitalisedWords } from "./questionTerms.js";
 
 /**
  * A comparison is answered from one paper per thing compared. Searching the whole
@@ -61,11 +61,16 @@ export function sidesOf(question: string): string[] {
   return sidePhrasesOf(question).map(({ side }) => side);
 }
 
-/** How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), names it or its author ("Houlsby"), or neither. */
+/**
+ * How surely a paper is the one a side names: its title's lead is the name ("LoRA: …"), its title's lead, text
+ * ("… Language Models (ELMo)", where the title never says it) or authors ("Houlsby") name it, or neither.
+ */
 function nameScore(hit: PaperHit, names: readonly string[]): number {
   const lead = hit.title.split(":")[0] ?? "";
   if (names.some((name) => isShortNameOf(hit.title, name))) return 3;
-  if (names.some((name) => mentions(lead, name) || hit.paper.authors.some((author) => mentions(author, name)))) return 2;
+  const introduces = (name: string) => hit.passages.some((passage) => definesName(passage, name));
+  if (names.some((name) => mentions(lead, name) || introduces(name) || hit.paper.authors.some((author) => mentions(author, name))))
+    return 2;
   return names.some((name) => mentions(hit.title, name)) ? 1 : 0;
 }
 

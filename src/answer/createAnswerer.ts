@@ -11,7 +11,7 @@ import { answerProbability, calibrationFor, type Calibration } from "./calibrati
 import { checkCitations, type CheckedText, type Source } from "./citations.js";
 import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
-import { evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
+import { byMeaning, evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
 import { isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
@@ -235,7 +235,8 @@ export function createAnswerer(deps: AnswererDeps) {
     // A word no passage uses as written may be another form of one that some do ("astronomy", "astronomical").
     const variants = evidenceWords(shape).filter((word) => word.length >= MIN_VARIANT_LENGTH && library.counts.get(word) === 0);
     const found = variants.length > 0 ? await deps.searcher.search(query, { k, filters, variants }) : firstFound;
-    const hits = byId ? [byId, ...found.filter((hit) => hit.paperId !== byId.paperId)] : found;
+    const ranked = byMeaning(shape.words, found);
+    const hits = byId ? [byId, ...ranked.filter((hit) => hit.paperId !== byId.paperId)] : ranked;
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing

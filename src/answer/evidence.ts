@@ -31,6 +31,23 @@ function softCoverage(words: readonly string[], text: string): number {
   return covered.length / words.length;
 }
 
+/** How much a paper's share of the question's words in like meaning adds to its search score when the answer picks its paper. */
+const MEANING_WEIGHT = 0.4;
+/** Papers of the search's top ones that may be put first: below these, search's own order holds. */
+const MEANING_DEPTH = 5;
+
+/**
+ * The papers in the order the answer weighs them: search's top few re-ranked by their score plus
+ * the share of the question's words each has in like meaning (softCoverage). A paraphrase ("a
+ * reward model trained on people's choices between two TL;DRs") is answered by the paper that
+ * says most of it, even when another paper shares its rarest word. Chosen on the tune half.
+ */
+export function byMeaning(words: readonly string[], hits: readonly PaperHit[]): PaperHit[] {
+  const head = hits.slice(0, MEANING_DEPTH).map((hit) => ({ hit, key: hit.score + MEANING_WEIGHT * softCoverage(words, textOf(hit)) }));
+  head.sort((a, b) => b.key - a.key);
+  return [...head.map(({ hit }) => hit), ...hits.slice(MEANING_DEPTH)];
+}
+
 /**
  * Whether the retrieved papers answer a question: the names the question uses that
  * no retrieved passage contains, and the signals the answer-or-refuse model reads

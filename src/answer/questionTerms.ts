@@ -1,6 +1,6 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
 import { SKIPPED_IN_ACRONYMS } from "../paper.js";
-import { contentWords, squash, words } from "../text/words.js";
+import { STOP_WORDS, contentWords, squash, words } from "../text/words.js";
 import { sidesOf } from "./comparedPapers.js";
 
 /**
@@ -207,6 +207,26 @@ export function shapeOf(question: string): QuestionShape {
 /** `name` is the paper's short name: its title's lead before the colon ("LoRA: Low-Rank …", "Big Bird: …" for BigBird). */
 export function isShortNameOf(title: string, name: string): boolean {
   return title.includes(":") && squash(title.split(":")[0]!) === squash(name);
+}
+
+/**
+ * `text` introduces `name` as its own, spelling its capitals with the words before it in brackets:
+ * "Embeddings from Language Models (ELMo)", "Universal Language Model Fine-tuning (ULMFiT)". A paper
+ * whose title does not carry its name ("Deep contextualized word representations") is known by this.
+ */
+export function definesName(text: string, name: string): boolean {
+  const capitals = name.replace(/[^\p{Lu}]/gu, "");
+  if (capitals.length < 2) return false;
+  const key = squash(name);
+  for (const match of text.matchAll(/\(([^()]{2,30})\)/g)) {
+    if (squash(match[1]!) !== key) continue;
+    // The words just before the bracket, as many as the capitals and a few more; joining words ("from") spell nothing.
+    const before = (text.slice(0, match.index).match(/\p{L}[\p{L}\p{N}]*/gu) ?? [])
+      .filter((word) => !STOP_WORDS.has(word.toLowerCase()))
+      .slice(-(capitals.length + 2));
+    if (isAcronymIn(before.join(" "), capitals)) return true;
+  }
+  return false;
 }
 
 /**

@@ -74,7 +74,7 @@ const CI_FLOORS = {
   ...TARGET_FLOORS,
   outsideOfftopic: { min: 0.8 },
   outsideNamed: { min: 0.93 },
-  // 190 of 207: one follow-up turn below the target since the changes of 6 Dec, chosen on the tune half.
+  // 189 of 207 on 7 Dec, chosen on the tune half; 0.92 once reached.
   citesRight: { min: 0.91 },
 } satisfies Floors;
 
@@ -331,35 +331,52 @@ function printTable(title: string, outcomes: readonly Outcome[]): void {
   );
 }
 
+/** The Wilson score interval (95%) of a share `p` of `n`: how far the share may be from the rate on unseen questions. */
+function wilson(p: number, n: number): string {
+  const z = 1.96;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+  return `${Math.max(0, centre - half).toFixed(2)}–${Math.min(1, centre + half).toFixed(2)}`;
+}
+
 /** Each floor as a line: the figure, the floor, and whether it holds. */
 function checkFloors(all: readonly Outcome[]): string[] {
   const f = figures(all);
   const seeds = figures(all.filter((o) => o.library === "seeds"));
   const failed: string[] = [];
-  const check = (name: string, value: number, floor: { min?: number; max?: number }) => {
+  // `of`: how many the share is of; it is printed with its 95% interval, as a figure one question from a floor is within noise of it.
+  const check = (name: string, value: number, floor: { min?: number; max?: number }, of?: number) => {
     const ok = floor.min !== undefined ? value >= floor.min : value <= (floor.max ?? 0);
     const bound = floor.min !== undefined ? `≥ ${floor.min}` : `≤ ${floor.max}`;
+    const count = of === undefined ? "" : ` ${Math.round(value * of)} of ${of}, 95% ${wilson(value, of)}`;
     console.log(
-      `${ok ? "ok  " : "FAIL"} ${name.padEnd(44)} ${Number.isInteger(value) ? String(value) : value.toFixed(3)} (floor ${bound})`,
+      `${ok ? "ok  " : "FAIL"} ${name.padEnd(44)} ${Number.isInteger(value) ? String(value) : value.toFixed(3)}${count} (floor ${bound})`,
     );
     if (!ok) failed.push(name);
   };
-  check("answerable wrongly refused", f.wronglyRefused, FLOORS.wronglyRefused!);
+  const answerable = all.filter((o) => !isOutside(o.kind));
+  const n = answerable.length;
+  check("answerable wrongly refused", f.wronglyRefused, FLOORS.wronglyRefused!, n);
   const outsideFloor = {
     "outside-offtopic": FLOORS.outsideOfftopic,
     "outside-topic": FLOORS.outsideTopic,
     "outside-named": FLOORS.outsideNamed,
   };
   for (const [kind, value] of Object.entries(f.outsideRefused))
-    check(`${kind} refused`, value, outsideFloor[kind as keyof typeof outsideFloor] ?? FLOORS.outsideRefused!);
-  check("right paper cited", f.citesRight, FLOORS.citesRight!);
-  check("comparisons citing both", f.comparesBoth, FLOORS.comparesBoth!);
-  check("fact answers stating the fact", f.factStated, FLOORS.factStated!);
+    check(
+      `${kind} refused`,
+      value,
+      outsideFloor[kind as keyof typeof outsideFloor] ?? FLOORS.outsideRefused!,
+      all.filter((o) => o.kind === kind).length,
+    );
+  check("right paper cited", f.citesRight, FLOORS.citesRight!, n);
+  check("comparisons citing both", f.comparesBoth, FLOORS.comparesBoth!, answerable.filter((o) => o.kind === "compare").length);
+  check("fact answers stating the fact", f.factStated, FLOORS.factStated!, answerable.filter((o) => o.factStated !== undefined).length);
   check("invented citations", f.invented, FLOORS.invented!);
   check("quotes not in their paper", f.badQuotes, FLOORS.badQuotes!);
   check("extractive citations without a quote", f.unquoted, FLOORS.unquoted!);
-  check("model mode: right paper among the sources", f.llmRightSent, FLOORS.llmRightSent!);
-  check("model mode: answerable refused before the model", f.llmRefusedBefore, FLOORS.llmRefusedBefore!);
+  check("model mode: right paper among the sources", f.llmRightSent, FLOORS.llmRightSent!, n);
+  check("model mode: answerable refused before the model", f.llmRefusedBefore, FLOORS.llmRefusedBefore!, n);
   check("seeds search hit@5", seeds.hit5, FLOORS.seedsHit5!);
   check("seeds search hit@1", seeds.hit1, FLOORS.seedsHit1!);
   return failed;

@@ -55,6 +55,14 @@ describe("the paper each side of a comparison means", () => {
     { title: "Beacon: Lighthouse Detection with Visual Experts", summary: "Beacon adds visual expert layers to find lighthouses." },
     { title: "Beacon: Early-Fusion Models of Ship Signals", summary: "Beacon fuses radio and radar signals from ships early." },
     { title: "Scaling Tide Forecasts with Looped Tide Forecasters", summary: "A forecaster applied in a loop to its own tide output." },
+    {
+      title: "Deep Harbour Soundings",
+      summary: "We introduce Sonar Echo Depth Embeddings (SEDE), which map harbour soundings to depth charts.",
+    },
+    {
+      title: "Reading Depth Charts with Transformers",
+      summary: "Transformers read depth charts; we compare with SEDE, a strong baseline.",
+    },
   ];
   let library: TempLibrary | undefined;
   let searcher: Searcher | undefined;
@@ -74,6 +82,14 @@ describe("the paper each side of a comparison means", () => {
     assert.deepEqual(await compare("Lantern vs Quill: which needs less memory?"), [
       ["Lantern", true],
       ["Quill", true],
+    ]);
+  });
+
+  test("given a side whose paper's title lacks its name but whose text introduces it, then that paper is the side's, matched", async () => {
+    const sides = await compare("SEDE vs Lantern: which is more accurate?");
+    assert.deepEqual(sides, [
+      ["Deep Harbour Soundings", true],
+      ["Lantern", true],
     ]);
   });
 

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { evidenceOf } from "../../../src/answer/evidence.js";
+import { byMeaning, evidenceOf } from "../../../src/answer/evidence.js";
 import { shapeOf } from "../../../src/answer/questionTerms.js";
 import type { PaperHit } from "../../../src/retrieve/searchPapers.js";
 import type { WordCounts } from "../../../src/store/wordCounts.js";
 
 /** The answer-or-refuse model weighs a question's words by how rare they are in this library, not in English. */
 
-const hit = (title: string, passage: string): PaperHit => ({
+const hit = (title: string, passage: string, score = 1): PaperHit => ({
   rank: 1,
   paperId: title,
   title,
-  score: 1,
+  score,
   similarity: 0.5,
   textScore: 1,
   coverage: 0.5,
@@ -72,5 +72,34 @@ describe("words of like meaning", () => {
   test("given a question word inside a longer word of the paper's, then it is not covered by that", () => {
     const { features } = evidenceOf(shapeOf("plaster cast"), [hit("Weather", "We forecast rain.")], counts);
     assert.equal(features.softCoverage, 0);
+  });
+});
+
+describe("the paper the answer leads with", () => {
+  const QUESTION = shapeOf("predicting football games from movie footage of the players passing").words;
+  const SOCCER = hit("Pitch Graphs", "We forecast soccer matches from the players' passing graphs and the film of each match.", 0.8);
+  const FOOTAGE = hit("Footage Codecs", "A codec that compresses movie footage for streaming.", 0.85);
+
+  test("given a close runner-up that says the question in other words, then it leads over the paper sharing two of its words", () => {
+    const ranked = byMeaning(QUESTION, [FOOTAGE, SOCCER]);
+    assert.deepEqual(
+      ranked.map((h) => h.title),
+      ["Pitch Graphs", "Footage Codecs"],
+    );
+  });
+
+  test("given a paper far behind on the search's score, then saying the question in other words does not put it first", () => {
+    const ranked = byMeaning(QUESTION, [
+      { ...FOOTAGE, score: 1 },
+      { ...SOCCER, score: 0.4 },
+    ]);
+    assert.equal(ranked[0]?.title, "Footage Codecs");
+  });
+
+  test("given a paper below the search's top five, then it stays where search put it", () => {
+    const others = ["A", "B", "C", "D"].map((t) => hit(t, "Unrelated text about compilers.", 0.84));
+    const ranked = byMeaning(QUESTION, [FOOTAGE, ...others, SOCCER]);
+    assert.equal(ranked[0]?.title, "Footage Codecs");
+    assert.equal(ranked.at(-1)?.title, "Pitch Graphs");
   });
 });

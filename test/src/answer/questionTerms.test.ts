@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { mentions, namesIn, shapeOf, titleIn } from "../../../src/answer/questionTerms.js";
+import { definesName, mentions, namesIn, shapeOf, titleIn } from "../../../src/answer/questionTerms.js";
 
 test("given a question naming systems, then their names are found as written", () => {
   assert.deepEqual(namesIn("how does Search-R2 train its agent vs GLM-5?"), ["Search-R2", "GLM-5"]);
@@ -44,4 +44,16 @@ test("given a question that quotes or is a paper's title, then the title is read
   assert.equal(titleIn("Scaling Laws for Neural Language Models"), "Scaling Laws for Neural Language Models");
   assert.equal(titleIn("which methods reduce memory for long documents?"), undefined);
   assert.equal(titleIn("papers on diffusion for audio"), undefined);
+});
+
+test("given a text that introduces a name after the words its capitals spell, then it defines that name", () => {
+  assert.ok(definesName("introduced LSTM-based Embeddings from Language Models (ELMo), an approach", "ELMo"));
+  assert.ok(definesName("proposes Universal Language Model Fine-tuning (ULMFiT), a transfer method", "ULMFiT"));
+  assert.ok(definesName("We propose Low-Rank Adaptation (LORA), which freezes the weights", "LoRA"), "written in other case");
+});
+
+test("given a text that only uses a name, or brackets it after other words, then it does not define it", () => {
+  assert.ok(!definesName("We compare our encoder with ELMo and BERT.", "ELMo"));
+  assert.ok(!definesName("a strong contextual baseline (ELMo) is used", "ELMo"));
+  assert.ok(!definesName("our method (Quill) is fast", "Quill"), "a name of one capital spells nothing");
 });
