@@ -33,6 +33,8 @@ function softCoverage(words: readonly string[], text: string): number {
 
 /** How much a paper's share of the question's words in like meaning adds to its search score when the answer picks its paper. */
 const MEANING_WEIGHT = 0.4;
+/** Content words of a question long enough that its length says no more (the `length` feature is 1). */
+const LONG_QUESTION = 30;
 /** Papers of the search's top ones that may be put first: below these, search's own order holds. */
 const MEANING_DEPTH = 5;
 
@@ -89,6 +91,11 @@ export interface Features {
   rarestMissing: number;
   /** Share of the question's content words the top paper has, or has a word of like meaning for (word vectors). */
   softCoverage: number;
+  /**
+   * How long the question is: the log of its content words, 1 at LONG_QUESTION or more. A paper that has
+   * all three words of "how is a credit score calculated?" says less than one that has most of twenty.
+   */
+  length: number;
 }
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
@@ -106,6 +113,7 @@ export const FEATURE_NAMES = [
   "absentWords",
   "rarestMissing",
   "softCoverage",
+  "length",
 ] as const satisfies readonly (keyof Features)[];
 
 /** What a hit says of itself: its title, authors and retrieved passages. */
@@ -170,6 +178,7 @@ export function evidenceOf(
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
       softCoverage: softCoverage(shape.words, answerText),
+      length: Math.min(1, Math.log1p(shape.words.length) / Math.log1p(LONG_QUESTION)),
       ...libraryFeatures(evidenceWords(shape), answerText, library),
     },
   };

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { answerProbability, calibrationFor } from "../../../src/answer/calibration.js";
 import { byMeaning, evidenceOf } from "../../../src/answer/evidence.js";
+import { LOCAL_EMBEDDER_ID } from "../../../src/embeddings/localEmbeddings.js";
 import { shapeOf } from "../../../src/answer/questionTerms.js";
 import type { PaperHit } from "../../../src/retrieve/searchPapers.js";
 import type { WordCounts } from "../../../src/store/wordCounts.js";
@@ -101,5 +103,27 @@ describe("the paper the answer leads with", () => {
     const ranked = byMeaning(QUESTION, [FOOTAGE, ...others, SOCCER]);
     assert.equal(ranked[0]?.title, "Footage Codecs");
     assert.equal(ranked.at(-1)?.title, "Pitch Graphs");
+  });
+});
+
+describe("the answer-or-refuse model", () => {
+  const calibration = calibrationFor(LOCAL_EMBEDDER_ID)!;
+  const PAPER = hit("Tide Tables", "Harmonic models predict harbour tides from the moon's phase and past water levels at each port.");
+  const counts = library({ harmonic: 4, tides: 2, harbour: 3, moon: 1, phase: 30, water: 20, levels: 40, port: 2, predict: 200 });
+
+  test("given a short question every word of which a paper uses, then it is answered less surely than a long one the paper covers as well", () => {
+    const short = evidenceOf(shapeOf("how do tides work"), [PAPER], counts).features;
+    const long = evidenceOf(
+      shapeOf("harmonic models that predict harbour tides at each port from the moon's phase and the past water levels recorded there"),
+      [PAPER],
+      counts,
+    ).features;
+    // The same evidence but for the question's length: the model reads a three-word match as weaker.
+    const sameButLength = { ...long, length: short.length };
+    assert.ok(short.length < long.length, `length ${short.length} vs ${long.length}`);
+    assert.ok(
+      answerProbability(calibration, sameButLength) < answerProbability(calibration, long),
+      `${answerProbability(calibration, sameButLength)} vs ${answerProbability(calibration, long)}`,
+    );
   });
 });
