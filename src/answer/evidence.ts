@@ -33,8 +33,6 @@ function softCoverage(words: readonly string[], text: string): number {
 
 /** How much a paper's share of the question's words in like meaning adds to its search score when the answer picks its paper. */
 const MEANING_WEIGHT = 0.4;
-/** Content words of a question long enough that its length says no more (the `length` feature is 1). */
-const LONG_QUESTION = 30;
 /** Papers of the search's top ones that may be put first: below these, search's own order holds. */
 const MEANING_DEPTH = 5;
 
@@ -97,6 +95,9 @@ export interface Features {
    */
   length: number;
 }
+
+/** Content words of a question long enough that its length says no more (the `length` feature is 1). */
+const LONG_QUESTION = 30;
 
 /** Every feature, in a fixed order (the fit's and the calibration file's). */
 export const FEATURE_NAMES = [
@@ -175,6 +176,7 @@ export function evidenceOf(
       rarestInTop: rare[0] !== undefined && lowerTop.includes(prefixStem(rare[0])) ? 1 : 0,
       unknownMissing:
         shape.unknown.length === 0 ? 0 : shape.unknown.filter((word) => !mentions(topThree, word)).length / shape.unknown.length,
+      // Below 0 when byMeaning put a paper of lower score first (tried: the lead on its own key, no better).
       margin: top ? top.score - (hits[1]?.score ?? 0) : 0,
       wordsMatched: top && top.textScore > 0 ? 1 : 0,
       softCoverage: softCoverage(shape.words, answerText),
