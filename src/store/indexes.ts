@@ -138,9 +138,9 @@ async function refreshTable(table: Table, name: string, wrote: boolean): Promise
  * Partitions of ~1,000 vectors, kept whole (IVF-flat) or as RaBitQ codes (IVF-RQ: see
  * VECTOR_REFINE_FACTOR), by vectorIndexKind. Not IVF-PQ: on these vectors, which barely
  * cluster, its codes rank poorly (0.89 of the exact top 20 at 64 of 100 partitions with a
- * refine factor of 20) and it builds ~30× slower. Not HNSW-SQ: its graph finds 95% of the exact top 20 only with a large ef and
- * a refine step, slower than these probes and many times slower to build
- * (docs/benchmarks.md, issue #13).
+ * refine factor of 20) and it builds ~30× slower. Not HNSW-SQ: its graph finds 95% of the
+ * exact top 20 only with a large ef and a refine step, slower than these probes and many
+ * times slower to build (docs/benchmarks.md, issue #13).
  */
 function vectorIndexConfig(rows: number): Index {
   const numPartitions = vectorPartitions(rows);
