@@ -173,15 +173,19 @@ export function namesIn(question: string): string[] {
   return [...new Set(names)];
 }
 
+/** Words that make a name an adjective ("o1-style", "GPT-4-level"): the sentence's, not the name's, even after a lower-case name. */
+const AS_ADJECTIVE = /^(?:like|style|based|level|scale|sized?|free|aware|only|specific|type|inspired|trained|tuned|driven|guided|generated|powered|class|grade|centric|esque)$/;
+
 /**
  * The name a token is, if any. A hyphenated token is one name ("Search-R2",
- * "Skywork-Reward-V2") less a trailing plain word ("CNN-like", "ImageNet-trained");
- * a quantity ("10k", "2.3B") is not a name.
+ * "Skywork-Reward-V2") less a trailing plain word ("CNN-like", "ImageNet-trained",
+ * "o1-style"); a quantity ("10k", "2.3B") is not a name.
  */
 function nameIn(token: string): string | undefined {
   const parts = token.split(/[-_.]/);
   // A trailing plain word is the sentence's, not the name's: "CNN-like", "ImageNet-trained" (not "phi-4-mini").
-  if (/\p{Lu}/u.test(token)) while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
+  const sentences = /\p{Lu}/u.test(token) ? (part: string) => /^\p{Ll}+$/u.test(part) : (part: string) => AS_ADJECTIVE.test(part);
+  while (parts.length > 1 && sentences(parts.at(-1)!)) parts.pop();
   if (!/^\p{L}/u.test(parts[0] ?? "")) return undefined;
   const named =
     parts.some(

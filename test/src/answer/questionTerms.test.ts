@@ -12,6 +12,7 @@ test("given a question naming systems, then their names are found as written", (
 test("given quantities and plain hyphenated words, then they are not taken for names", () => {
   assert.deepEqual(namesIn("the 2.3B-parameter model trained on 10k examples"), []);
   assert.deepEqual(namesIn("Swin vs CvT: CNN-like biases"), ["CvT"], "a sentence's first word may be any capitalised word");
+  assert.deepEqual(namesIn("long o1-style reasoning traces from phi-4-mini"), ["o1", "phi-4-mini"], "a lower-case name made an adjective");
 });
 
 test("given the field's own abbreviations, then they name no paper alone, but do within a name", () => {
