@@ -242,7 +242,10 @@ export function createAnswerer(deps: AnswererDeps) {
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
     // when two papers are asked about.
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
-    const compared = await comparedPapers(query, deps.searcher, filters, hits);
+    // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
+    const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
+    const thread = hits.find((hit) => hit.title === led);
+    const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
     const sides = compared.map((side) => side.hit);
     const named =
       sides.length > 0
