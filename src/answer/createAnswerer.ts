@@ -247,12 +247,19 @@ export function createAnswerer(deps: AnswererDeps) {
     const thread = hits.find((hit) => hit.title === led);
     const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
     const sides = compared.map((side) => side.hit);
+    // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
+    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper.
+    const own = shapeOf(question);
+    const threadLeads =
+      thread !== undefined && !own.definition && own.names.length > 0 && own.names.every((name) => mentions(textOf(thread), name));
     const named =
       sides.length > 0
         ? []
-        : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
-            hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
-          );
+        : threadLeads
+          ? [thread]
+          : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
+              hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
+            );
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
