@@ -13,7 +13,7 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { byMeaning, evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { describesOnly, isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
@@ -257,9 +257,9 @@ export function createAnswerer(deps: AnswererDeps) {
         ? []
         : threadLeads
           ? [thread]
-          : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
-              hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
-            );
+          : leadingNames(question, searchedFor, shape.names)
+              .filter((name) => !describesOnly(searchedFor, name))
+              .flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone

@@ -1,6 +1,6 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
 import { SKIPPED_IN_ACRONYMS } from "../paper.js";
-import { STOP_WORDS, contentWords, squash, words } from "../text/words.js";
+import { STOP_WORDS, contentWords, escapeRegExp, squash, words } from "../text/words.js";
 import { sidesOf } from "./comparedPapers.js";
 
 /**
@@ -208,6 +208,9 @@ export function shapeOf(question: string): QuestionShape {
   };
 }
 
+/** The name only describes something else in the question ("DeepSeek-R1-labelled data", "GPT-4-generated text"): not what is asked about. */
+export const describesOnly = (question: string, name: string) => new RegExp(`${escapeRegExp(name)}-\\p{Ll}`, "u").test(question);
+
 /** `name` is the paper's short name: its title's lead before the colon ("LoRA: Low-Rank …", "Big Bird: …" for BigBird). */
 export function isShortNameOf(title: string, name: string): boolean {
   return title.includes(":") && squash(title.split(":")[0]!) === squash(name);
@@ -241,7 +244,7 @@ export function definesName(text: string, name: string): boolean {
 export function mentions(text: string, name: string): boolean {
   const parts = words(name);
   if (parts.length === 0) return false;
-  const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = parts.map(escapeRegExp);
   const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";
   if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]{0,3}")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text))
     return true;
