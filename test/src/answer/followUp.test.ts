@@ -33,6 +33,8 @@ test("given a question that starts a new search, then it is searched as it is", 
     "anything similar for text? like whether a detector trained on one model's text transfers to others",
     "what about approaches that keep only a few informative tokens before they reach the LLM?",
     "and what about self-play where the agent proposes its own search tasks?",
+    "what about getting multimodal models to write plotting code for a given figure?",
+    "and one where the same encoder does both retrieval and reranking?",
   ]) {
     assert.equal(standaloneQuestion(question, [DEIT]), question);
   }
