@@ -208,6 +208,13 @@ export function shapeOf(question: string): QuestionShape {
   };
 }
 
+/** The question asks what the name is ("what is RoBERTa?", "tell me about the RoBERTa paper", "the RoBERTa paper"), not something of it. */
+export const asksWhatNameIs = (question: string, name: string) =>
+  new RegExp(
+    `^\\s*(?:(?:so\\s+)?(?:what(?:'s|\\s+is|\\s+are|\\s+was)|who\\s+(?:is|are|made)|tell\\s+me\\s+about|explain|describe)\\s+)?(?:the\\s+)?${escapeRegExp(name)}\\b(?:\\s+(?:paper|model|method))?\\s*[?.!]*\\s*$`,
+    "iu",
+  ).test(question);
+
 /** The name only describes something else in the question ("DeepSeek-R1-labelled data", "GPT-4-generated text"): not what is asked about. */
 export const describesOnly = (question: string, name: string) => new RegExp(`${escapeRegExp(name)}-\\p{Ll}`, "u").test(question);
 
