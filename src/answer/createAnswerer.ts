@@ -214,7 +214,12 @@ export function createAnswerer(deps: AnswererDeps) {
   }
 
   /** The papers whose short name is one of `names` that `found` lacks, as hits for the query. */
-  async function papersOfNames(query: string, names: readonly string[], found: readonly PaperHit[], filters: SearchFilters): Promise<PaperHit[]> {
+  async function papersOfNames(
+    query: string,
+    names: readonly string[],
+    found: readonly PaperHit[],
+    filters: SearchFilters,
+  ): Promise<PaperHit[]> {
     const ids = (await Promise.all(names.map((name) => deps.searcher.papersNamed(name)))).flat();
     const missing = [...new Set(ids)].filter((id) => !found.some((hit) => hit.paperId === id)).slice(0, MAX_NAMED);
     return missing.length > 0 ? deps.searcher.search(query, { k: missing.length, filters: { ...filters, paperIds: missing } }) : [];
@@ -248,7 +253,12 @@ export function createAnswerer(deps: AnswererDeps) {
     const found = variants.length > 0 ? await deps.searcher.search(query, { k, filters, variants }) : firstFound;
     // "The ReSearch paper": the paper of the short name a question asks about is among the papers weighed, however
     // low search ranks it ("research" is in many titles).
-    const byName = await papersOfNames(query, shape.names.filter((name) => asksWhatNameIs(question, name)), found, filters);
+    const byName = await papersOfNames(
+      query,
+      shape.names.filter((name) => asksWhatNameIs(question, name)),
+      found,
+      filters,
+    );
     const ranked = [...byMeaning(shape.words, found), ...byName];
     const hits = byId ? [byId, ...ranked.filter((hit) => hit.paperId !== byId.paperId)] : ranked;
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
@@ -265,9 +275,7 @@ export function createAnswerer(deps: AnswererDeps) {
     // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper.
     const own = namesIn(question);
     const threadLeads =
-      thread !== undefined &&
-      own.length > 0 &&
-      own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name));
+      thread !== undefined && own.length > 0 && own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name));
     const named =
       sides.length > 0
         ? []

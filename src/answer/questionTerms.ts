@@ -174,7 +174,8 @@ export function namesIn(question: string): string[] {
 }
 
 /** Words that make a name an adjective ("o1-style", "GPT-4-level"): the sentence's, not the name's, even after a lower-case name. */
-const AS_ADJECTIVE = /^(?:like|style|based|level|scale|sized?|free|aware|only|specific|type|inspired|trained|tuned|driven|guided|generated|powered|class|grade|centric|esque)$/;
+const AS_ADJECTIVE =
+  /^(?:like|style|based|level|scale|sized?|free|aware|only|specific|type|inspired|trained|tuned|driven|guided|generated|powered|class|grade|centric|esque)$/;
 
 /**
  * The name a token is, if any. A hyphenated token is one name ("Search-R2",

@@ -42,7 +42,6 @@ export function topicTerms(topics: string): string[] {
   return terms;
 }
 
-
 /** Matches a term as whole words, case-insensitively, allowing plurals and "pre-training" = "pretraining" = "pre training". */
 export function termPattern(term: string): RegExp {
   const parts = term.split(/[^\p{L}\p{N}+#]+/u).filter(Boolean);

@@ -425,7 +425,20 @@ describe("a paper whose short name is a common word", () => {
       },
     ];
     // Many papers that use the name's word, as "research" is used in a real library.
-    for (const topic of ["memory", "retrieval", "phone numbers", "speech", "recommendation", "names", "dates", "sports", "songs", "recipes", "cities", "birds"])
+    for (const topic of [
+      "memory",
+      "retrieval",
+      "phone numbers",
+      "speech",
+      "recommendation",
+      "names",
+      "dates",
+      "sports",
+      "songs",
+      "recipes",
+      "cities",
+      "birds",
+    ])
       papers.push({
         title: `Recall of ${topic} in Language Models`,
         summary: `We measure the recall of ${topic}: how much models recall, how recall degrades, and what improves recall of ${topic}.`,
