@@ -30,6 +30,8 @@ const COMPARISONS = [
 /** "… vs a dense baseline": a side that is no particular paper. */
 const NO_PAPER =
   /^(?:an?|any|other|others|regular|standard|plain|vanilla|normal|usual|typical|prior|previous|existing|earlier|conventional|traditional|their|its|these|those|baselines?)\b/i;
+/** A side that points back at the conversation ("how does it compare with LoRA?", "… how fast is it compared with …"). */
+const POINTS_BACK = /(?:^|\s)(?:it|they|them|this|this one|that one)$/i;
 /** Words around a side that are the question's, not the side's. */
 const LEADING =
   /^(?:(?:so|and|but|ok)\s+)?(?:how\s+(?:does|do|is|are)|what(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:main\s+)?(?:difference|differences)?|is|are|does|do|can|the(?:\s+original)?|a|an)\s+/i;
@@ -110,16 +112,23 @@ function titleHasAll(title: string, side: string): boolean {
 /**
  * The best paper for each side of a comparison, in the order the question names them;
  * none if it is not one. A side known only by its words ("latent diffusion") keeps its
- * paper only if the whole question found that paper too (`found`).
+ * paper only if the whole question found that paper too (`found`). A side that points
+ * back ("it") is the conversation's paper, `thread`; without one, it is no comparison.
  */
 export async function comparedPapers(
   question: string,
   searcher: Searcher,
   filters: SearchFilters,
   found: readonly PaperHit[],
+  thread?: PaperHit,
 ): Promise<ComparedSide[]> {
   const chosen: ComparedSide[] = [];
   for (const { written, side } of sidePhrasesOf(question)) {
+    if (POINTS_BACK.test(side)) {
+      if (!thread || chosen.some((c) => c.hit.paperId === thread.paperId)) return [];
+      chosen.push({ hit: thread, matched: true });
+      continue;
+    }
     // A side is known by its first name ("MEMIT for editing facts in GPT models" is MEMIT), else by its words;
     // a rare capitalised word as written ("adapters (Houlsby et al.)", "the Bahdanau paper") may be an author.
     const names = namesIn(side).slice(0, 1);

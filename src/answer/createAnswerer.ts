@@ -13,7 +13,7 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { byMeaning, evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { asksWhatNameIs, describesOnly, isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
@@ -62,6 +62,8 @@ export interface Assessment {
   namedPaper?: boolean;
   /** A comparison whose every side found the paper it means ("LoRA vs QLoRA"): the library has what is asked. */
   comparedNamed?: boolean;
+  /** The question asks for a paper by its short name ("what is ReSearch?", "the LoRA paper"), and the library has it. */
+  askedByName?: boolean;
 }
 
 export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
@@ -96,6 +98,8 @@ export interface AnswererDeps {
 const DEFAULT_SOURCES = 5;
 /** Papers searched to decide: a name the question uses must be in none of them to be missing. */
 const EVIDENCE_HITS = 10;
+/** Papers of a name the question uses brought in beside search's: a common name ("Chameleon") may name several. */
+const MAX_NAMED = 3;
 /** Shorter words have too many near spellings that are other words ("model", "modal"). */
 const MIN_VARIANT_LENGTH = 7;
 
@@ -209,6 +213,18 @@ export function createAnswerer(deps: AnswererDeps) {
     };
   }
 
+  /** The papers whose short name is one of `names` that `found` lacks, as hits for the query. */
+  async function papersOfNames(
+    query: string,
+    names: readonly string[],
+    found: readonly PaperHit[],
+    filters: SearchFilters,
+  ): Promise<PaperHit[]> {
+    const ids = (await Promise.all(names.map((name) => deps.searcher.papersNamed(name)))).flat();
+    const missing = [...new Set(ids)].filter((id) => !found.some((hit) => hit.paperId === id)).slice(0, MAX_NAMED);
+    return missing.length > 0 ? deps.searcher.search(query, { k: missing.length, filters: { ...filters, paperIds: missing } }) : [];
+  }
+
   /**
    * What the answer is decided on: the standalone question, its time window, the papers found and the evidence in them.
    * `asked` is when the question came (`performance.now()`): a follow-up's rewrite by the model spends the answer's time.
@@ -235,21 +251,40 @@ export function createAnswerer(deps: AnswererDeps) {
     // A word no passage uses as written may be another form of one that some do ("astronomy", "astronomical").
     const variants = evidenceWords(shape).filter((word) => word.length >= MIN_VARIANT_LENGTH && library.counts.get(word) === 0);
     const found = variants.length > 0 ? await deps.searcher.search(query, { k, filters, variants }) : firstFound;
-    const ranked = byMeaning(shape.words, found);
+    // "The ReSearch paper": the paper of the short name a question asks about is among the papers weighed, however
+    // low search ranks it ("research" is in many titles).
+    const byName = await papersOfNames(
+      query,
+      shape.names.filter((name) => asksWhatNameIs(question, name)),
+      found,
+      filters,
+    );
+    const ranked = [...byMeaning(shape.words, found), ...byName];
     const hits = byId ? [byId, ...ranked.filter((hit) => hit.paperId !== byId.paperId)] : ranked;
     // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
     // of that short name. The evidence is read from the named paper, the one the answer is about; a
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
     // when two papers are asked about.
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
-    const compared = await comparedPapers(query, deps.searcher, filters, hits);
+    // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
+    const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
+    const thread = hits.find((hit) => hit.title === led);
+    const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
     const sides = compared.map((side) => side.hit);
+    // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
+    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper.
+    const own = namesIn(question);
+    const threadLeads =
+      thread !== undefined && own.length > 0 && own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name));
     const named =
       sides.length > 0
         ? []
-        : leadingNames(question, searchedFor, shape.names).flatMap((name) =>
-            hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1),
-          );
+        : threadLeads
+          ? [thread]
+          : leadingNames(question, searchedFor, shape.names)
+              .filter((name) => !describesOnly(searchedFor, name))
+              .flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
+    const askedByName = named.some((hit) => shape.names.some((name) => isShortNameOf(hit.title, name) && asksWhatNameIs(question, name)));
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone
@@ -270,6 +305,7 @@ export function createAnswerer(deps: AnswererDeps) {
       evidence: { ...evidence, missing: stillMissing },
       ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}),
       ...(compared.length >= 2 && compared.every((side) => side.matched) ? { comparedNamed: true } : {}),
+      ...(askedByName ? { askedByName } : {}),
     };
   }
 
@@ -278,7 +314,7 @@ export function createAnswerer(deps: AnswererDeps) {
    * whatever the neighbours say. Otherwise the calibrated model decides; a language model is asked on
    * weaker evidence, since it can still answer that the sources do not say.
    */
-  function decide({ hits, evidence, namedPaper, comparedNamed }: Assessment): { answerable: boolean; probability: number } {
+  function decide({ hits, evidence, namedPaper, comparedNamed, askedByName }: Assessment): { answerable: boolean; probability: number } {
     if (!evidence) return { answerable: true, probability: 1 };
     const probability = calibration ? answerProbability(calibration, evidence.features) : 1;
     const answerable =
@@ -286,6 +322,7 @@ export function createAnswerer(deps: AnswererDeps) {
       evidence.missing.length === 0 &&
       (namedPaper === true ||
         comparedNamed === true ||
+        askedByName === true ||
         probability >= (deps.llm ? (calibration?.askModelAt ?? 0) : (calibration?.answerAt ?? 0)));
     return { answerable, probability };
   }

@@ -34,9 +34,13 @@ const ORDINALS: Record<string, number> = {
 /** Words that point back: "it", "their", "the paper", "the 32B model", "that one" — but not the "that" of "papers that train". */
 const REFERRING =
   /\b(it|its|they|them|their|this|these|those|the (?:(?:\d+(?:\.\d+)?[bm]|proposed|new|base|smaller|larger|biggest|smallest)\s+)?(paper|method|model|approach|one|authors)|that(?=\s+(one|paper|model|method|approach|work|dataset|benchmark|system)\b|\s*[?.!]*\s*$))\b/i;
-/** A question that starts a new search rather than asking more about the last answer, after an "and", "also" or "ok so" of chat. */
+/**
+ * A question that starts a new search rather than asking more about the last answer, after an "and", "also" or
+ * "ok so" of chat: "is there…", "anything that…", "one where…", "what about work where…" or "what about getting…"
+ * (a thing described, unlike "what about at 4 bits?", which asks the thread's paper more).
+ */
 const NEW_SEARCH =
-  /^\s*(?:(?:and|also|but|so|ok(?:ay)?|oh|then)\b[\s,]*)*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
+  /^\s*(?:(?:and|also|but|so|ok(?:ay)?|oh|then)\b[\s,]*)*(?:(?:is|are|was|were)(?:n't)?\s+there|(?:did|has|have)\s+(?:anyone|anybody|someone)|any(?:one|body)?\b|(?:any|some)thing(?!\s+else)\b|(?:another|one)\s+(?:that|where|which)\b|(?:what|how)\s+about\s+(?:\w+ing\b|(?:an?\s+|the\s+)?\w+(?:[\s-]+\w+){0,3}\s+(?:that|where|which|who|whose)\b)|find|looking\s+for|search|show\s+me|(?:which|what)\s+(?:other\s+)?papers)\b/i;
 
 /**
  * In a new search, a pronoun that points back at the thread: after a preposition or at the end ("are there

@@ -1,6 +1,6 @@
 import { wordRank } from "../embeddings/localEmbeddings.js";
 import { SKIPPED_IN_ACRONYMS } from "../paper.js";
-import { STOP_WORDS, contentWords, squash, words } from "../text/words.js";
+import { STOP_WORDS, contentWords, escapeRegExp, squash, words } from "../text/words.js";
 import { sidesOf } from "./comparedPapers.js";
 
 /**
@@ -173,15 +173,20 @@ export function namesIn(question: string): string[] {
   return [...new Set(names)];
 }
 
+/** Words that make a name an adjective ("o1-style", "GPT-4-level"): the sentence's, not the name's, even after a lower-case name. */
+const AS_ADJECTIVE =
+  /^(?:like|style|based|level|scale|sized?|free|aware|only|specific|type|inspired|trained|tuned|driven|guided|generated|powered|class|grade|centric|esque)$/;
+
 /**
  * The name a token is, if any. A hyphenated token is one name ("Search-R2",
- * "Skywork-Reward-V2") less a trailing plain word ("CNN-like", "ImageNet-trained");
- * a quantity ("10k", "2.3B") is not a name.
+ * "Skywork-Reward-V2") less a trailing plain word ("CNN-like", "ImageNet-trained",
+ * "o1-style"); a quantity ("10k", "2.3B") is not a name.
  */
 function nameIn(token: string): string | undefined {
   const parts = token.split(/[-_.]/);
   // A trailing plain word is the sentence's, not the name's: "CNN-like", "ImageNet-trained" (not "phi-4-mini").
-  if (/\p{Lu}/u.test(token)) while (parts.length > 1 && /^\p{Ll}+$/u.test(parts.at(-1)!)) parts.pop();
+  const sentences = /\p{Lu}/u.test(token) ? (part: string) => /^\p{Ll}+$/u.test(part) : (part: string) => AS_ADJECTIVE.test(part);
+  while (parts.length > 1 && sentences(parts.at(-1)!)) parts.pop();
   if (!/^\p{L}/u.test(parts[0] ?? "")) return undefined;
   const named =
     parts.some(
@@ -203,6 +208,16 @@ export function shapeOf(question: string): QuestionShape {
     unknown: unknownWords(question),
   };
 }
+
+/** The question asks what the name is ("what is RoBERTa?", "tell me about the RoBERTa paper", "the RoBERTa paper"), not something of it. */
+export const asksWhatNameIs = (question: string, name: string) =>
+  new RegExp(
+    `^\\s*(?:(?:so\\s+)?(?:what(?:'s|\\s+is|\\s+are|\\s+was)|who\\s+(?:is|are|made)|tell\\s+me\\s+about|explain|describe)\\s+)?(?:the\\s+)?${escapeRegExp(name)}\\b(?:\\s+(?:paper|model|method))?\\s*[?.!]*\\s*$`,
+    "iu",
+  ).test(question);
+
+/** The name only describes something else in the question ("DeepSeek-R1-labelled data", "GPT-4-generated text"): not what is asked about. */
+export const describesOnly = (question: string, name: string) => new RegExp(`${escapeRegExp(name)}-\\p{Ll}`, "u").test(question);
 
 /** `name` is the paper's short name: its title's lead before the colon ("LoRA: Low-Rank …", "Big Bird: …" for BigBird). */
 export function isShortNameOf(title: string, name: string): boolean {
@@ -237,7 +252,7 @@ export function definesName(text: string, name: string): boolean {
 export function mentions(text: string, name: string): boolean {
   const parts = words(name);
   if (parts.length === 0) return false;
-  const escaped = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = parts.map(escapeRegExp);
   const version = /\p{L}$/u.test(name) ? "\\p{N}*" : "";
   if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped.join("[^\\p{L}\\p{N}]{0,3}")}(?:e?s)?${version}(?![\\p{L}\\p{N}])`, "iu").test(text))
     return true;

@@ -1,5 +1,5 @@
 import type { Paper } from "../paper.js";
-import { STOP_WORDS, singular } from "../text/words.js";
+import { STOP_WORDS, escapeRegExp, singular } from "../text/words.js";
 
 /*
  * A channel's topics as terms, and where a paper mentions them: what the digest
@@ -41,8 +41,6 @@ export function topicTerms(topics: string): string[] {
   for (const term of [...quoted, ...listed]) if (!terms.some((t) => t.toLowerCase() === term.toLowerCase())) terms.push(term);
   return terms;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Matches a term as whole words, case-insensitively, allowing plurals and "pre-training" = "pretraining" = "pre training". */
 export function termPattern(term: string): RegExp {

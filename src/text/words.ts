@@ -50,6 +50,9 @@ export function withCountForms(text: string): string {
   return forms.length > 0 ? `${text} ${forms.join(" ")}` : text;
 }
 
+/** `text` matched as written inside a regular expression. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Words a question is made of but that say nothing about which paper it means. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (

@@ -410,3 +410,56 @@ describe("a question word the library uses only in another form", () => {
     assert.equal(answer.citations[0]?.title.split(":")[0], "StarAlign", answer.answer);
   });
 });
+
+describe("a paper whose short name is a common word", () => {
+  let dir = "";
+  let store: PaperStore;
+  let searcher: Searcher;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-common-name-"));
+    const papers = [
+      {
+        title: "ReCall: Tool Use Learned by Reinforcement",
+        summary: "Agents learn when to invoke tools from outcome rewards alone, without tool-use demonstrations.",
+        year: 2025,
+      },
+    ];
+    // Many papers that use the name's word, as "research" is used in a real library.
+    for (const topic of [
+      "memory",
+      "retrieval",
+      "phone numbers",
+      "speech",
+      "recommendation",
+      "names",
+      "dates",
+      "sports",
+      "songs",
+      "recipes",
+      "cities",
+      "birds",
+    ])
+      papers.push({
+        title: `Recall of ${topic} in Language Models`,
+        summary: `We measure the recall of ${topic}: how much models recall, how recall degrades, and what improves recall of ${topic}.`,
+        year: 2024,
+      });
+    const file = join(dir, "papers.jsonl");
+    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
+    await ingestInto(join(dir, "db"), [file]);
+    store = await PaperStore.open({ uri: join(dir, "db") });
+    searcher = createSearcher({ store, embeddings });
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given a question asking for the paper by that name, then the answer is that paper, however low search ranks it", async () => {
+    const found = await searcher.search("the ReCall paper", { k: 10 });
+    assert.ok(!found.some((hit) => hit.title.startsWith("ReCall:")), "search alone does not find it among ten");
+    const answer = await createAnswerer({ searcher, embeddings }).answer("the ReCall paper");
+    assert.equal(answer.grounded, true, answer.answer);
+    assert.equal(answer.citations[0]?.title.split(":")[0], "ReCall", answer.answer);
+  });
+});

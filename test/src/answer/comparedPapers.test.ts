@@ -93,6 +93,20 @@ describe("the paper each side of a comparison means", () => {
     ]);
   });
 
+  test("given a side that points back at the conversation, then it is the conversation's paper, or no comparison without one", async () => {
+    const found = await searcher!.search("Lantern linear attention contracts", { k: 10 });
+    const lantern = found.find((hit) => hit.title.startsWith("Lantern"));
+    for (const question of ["how does it compare with Quill?", "what memory does it need and how fast is it compared with Quill?"]) {
+      const sides = await comparedPapers(question, searcher!, {}, found, lantern);
+      assert.deepEqual(
+        sides.map((side) => side.hit.title.split(":")[0]),
+        ["Lantern", "Quill"],
+        question,
+      );
+      assert.deepEqual(await comparedPapers(question, searcher!, {}, found), [], question);
+    }
+  });
+
   test("given a side named by words a title holds, then that paper is matched", async () => {
     assert.deepEqual(await compare("compare Lantern and latent diffusion: which handles long inputs?"), [
       ["Lantern", true],

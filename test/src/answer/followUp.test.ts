@@ -29,9 +29,20 @@ test("given a question that starts a new search, then it is searched as it is", 
     "did anyone check whether random search over sparse configurations works as well?",
     "and is there a diffusion LM that fills spans and decodes them in parallel so it can keep the KV cache?",
     "ok so are there papers that train GUI agents with online RL?",
+    "anything that lets a user steer the in-between motion by editing keypoint trajectories?",
+    "anything similar for text? like whether a detector trained on one model's text transfers to others",
+    "what about approaches that keep only a few informative tokens before they reach the LLM?",
+    "and what about self-play where the agent proposes its own search tasks?",
+    "what about getting multimodal models to write plotting code for a given figure?",
+    "and one where the same encoder does both retrieval and reranking?",
   ]) {
     assert.equal(standaloneQuestion(question, [DEIT]), question);
   }
+});
+
+test("given 'what about' a setting, or 'anything else', then it asks the thread's paper more", () => {
+  for (const question of ["and what about at 4 bits?", "what about the 70B model?", "anything else?"])
+    assert.match(standaloneQuestion(question, [DEIT]), /follow-up to: what is DeiT/, question);
 });
 
 test("given a question naming its own subject, then the conversation is not added to it", () => {

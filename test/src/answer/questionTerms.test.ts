@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { definesName, mentions, namesIn, shapeOf, titleIn } from "../../../src/answer/questionTerms.js";
+import { asksWhatNameIs, definesName, describesOnly, mentions, namesIn, shapeOf, titleIn } from "../../../src/answer/questionTerms.js";
 
 test("given a question naming systems, then their names are found as written", () => {
   assert.deepEqual(namesIn("how does Search-R2 train its agent vs GLM-5?"), ["Search-R2", "GLM-5"]);
@@ -12,6 +12,20 @@ test("given a question naming systems, then their names are found as written", (
 test("given quantities and plain hyphenated words, then they are not taken for names", () => {
   assert.deepEqual(namesIn("the 2.3B-parameter model trained on 10k examples"), []);
   assert.deepEqual(namesIn("Swin vs CvT: CNN-like biases"), ["CvT"], "a sentence's first word may be any capitalised word");
+  assert.deepEqual(namesIn("long o1-style reasoning traces from phi-4-mini"), ["o1", "phi-4-mini"], "a lower-case name made an adjective");
+});
+
+test("given a question asking what a name is, then it is told from one asking something of it", () => {
+  for (const question of ["what is RoBERTa?", "tell me about the RoBERTa paper", "RoBERTa?", "so what's RoBERTa", "the RoBERTa paper"])
+    assert.ok(asksWhatNameIs(question, "RoBERTa"), question);
+  for (const question of ["what score on the RoBERTa leaderboard?", "how few parameters were enough for RoBERTa?"])
+    assert.equal(asksWhatNameIs(question, "RoBERTa"), false, question);
+});
+
+test("given a name that only describes something else, then it is told from the thing asked about", () => {
+  assert.ok(describesOnly("a reranker trained on DeepSeek-R1-labelled data", "DeepSeek-R1"));
+  assert.equal(describesOnly("how does DeepSeek-R1 train its reasoning?", "DeepSeek-R1"), false);
+  assert.equal(describesOnly("is Search-R2 better?", "Search"), false, "a name's own parts are the name's");
 });
 
 test("given the field's own abbreviations, then they name no paper alone, but do within a name", () => {

@@ -48,6 +48,17 @@ describe("given the seeds", { skip: !existsSync(SEEDS) && "no seed corpus here" 
     );
   });
 
+  test("when a follow-up names a model the thread's paper used, then the answer cites the thread's paper, not that model's", async () => {
+    const question = "why does fine-tuning a big pretrained language model work with only a few hundred labelled examples?";
+    const first = await answerer.answer(question);
+    assert.match(first.citations[0]?.title ?? "", /^Intrinsic Dimensionality/);
+    const history = [{ question, sourceTitles: first.citations.map((c) => c.title) }];
+    const followUp = await answerer.answer("how few parameters were enough for RoBERTa on MRPC?", { history });
+    assert.match(followUp.citations[0]?.title ?? "", /^Intrinsic Dimensionality/, followUp.answer);
+    const what = await answerer.answer("what is RoBERTa?", { history });
+    assert.match(what.citations[0]?.title ?? "", /^RoBERTa/, "asking what it is asks for that paper");
+  });
+
   test("when a user asks about a system the library lacks, then the answer says so and cites nothing", async () => {
     const missing = await answerer.answer("what is GLM-5?");
     assert.equal(missing.grounded, false);
