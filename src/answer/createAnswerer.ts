@@ -272,10 +272,12 @@ export function createAnswerer(deps: AnswererDeps) {
     const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
     const sides = compared.map((side) => side.hit);
     // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
-    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper.
+    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper. A follow-up naming
+    // nothing that points back ("how much faster is it?") asks the thread's paper, whichever paper its words fit.
     const own = namesIn(question);
     const threadLeads =
-      thread !== undefined && own.length > 0 && own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name));
+      thread !== undefined &&
+      (own.length > 0 ? own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name)) : pointsBack(question));
     const named =
       sides.length > 0
         ? []

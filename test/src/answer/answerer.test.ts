@@ -463,3 +463,49 @@ describe("a paper whose short name is a common word", () => {
     assert.equal(answer.citations[0]?.title.split(":")[0], "ReCall", answer.answer);
   });
 });
+
+describe("a follow-up that points back at the thread's paper", () => {
+  let dir = "";
+  let store: PaperStore;
+  let searcher: Searcher;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-points-back-"));
+    const papers = [
+      {
+        title: "Lantern: Linear Attention for Long Contracts",
+        summary:
+          "Lantern keeps attention memory linear in contract length, so a 100k-token contract fits on one GPU. It scores contract clauses 6x faster than full attention.",
+      },
+      {
+        title: "Sieve: Scoring Lots of Candidates Much Faster",
+        summary:
+          "Sieve scores lots of candidates much faster: scoring is faster when a cheap first stage prunes candidates before an expensive scorer, 20x faster scoring at equal recall.",
+      },
+      ...["tides", "maps", "fonts", "birds", "songs", "ports"].map((topic) => ({
+        title: `Learning About ${topic}`,
+        summary: `A model of ${topic} trained on a new dataset of ${topic}.`,
+      })),
+    ];
+    const file = join(dir, "papers.jsonl");
+    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
+    await ingestInto(join(dir, "db"), [file]);
+    store = await PaperStore.open({ uri: join(dir, "db") });
+    searcher = createSearcher({ store, embeddings });
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given 'it' in a follow-up whose words fit another paper better, then the thread's paper leads what the answer weighs", async () => {
+    const answerer = createAnswerer({ searcher, embeddings });
+    const first = await answerer.answer("what is Lantern?");
+    assert.equal(first.citations[0]?.title.split(":")[0], "Lantern", first.answer);
+    const history = [{ question: "what is Lantern?", sourceTitles: first.citations.map((c) => c.title) }];
+    const followUp = await answerer.assess("how much faster is it at scoring?", { history });
+    assert.deepEqual(
+      followUp.hits.slice(0, 2).map((hit) => hit.title.split(":")[0]),
+      ["Lantern", "Sieve"],
+    );
+  });
+});
