@@ -269,8 +269,7 @@ export function createAnswerer(deps: AnswererDeps) {
     // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
     const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
     const thread = hits.find((hit) => hit.title === led);
-    const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
-    const sides = compared.map((side) => side.hit);
+    const sidesFound = await comparedPapers(query, deps.searcher, filters, hits, thread);
     // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
     // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper. A follow-up naming
     // nothing that points back ("how much faster is it?") asks the thread's paper, whichever paper its words fit.
@@ -278,6 +277,10 @@ export function createAnswerer(deps: AnswererDeps) {
     const threadLeads =
       thread !== undefined &&
       (own.length > 0 ? own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name)) : pointsBack(question));
+    // A comparison that leaves out the thread's paper it asks about ("prefill speedups versus QuaRot's overhead?") is
+    // that paper against a baseline, not two papers.
+    const compared = threadLeads && !sidesFound.some((side) => side.hit.paperId === thread.paperId) ? [] : sidesFound;
+    const sides = compared.map((side) => side.hit);
     const named =
       sides.length > 0
         ? []

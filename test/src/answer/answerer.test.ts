@@ -474,12 +474,16 @@ describe("a follow-up that points back at the thread's paper", () => {
       {
         title: "Lantern: Linear Attention for Long Contracts",
         summary:
-          "Lantern keeps attention memory linear in contract length, so a 100k-token contract fits on one GPU. It scores contract clauses 6x faster than full attention.",
+          "Lantern keeps attention memory linear in contract length, so a 100k-token contract fits on one GPU. It scores contract clauses 6x faster than full attention, at a tenth of QuillNet's overhead.",
       },
       {
         title: "Sieve: Scoring Lots of Candidates Much Faster",
         summary:
           "Sieve scores lots of candidates much faster: scoring is faster when a cheap first stage prunes candidates before an expensive scorer, 20x faster scoring at equal recall.",
+      },
+      {
+        title: "QuillNet: Diffusion Models for Handwriting",
+        summary: "QuillNet trains a diffusion model on scanned letters; its overhead is a second denoiser.",
       },
       ...["tides", "maps", "fonts", "birds", "songs", "ports"].map((topic) => ({
         title: `Learning About ${topic}`,
@@ -507,5 +511,11 @@ describe("a follow-up that points back at the thread's paper", () => {
       followUp.hits.slice(0, 2).map((hit) => hit.title.split(":")[0]),
       ["Lantern", "Sieve"],
     );
+  });
+
+  test("given a follow-up setting the thread's paper against a baseline it names, then the answer is that paper, not the two sides", async () => {
+    const history = [{ question: "what is Lantern?", sourceTitles: ["Lantern: Linear Attention for Long Contracts"] }];
+    const followUp = await createAnswerer({ searcher, embeddings }).answer("scoring speedups versus QuillNet's overhead?", { history });
+    assert.equal(followUp.citations[0]?.title.split(":")[0], "Lantern", followUp.answer);
   });
 });
