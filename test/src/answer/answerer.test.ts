@@ -464,7 +464,7 @@ describe("a paper whose short name is a common word", () => {
   });
 });
 
-describe("a follow-up that points back at the thread's paper", () => {
+describe("which paper a question or follow-up is about", () => {
   let dir = "";
   let store: PaperStore;
   let searcher: Searcher;
@@ -511,6 +511,16 @@ describe("a follow-up that points back at the thread's paper", () => {
       followUp.hits.slice(0, 2).map((hit) => hit.title.split(":")[0]),
       ["Lantern", "Sieve"],
     );
+  });
+
+  test("given a long question that names a paper only as context, then the paper its words describe leads", async () => {
+    const answerer = createAnswerer({ searcher, embeddings });
+    const long = await answerer.assess(
+      "which method keeps attention memory linear in length for long contracts, unlike QuillNet with its second denoiser?",
+    );
+    assert.equal(long.hits[0]?.title.split(":")[0], "Lantern");
+    const short = await answerer.assess("how does QuillNet denoise?");
+    assert.equal(short.hits[0]?.title.split(":")[0], "QuillNet", "a short question naming it is about it");
   });
 
   test("given a follow-up setting the thread's paper against a baseline it names, then the answer is that paper, not the two sides", async () => {
