@@ -98,6 +98,11 @@ export interface AnswererDeps {
 const DEFAULT_SOURCES = 5;
 /** Papers searched to decide: a name the question uses must be in none of them to be missing. */
 const EVIDENCE_HITS = 10;
+/**
+ * Content words of a question short enough that a paper's short name in it is what it asks about ("how many
+ * parameters does BERT have?"); a longer one may use the name as context ("reasoning traces from QwQ and DeepSeek-R1").
+ */
+const NAMED_LEADS_WITHIN = 8;
 /** Papers of a name the question uses brought in beside search's: a common name ("Chameleon") may name several. */
 const MAX_NAMED = 3;
 /** Shorter words have too many near spellings that are other words ("model", "modal"). */
@@ -261,28 +266,37 @@ export function createAnswerer(deps: AnswererDeps) {
     );
     const ranked = [...byMeaning(shape.words, found), ...byName];
     const hits = byId ? [byId, ...ranked.filter((hit) => hit.paperId !== byId.paperId)] : ranked;
-    // A comparison leads with one paper per side, a question naming a paper ("what is NeRF?") with the paper
-    // of that short name. The evidence is read from the named paper, the one the answer is about; a
+    // A comparison leads with one paper per side, a short question naming a paper ("what is NeRF?") with the
+    // paper of that short name. The evidence is read from the named paper, the one the answer is about; a
     // comparison is decided on the question as a whole, as "how far ahead is the top paper" means nothing
     // when two papers are asked about.
     const unique = (list: PaperHit[]) => list.filter((hit, i, all) => all.findIndex((other) => other.paperId === hit.paperId) === i);
     // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
     const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
     const thread = hits.find((hit) => hit.title === led);
-    const compared = await comparedPapers(query, deps.searcher, filters, hits, thread);
-    const sides = compared.map((side) => side.hit);
+    const sidesFound = await comparedPapers(query, deps.searcher, filters, hits, thread);
     // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
-    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper.
-    const own = namesIn(question);
+    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper. A follow-up naming
+    // nothing that points back ("how much faster is it?") asks the thread's paper, whichever paper its words fit.
+    const ownShape = shapeOf(question);
+    const own = ownShape.names;
     const threadLeads =
-      thread !== undefined && own.length > 0 && own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name));
+      thread !== undefined &&
+      (own.length > 0 ? own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name)) : pointsBack(question));
+    // A comparison that leaves out the thread's paper it asks about ("prefill speedups versus QuaRot's overhead?") is
+    // that paper against a baseline, not two papers.
+    const compared = threadLeads && !sidesFound.some((side) => side.hit.paperId === thread.paperId) ? [] : sidesFound;
+    const sides = compared.map((side) => side.hit);
     const named =
       sides.length > 0
         ? []
         : threadLeads
           ? [thread]
           : leadingNames(question, searchedFor, shape.names)
-              .filter((name) => !describesOnly(searchedFor, name))
+              .filter(
+                (name) =>
+                  !describesOnly(searchedFor, name) && (ownShape.words.length <= NAMED_LEADS_WITHIN || asksWhatNameIs(question, name)),
+              )
               .flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
     const askedByName = named.some((hit) => shape.names.some((name) => isShortNameOf(hit.title, name) && asksWhatNameIs(question, name)));
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);

@@ -463,3 +463,69 @@ describe("a paper whose short name is a common word", () => {
     assert.equal(answer.citations[0]?.title.split(":")[0], "ReCall", answer.answer);
   });
 });
+
+describe("which paper a question or follow-up is about", () => {
+  let dir = "";
+  let store: PaperStore;
+  let searcher: Searcher;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "paperbot-points-back-"));
+    const papers = [
+      {
+        title: "Lantern: Linear Attention for Long Contracts",
+        summary:
+          "Lantern keeps attention memory linear in contract length, so a 100k-token contract fits on one GPU. It scores contract clauses 6x faster than full attention, at a tenth of QuillNet's overhead.",
+      },
+      {
+        title: "Sieve: Scoring Lots of Candidates Much Faster",
+        summary:
+          "Sieve scores lots of candidates much faster: scoring is faster when a cheap first stage prunes candidates before an expensive scorer, 20x faster scoring at equal recall.",
+      },
+      {
+        title: "QuillNet: Diffusion Models for Handwriting",
+        summary: "QuillNet trains a diffusion model on scanned letters; its overhead is a second denoiser.",
+      },
+      ...["tides", "maps", "fonts", "birds", "songs", "ports"].map((topic) => ({
+        title: `Learning About ${topic}`,
+        summary: `A model of ${topic} trained on a new dataset of ${topic}.`,
+      })),
+    ];
+    const file = join(dir, "papers.jsonl");
+    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
+    await ingestInto(join(dir, "db"), [file]);
+    store = await PaperStore.open({ uri: join(dir, "db") });
+    searcher = createSearcher({ store, embeddings });
+  });
+  after(async () => {
+    store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("given 'it' in a follow-up whose words fit another paper better, then the thread's paper leads what the answer weighs", async () => {
+    const answerer = createAnswerer({ searcher, embeddings });
+    const first = await answerer.answer("what is Lantern?");
+    assert.equal(first.citations[0]?.title.split(":")[0], "Lantern", first.answer);
+    const history = [{ question: "what is Lantern?", sourceTitles: first.citations.map((c) => c.title) }];
+    const followUp = await answerer.assess("how much faster is it at scoring?", { history });
+    assert.deepEqual(
+      followUp.hits.slice(0, 2).map((hit) => hit.title.split(":")[0]),
+      ["Lantern", "Sieve"],
+    );
+  });
+
+  test("given a long question that names a paper only as context, then the paper its words describe leads", async () => {
+    const answerer = createAnswerer({ searcher, embeddings });
+    const long = await answerer.assess(
+      "which method keeps attention memory linear in length for long contracts, unlike QuillNet with its second denoiser?",
+    );
+    assert.equal(long.hits[0]?.title.split(":")[0], "Lantern");
+    const short = await answerer.assess("how does QuillNet denoise?");
+    assert.equal(short.hits[0]?.title.split(":")[0], "QuillNet", "a short question naming it is about it");
+  });
+
+  test("given a follow-up setting the thread's paper against a baseline it names, then the answer is that paper, not the two sides", async () => {
+    const history = [{ question: "what is Lantern?", sourceTitles: ["Lantern: Linear Attention for Long Contracts"] }];
+    const followUp = await createAnswerer({ searcher, embeddings }).answer("scoring speedups versus QuillNet's overhead?", { history });
+    assert.equal(followUp.citations[0]?.title.split(":")[0], "Lantern", followUp.answer);
+  });
+});
