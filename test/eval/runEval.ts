@@ -66,15 +66,15 @@ const TARGET_FLOORS = {
 } satisfies Floors;
 
 /**
- * What CI holds the answerer to (`--floors ci`) until every target is met: the
- * held-out figures reached so far, less a little, so that no change makes them worse.
- * Raise these as the figures rise; they become the targets once those are met.
+ * What CI holds the answerer to (`--floors ci`): the targets, and where the held-out
+ * figures are above them, what has been reached so far less a turn or so, so that no
+ * change makes them worse. Raise these as the figures rise.
  */
 const CI_FLOORS = {
   ...TARGET_FLOORS,
   outsideNamed: { min: 0.93 },
-  // 190 of 207 on 7 Dec, one turn short of the target; 0.92 once reached.
-  citesRight: { min: 0.91 },
+  // 194 of 207 on 7 Dec (afternoon); 193 passes.
+  citesRight: { min: 0.93 },
 } satisfies Floors;
 
 const FLOORS: Floors = args.floors === "ci" ? CI_FLOORS : TARGET_FLOORS;
