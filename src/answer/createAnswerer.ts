@@ -13,8 +13,9 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { byMeaning, evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { asksWhatNameIs, describesOnly, isShortNameOf, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
-import { condenseQuestion, inConversation, pointsBack, type Turn } from "./followUp.js";
+import { asksWhatNameIs, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { leadingPapers } from "./leadingPapers.js";
+import { condenseQuestion, inConversation, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
 import { WHATS_NEW_SIZE, whatsNewText } from "./whatsNew.js";
 import { archiveAnswer, archiveQuestion } from "./archiveAnswer.js";
@@ -98,11 +99,6 @@ export interface AnswererDeps {
 const DEFAULT_SOURCES = 5;
 /** Papers searched to decide: a name the question uses must be in none of them to be missing. */
 const EVIDENCE_HITS = 10;
-/**
- * Content words of a question short enough that a paper's short name in it is what it asks about ("how many
- * parameters does BERT have?"); a longer one may use the name as context ("reasoning traces from QwQ and DeepSeek-R1").
- */
-const NAMED_LEADS_WITHIN = 8;
 /** Papers of a name the question uses brought in beside search's: a common name ("Chameleon") may name several. */
 const MAX_NAMED = 3;
 /** Shorter words have too many near spellings that are other words ("model", "modal"). */
@@ -137,15 +133,6 @@ function keepsThread(question: string, top: PaperHit | undefined, history: reado
   return top !== undefined && top.title === led && names.length > 0 && names.every((name) => mentions(textOf(top), name));
 }
 
-/**
- * The names whose papers lead, in order. A follow-up that points back ("how much did it improve DeepSeek-R1?")
- * is about the thread's paper: the names its reading with the conversation brought come before its own.
- */
-function leadingNames(question: string, searchedFor: string, names: readonly string[]): readonly string[] {
-  if (searchedFor === question || !pointsBack(question)) return names;
-  const own = new Set(namesIn(question));
-  return [...names.filter((name) => !own.has(name)), ...names.filter((name) => own.has(name))];
-}
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
 /** What went wrong with the model, for the user's notice: completes "The language model …", never quotes a key. */
@@ -274,31 +261,15 @@ export function createAnswerer(deps: AnswererDeps) {
     // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
     const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
     const thread = hits.find((hit) => hit.title === led);
-    const sidesFound = await comparedPapers(query, deps.searcher, filters, hits, thread);
-    // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
-    // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper. A follow-up naming
-    // nothing that points back ("how much faster is it?") asks the thread's paper, whichever paper its words fit.
-    const ownShape = shapeOf(question);
-    const own = ownShape.names;
-    const threadLeads =
-      thread !== undefined &&
-      (own.length > 0 ? own.every((name) => mentions(textOf(thread), name) && !asksWhatNameIs(question, name)) : pointsBack(question));
-    // A comparison that leaves out the thread's paper it asks about ("prefill speedups versus QuaRot's overhead?") is
-    // that paper against a baseline, not two papers.
-    const compared = threadLeads && !sidesFound.some((side) => side.hit.paperId === thread.paperId) ? [] : sidesFound;
+    const { compared, named, askedByName } = leadingPapers({
+      question,
+      searchedFor,
+      names: shape.names,
+      hits,
+      compared: await comparedPapers(query, deps.searcher, filters, hits, thread),
+      thread,
+    });
     const sides = compared.map((side) => side.hit);
-    const named =
-      sides.length > 0
-        ? []
-        : threadLeads
-          ? [thread]
-          : leadingNames(question, searchedFor, shape.names)
-              .filter(
-                (name) =>
-                  !describesOnly(searchedFor, name) && (ownShape.words.length <= NAMED_LEADS_WITHIN || asksWhatNameIs(question, name)),
-              )
-              .flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
-    const askedByName = named.some((hit) => shape.names.some((name) => isShortNameOf(hit.title, name) && asksWhatNameIs(question, name)));
     const evidence = evidenceOf(shape, unique([...named, ...hits]), library, sides);
     const ordered = unique([...sides, ...named, ...hits]);
     // A name the question's papers do not mention may still be in another paper: look for it alone

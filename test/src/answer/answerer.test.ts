@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -11,7 +11,7 @@ import { buildConfig } from "../../../src/config.js";
 import { LocalEmbeddings } from "../../../src/embeddings/localEmbeddings.js";
 import { createSearcher, type Searcher } from "../../../src/retrieve/searchPapers.js";
 import { PaperStore } from "../../../src/store/paperStore.js";
-import { ingestInto } from "../../helpers/library.js";
+import { ingestInto, tempLibraryOf, type TempLibrary } from "../../helpers/library.js";
 import {
   startOpenAiStandIn,
   promptText,
@@ -353,12 +353,10 @@ describe("answers over real HTTP", { concurrency: true }, () => {
 });
 
 describe("a question word the library uses only in another form", () => {
-  let dir = "";
-  let store: PaperStore;
+  let library: TempLibrary | undefined;
   let searcher: Searcher;
   const QUESTION = "is there a CLIP model adapted for astronomy images?";
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-variants-"));
     const papers = [
       {
         title: "StarAlign: Contrastive Image-Text Pretraining for Astronomical Surveys",
@@ -389,16 +387,10 @@ describe("a question word the library uses only in another form", () => {
         summary: `A diffusion model generates images of ${topic}, and a classifier adapted to ${topic} scores them.`,
         year: 2023,
       });
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
-    searcher = createSearcher({ store, embeddings });
+    library = await tempLibraryOf(papers, "paperbot-variants-");
+    searcher = createSearcher({ store: library.store, embeddings });
   });
-  after(async () => {
-    store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given 'astronomy' where the library says 'astronomical', then the answer cites the paper that says it", async () => {
     const plain = await searcher.search(QUESTION, { k: 4 });
@@ -412,11 +404,9 @@ describe("a question word the library uses only in another form", () => {
 });
 
 describe("a paper whose short name is a common word", () => {
-  let dir = "";
-  let store: PaperStore;
+  let library: TempLibrary | undefined;
   let searcher: Searcher;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-common-name-"));
     const papers = [
       {
         title: "ReCall: Tool Use Learned by Reinforcement",
@@ -444,16 +434,10 @@ describe("a paper whose short name is a common word", () => {
         summary: `We measure the recall of ${topic}: how much models recall, how recall degrades, and what improves recall of ${topic}.`,
         year: 2024,
       });
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
-    searcher = createSearcher({ store, embeddings });
+    library = await tempLibraryOf(papers, "paperbot-common-name-");
+    searcher = createSearcher({ store: library.store, embeddings });
   });
-  after(async () => {
-    store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given a question asking for the paper by that name, then the answer is that paper, however low search ranks it", async () => {
     const found = await searcher.search("the ReCall paper", { k: 10 });
@@ -465,11 +449,9 @@ describe("a paper whose short name is a common word", () => {
 });
 
 describe("which paper a question or follow-up is about", () => {
-  let dir = "";
-  let store: PaperStore;
+  let library: TempLibrary | undefined;
   let searcher: Searcher;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "paperbot-points-back-"));
     const papers = [
       {
         title: "Lantern: Linear Attention for Long Contracts",
@@ -490,16 +472,10 @@ describe("which paper a question or follow-up is about", () => {
         summary: `A model of ${topic} trained on a new dataset of ${topic}.`,
       })),
     ];
-    const file = join(dir, "papers.jsonl");
-    await writeFile(file, papers.map((p) => JSON.stringify(p)).join("\n") + "\n");
-    await ingestInto(join(dir, "db"), [file]);
-    store = await PaperStore.open({ uri: join(dir, "db") });
-    searcher = createSearcher({ store, embeddings });
+    library = await tempLibraryOf(papers, "paperbot-points-back-");
+    searcher = createSearcher({ store: library.store, embeddings });
   });
-  after(async () => {
-    store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => library?.remove());
 
   test("given 'it' in a follow-up whose words fit another paper better, then the thread's paper leads what the answer weighs", async () => {
     const answerer = createAnswerer({ searcher, embeddings });

@@ -4,26 +4,12 @@ import { answerProbability, calibrationFor } from "../../../src/answer/calibrati
 import { byMeaning, evidenceOf } from "../../../src/answer/evidence.js";
 import { LOCAL_EMBEDDER_ID } from "../../../src/embeddings/localEmbeddings.js";
 import { shapeOf } from "../../../src/answer/questionTerms.js";
-import type { PaperHit } from "../../../src/retrieve/searchPapers.js";
 import type { WordCounts } from "../../../src/store/wordCounts.js";
+import { paperHit } from "../../helpers/paperHits.js";
 
 /** The answer-or-refuse model weighs a question's words by how rare they are in this library, not in English. */
 
-const hit = (title: string, passage: string, score = 1): PaperHit => ({
-  rank: 1,
-  paperId: title,
-  title,
-  score,
-  similarity: 0.5,
-  textScore: 1,
-  coverage: 0.5,
-  titleMatch: 0,
-  snippet: "",
-  passages: [passage],
-  url: undefined,
-  year: 2025,
-  paper: { id: title, title, summary: "", authors: [], sources: [] },
-});
+const hit = paperHit;
 
 const TRAFFIC = hit("Video Graphs for Pedestrians", "A graph neural network forecasts pedestrian flow from video.");
 

@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { claimsCiting, occursIn, supportingQuote } from "../../../src/answer/quotes.js";
-import type { PaperHit } from "../../../src/retrieve/searchPapers.js";
+import { paperHit } from "../../helpers/paperHits.js";
 
-const hit = (passages: string[]): PaperHit => ({
-  rank: 1,
-  paperId: "p",
-  title: "Lantern: Linear Attention for Long Legal Documents",
-  score: 1,
-  similarity: 0.8,
-  textScore: 1,
-  coverage: 1,
-  titleMatch: 0,
-  snippet: "",
-  passages,
-  url: undefined,
-  year: 2025,
-  paper: { id: "p", title: "Lantern", summary: "", authors: [], sources: [] },
-});
+const hit = (passages: string[]) => paperHit("Lantern: Linear Attention for Long Legal Documents", passages);
 
 const LANTERN = hit([
   "We study attention for long legal contracts.  Lantern keeps memory linear in the\nlength of the document.",
