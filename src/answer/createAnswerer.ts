@@ -13,7 +13,7 @@ import { comparedPapers } from "./comparedPapers.js";
 import { DEFAULT_DEADLINES, DeadlineError, before, seconds, type AnswerDeadlines } from "./deadline.js";
 import { byMeaning, evidenceOf, evidenceWords, textOf, type Evidence } from "./evidence.js";
 import { extractiveAnswer } from "./extractiveAnswer.js";
-import { asksWhatNameIs, mentions, namesIn, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
+import { asksWhatNameIs, mentions, shapeOf, titleIn, type QuestionShape } from "./questionTerms.js";
 import { leadingPapers } from "./leadingPapers.js";
 import { condenseQuestion, inConversation, type Turn } from "./followUp.js";
 import { claimsCiting, supportingQuote, withoutUnsupported } from "./quotes.js";
@@ -65,6 +65,8 @@ export interface Assessment {
   comparedNamed?: boolean;
   /** The question asks for a paper by its short name ("what is ReSearch?", "the LoRA paper"), and the library has it. */
   askedByName?: boolean;
+  /** Read with the conversation, the question asks about the paper the last answer led with (see leadingPapers). */
+  followsThread?: boolean;
 }
 
 export type AnswerEvent = { type: "partial"; text: string } | { type: "done"; answer: Answer };
@@ -122,16 +124,6 @@ const citedSources = (checked: CheckedText, sources: readonly PaperHit[]) =>
     const quote = supportingQuote(claimsCiting(checked.text, i + 1), hit);
     return { ...toSource(hit, i + 1), ...(quote ? { quote } : {}) };
   });
-/**
- * A reading with the conversation that leads with the paper the last answer led with, whose text has every name
- * the follow-up uses ("what do the GRPO rewards target?" of a captioner trained with GRPO): the question asks
- * about that paper's own use of them, however many other papers use them too.
- */
-function keepsThread(question: string, top: PaperHit | undefined, history: readonly Turn[]): boolean {
-  const names = namesIn(question);
-  const led = history.at(-1)?.sourceTitles?.[0];
-  return top !== undefined && top.title === led && names.length > 0 && names.every((name) => mentions(textOf(top), name));
-}
 
 const quoted = (names: readonly string[]) => names.map((name) => `“${name}”`).join(" or ");
 
@@ -261,7 +253,7 @@ export function createAnswerer(deps: AnswererDeps) {
     // "How does it compare with LoRA?": "it" is the paper the conversation's last answer led with, if found again.
     const led = searchedFor !== question ? options.history?.at(-1)?.sourceTitles?.[0] : undefined;
     const thread = hits.find((hit) => hit.title === led);
-    const { compared, named, askedByName } = leadingPapers({
+    const { compared, named, askedByName, followsThread } = leadingPapers({
       question,
       searchedFor,
       names: shape.names,
@@ -291,6 +283,7 @@ export function createAnswerer(deps: AnswererDeps) {
       ...(arxivId ? { arxivId, namedPaper: byId !== undefined } : {}),
       ...(compared.length >= 2 && compared.every((side) => side.matched) ? { comparedNamed: true } : {}),
       ...(askedByName ? { askedByName } : {}),
+      ...(followsThread ? { followsThread } : {}),
     };
   }
 
@@ -328,7 +321,7 @@ export function createAnswerer(deps: AnswererDeps) {
     // A follow-up the rule took to stand alone, as it names something ("how does that compare with
     // BERT-style masked modeling?"), may still ask about the thread's paper: it is also read with the
     // conversation, and that reading is answered instead when the library answers it more surely, or when it
-    // stays with the thread's paper and that paper uses every name the follow-up does (see keepsThread).
+    // asks about the thread's paper, which uses every name the follow-up does (see leadingPapers).
     const history = options.history ?? [];
     if (!deps.llm && history.length > 0 && assessment.evidence) {
       const withThread = inConversation(question, history);
@@ -338,7 +331,7 @@ export function createAnswerer(deps: AnswererDeps) {
         if (
           second.evidence &&
           secondDecision.answerable &&
-          (secondDecision.probability > decision.probability || keepsThread(question, second.hits[0], history))
+          (secondDecision.probability > decision.probability || second.followsThread === true)
         ) {
           assessment = second;
           decision = secondDecision;

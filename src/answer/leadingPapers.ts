@@ -22,6 +22,8 @@ export interface LeadingPapers {
   named: PaperHit[];
   /** The question asks for a paper by its short name ("what is ReSearch?", "the LoRA paper"), and it leads. */
   askedByName: boolean;
+  /** The question asks about the conversation's paper (`thread`), which leads it or its comparison. */
+  followsThread: boolean;
 }
 
 export interface LeadInput {
@@ -39,7 +41,8 @@ export interface LeadInput {
 
 export function leadingPapers({ question, searchedFor, names, hits, compared, thread }: LeadInput): LeadingPapers {
   // Read with the conversation, "how few parameters were enough for RoBERTa on MRPC?" asks the thread's paper,
-  // which uses both names, not the RoBERTa paper; "what is RoBERTa?" asks for that paper. A follow-up naming
+  // which uses both names, not the RoBERTa paper, and "what do the GRPO rewards target?" asks about the thread's
+  // captioner's own use of GRPO, however many other papers use it; "what is RoBERTa?" asks for that paper. A follow-up naming
   // nothing that points back ("how much faster is it?") asks the thread's paper, whichever paper its words fit.
   const own = shapeOf(question);
   const threadLeads =
@@ -50,13 +53,13 @@ export function leadingPapers({ question, searchedFor, names, hits, compared, th
   // A comparison that leaves out the thread's paper it asks about ("prefill speedups versus QuaRot's overhead?") is
   // that paper against a baseline, not two papers.
   const sides = threadLeads && !compared.some((side) => side.hit.paperId === thread.paperId) ? [] : [...compared];
-  if (sides.length > 0) return { compared: sides, named: [], askedByName: false };
-  if (threadLeads) return { compared: [], named: [thread], askedByName: false };
+  if (sides.length > 0) return { compared: sides, named: [], askedByName: false, followsThread: threadLeads };
+  if (threadLeads) return { compared: [], named: [thread], askedByName: false, followsThread: true };
   const named = leadingNames(question, searchedFor, names)
     .filter((name) => !describesOnly(searchedFor, name) && (own.words.length <= NAMED_LEADS_WITHIN || asksWhatNameIs(question, name)))
     .flatMap((name) => hits.filter((hit) => isShortNameOf(hit.title, name)).slice(0, 1));
   const askedByName = named.some((hit) => names.some((name) => isShortNameOf(hit.title, name) && asksWhatNameIs(question, name)));
-  return { compared: [], named, askedByName };
+  return { compared: [], named, askedByName, followsThread: false };
 }
 
 /**
